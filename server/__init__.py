@@ -1,0 +1,1 @@
+"""The SPARQL endpoint, linked-data pages, the store registry and the `vetkg` command."""

@@ -1,0 +1,21 @@
+"""The Flask application factory."""
+from __future__ import annotations
+
+from flask import Flask
+
+from .config import Settings, load_settings
+from .stores import Store, get_store
+
+
+def create_app(settings: Settings | None = None, store: Store | None = None) -> Flask:
+    """Build the app for ``settings`` (default: :func:`load_settings`) over ``store``.
+
+    Passing a store lets tests serve an in-memory dataset; otherwise the store named in the
+    settings is opened.
+    """
+    settings = settings or load_settings()
+    app = Flask(__name__)
+    app.config.from_mapping(settings.as_flask_config())
+    app.extensions["vetkg.settings"] = settings
+    app.extensions["vetkg.store"] = store or get_store(settings.store, **settings.store_options())
+    return app

@@ -1,0 +1,150 @@
+"""The ``vetkg`` command: build, validate, export and serve the knowledge graph.
+
+Every failure a user can cause ends with one line on stderr and a non-zero exit code, never a
+traceback.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .config import Settings, load_settings
+
+EXIT_INPUT = 2  # bad input file or option
+EXIT_INVALID = 3  # the graph does not conform to the shapes
+EXIT_STORE = 4  # the store could not be opened or written
+
+
+class CliError(click.ClickException):
+    """An error reported as ``vetkg: message`` with a chosen exit code."""
+
+    def __init__(self, message: str, exit_code: int = EXIT_INPUT) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+    def show(self, file=None) -> None:  # type: ignore[override]
+        click.echo(f"vetkg: {self.message}", err=True)
+
+
+pass_settings = click.make_pass_decorator(Settings)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), help="TOML settings file.")
+@click.pass_context
+def main(ctx: click.Context, config_file: str | None) -> None:
+    """vetkg: a knowledge graph of Chinese vocational-education policy."""
+    try:
+        ctx.obj = load_settings(config_file)
+    except (OSError, ValueError) as exc:
+        raise CliError(f"cannot read settings: {exc}") from exc
+
+
+store_option = click.option("--store", "store_path", help="Path of the embedded store.")
+
+
+def _open_store(settings: Settings, read_only: bool = False):
+    from .stores import StoreError, get_store
+
+    try:
+        return get_store(settings.store, read_only=read_only, **settings.store_options())
+    except StoreError as exc:
+        raise CliError(str(exc), EXIT_STORE) from exc
+
+
+@main.command()
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@store_option
+@click.option("--base", "base_iri", help="Base IRI of the data.")
+@pass_settings
+def build(settings: Settings, files: tuple[Path, ...], store_path: str | None, base_iri: str | None) -> None:
+    """Read FILES (default: everything in seeds/) into the store, one named graph per document."""
+    from vetkg.ingest.errors import InputError
+    from vetkg.ingest.pipeline import build_into_store, seed_files
+    from vetkg.shapes.validate import NonConformingGraph
+
+    settings = _override(settings, store_path=store_path, base_iri=base_iri)
+    paths = list(files) or seed_files(Path(settings.seeds_dir))
+    if not paths:
+        raise CliError(f"no documents to build: {settings.seeds_dir}/ is empty")
+    store = None
+    try:
+        # Read and check every document before the store is opened: a bad file writes nothing.
+        from vetkg.ingest.pipeline import ingest_files
+
+        documents = ingest_files(paths, base_iri=settings.base_iri)
+        store = _open_store(settings)
+        report = build_into_store(documents, store, base_iri=settings.base_iri)
+    except InputError as exc:
+        raise CliError(str(exc), EXIT_INPUT) from exc
+    except NonConformingGraph as exc:
+        raise CliError(str(exc), EXIT_INVALID) from exc
+    finally:
+        if store is not None:
+            store.close()
+    click.echo(report, err=True)
+
+
+@main.command()
+@store_option
+@pass_settings
+def validate(settings: Settings, store_path: str | None) -> None:
+    """Check the stored graph against the SHACL shapes; exit 3 on a violation."""
+    from vetkg.shapes.validate import validate_store
+
+    settings = _override(settings, store_path=store_path)
+    store = _open_store(settings)
+    try:
+        result = validate_store(store)
+    finally:
+        store.close()
+    click.echo(result.text)
+    if not result.conforms:
+        sys.exit(EXIT_INVALID)
+
+
+@main.command()
+@store_option
+@click.option(
+    "--format", "fmt", type=click.Choice(["nquads", "trig", "turtle"]), default="nquads", show_default=True
+)
+@pass_settings
+def export(settings: Settings, store_path: str | None, fmt: str) -> None:
+    """Write the whole dataset to stdout."""
+    from vetkg.server.export import export_dataset
+
+    settings = _override(settings, store_path=store_path)
+    store = _open_store(settings, read_only=False)
+    try:
+        export_dataset(store, sys.stdout.buffer, fmt)
+    finally:
+        store.close()
+
+
+def _override(settings: Settings, **values: object) -> Settings:
+    for key, value in values.items():
+        if value is not None:
+            setattr(settings, key, value)
+    if not settings.base_iri.endswith(("/", "#")):
+        settings.base_iri += "/"
+    return settings
+
+
+@main.command()
+@store_option
+@click.option("--host", help="Interface to listen on.")
+@click.option("--port", type=int, help="Port to listen on.")
+@pass_settings
+def serve(settings: Settings, store_path: str | None, host: str | None, port: int | None) -> None:
+    """Serve the store over HTTP: SPARQL endpoint, linked-data pages and the query page."""
+    import waitress
+
+    from .app import create_app
+
+    settings = _override(settings, store_path=store_path, host=host, port=port)
+    store = _open_store(settings)
+    app = create_app(settings, store)
+    click.echo(f"vetkg: serving {len(store)} quads on http://{settings.host}:{settings.port}/", err=True)
+    waitress.serve(app, host=settings.host, port=settings.port, threads=settings.threads, ident="vetkg")

@@ -1,0 +1,78 @@
+"""All of vetkg's settings, in one place.
+
+Defaults below; a TOML file named by ``VETKG_CONFIG`` overrides them; ``VETKG_<NAME>`` environment
+variables override both; command-line options override everything. The Flask app takes the
+result as its config mapping (upper-case keys).
+"""
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from vetkg.ontology import DEFAULT_BASE_IRI
+
+
+@dataclass
+class Settings:
+    base_iri: str = DEFAULT_BASE_IRI
+    store: str = "oxigraph"
+    store_path: str = ".vetkg/store"
+    store_url: str = ""  # remote SPARQL query endpoint, for store = "sparql"
+    store_update_url: str = ""
+    seeds_dir: str = "seeds"
+    union_default_graph: bool = True
+    query_timeout: float = 30.0
+    max_rows: int = 10000
+    allow_service: bool = False  # SERVICE and remote FROM / LOAD
+    allow_remote_context: bool = False  # remote JSON-LD contexts
+    update_tokens: dict[str, str] = field(default_factory=dict)  # name -> token
+    host: str = "127.0.0.1"
+    port: int = 8000
+    threads: int = 8
+
+    def as_flask_config(self) -> dict[str, Any]:
+        return {f"VETKG_{k.upper()}": v for k, v in asdict(self).items()}
+
+    def store_options(self) -> dict[str, Any]:
+        if self.store == "sparql":
+            return {"url": self.store_url, "update_url": self.store_update_url or self.store_url}
+        return {"path": self.store_path}
+
+
+def _coerce(raw: str, current: Any) -> Any:
+    if isinstance(current, bool):
+        return raw.strip().lower() in {"1", "true", "yes", "on"}
+    if isinstance(current, int):
+        return int(raw)
+    if isinstance(current, float):
+        return float(raw)
+    if isinstance(current, dict):
+        # VETKG_UPDATE_TOKENS="alice:secret1,bob:secret2"
+        return dict(item.split(":", 1) for item in raw.split(",") if ":" in item)
+    return raw
+
+
+def load_settings(config_file: str | Path | None = None, **overrides: Any) -> Settings:
+    """Settings from defaults, the TOML file, the environment and ``overrides``, in that order."""
+    settings = Settings()
+    names = {f.name for f in fields(Settings)}
+    path = config_file or os.environ.get("VETKG_CONFIG")
+    if path:
+        with open(path, "rb") as fh:
+            for key, value in tomllib.load(fh).items():
+                if key not in names:
+                    raise ValueError(f"{path}: unknown setting {key!r}")
+                setattr(settings, key, value)
+    for name in names:
+        raw = os.environ.get(f"VETKG_{name.upper()}")
+        if raw is not None:
+            setattr(settings, name, _coerce(raw, getattr(settings, name)))
+    for key, value in overrides.items():
+        if value is not None:
+            setattr(settings, key, value)
+    if not settings.base_iri.endswith(("/", "#")):
+        settings.base_iri += "/"
+    return settings

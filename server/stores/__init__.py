@@ -1,0 +1,40 @@
+"""Stores chosen by name, in the manner of rdflib's plugin registry.
+
+``get_store("oxigraph", path=...)`` opens the embedded on-disk store, ``get_store("memory")`` an
+in-memory one for tests. A remote SPARQL 1.1 store registers itself the same way, so the rest of
+the code never names a concrete class.
+"""
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+from .base import Store, StoreError
+
+_REGISTRY: dict[str, str] = {
+    "oxigraph": "vetkg.server.stores.oxigraph:OxigraphStore",
+    "memory": "vetkg.server.stores.oxigraph:MemoryStore",
+}
+
+
+def register(name: str, target: str) -> None:
+    """Register ``target`` ("module:Class") as the store called ``name``."""
+    _REGISTRY[name] = target
+
+
+def store_names() -> list[str]:
+    return sorted(_REGISTRY)
+
+
+def get_store(name: str, **options: Any) -> Store:
+    """Open the store registered as ``name`` with its options (path, url, read_only …)."""
+    try:
+        target = _REGISTRY[name]
+    except KeyError:
+        raise StoreError(f"unknown store {name!r}; known stores: {', '.join(store_names())}") from None
+    module_name, _, class_name = target.partition(":")
+    cls = getattr(import_module(module_name), class_name)
+    return cls(**options)
+
+
+__all__ = ["Store", "StoreError", "get_store", "register", "store_names"]

@@ -1,0 +1,69 @@
+"""What every store offers the rest of vetkg.
+
+Terms and results are pyoxigraph's: the embedded store hands them over without conversion and
+they serialise straight to every SPARQL results format.
+"""
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator
+from typing import IO, Any
+
+import pyoxigraph as ox
+
+
+class StoreError(Exception):
+    """A store could not be opened or could not do what was asked."""
+
+
+class Store(ABC):
+    """A quad store holding one named graph per document plus ontology, shapes and history."""
+
+    @abstractmethod
+    def query(
+        self,
+        sparql: str,
+        *,
+        union_default_graph: bool = True,
+        default_graphs: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+    ) -> Any:
+        """Run a SPARQL query; returns pyoxigraph QuerySolutions, QueryBoolean or QueryTriples."""
+
+    @abstractmethod
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL update."""
+
+    @abstractmethod
+    def graphs(self) -> list[str]:
+        """The IRIs of the named graphs."""
+
+    @abstractmethod
+    def replace_graph(self, graph: str, triples: Iterable[ox.Triple]) -> None:
+        """Make ``graph`` hold exactly ``triples``, atomically."""
+
+    @abstractmethod
+    def replace_graphs(self, graphs: dict[str, list[ox.Triple]]) -> None:
+        """Replace several graphs in one transaction."""
+
+    @abstractmethod
+    def remove_graph(self, graph: str) -> None:
+        """Drop a named graph and all its triples."""
+
+    @abstractmethod
+    def quads(self, graph: str | None = None) -> Iterator[ox.Quad]:
+        """All quads, or those of one named graph."""
+
+    @abstractmethod
+    def dump(self, output: IO[bytes], fmt: ox.RdfFormat, graph: str | None = None) -> None:
+        """Serialise the dataset (or one graph) to ``output``."""
+
+    @abstractmethod
+    def __len__(self) -> int:
+        """Number of quads."""
+
+    def graph_size(self, graph: str) -> int:
+        return sum(1 for _ in self.quads(graph))
+
+    def close(self) -> None:  # noqa: B027 - optional for stores that hold nothing open
+        """Release files or connections."""

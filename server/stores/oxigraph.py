@@ -1,0 +1,114 @@
+"""The embedded store: Oxigraph on disk (or in memory for tests) through pyoxigraph.
+
+rdflib adds nothing on this path, so the store talks to pyoxigraph directly; ingest converts its
+rdflib graphs with :func:`triples_from_rdflib`.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import IO, Any
+
+import pyoxigraph as ox
+import rdflib
+
+from .base import Store, StoreError
+
+
+def triples_from_rdflib(graph: rdflib.Graph) -> list[ox.Triple]:
+    """Convert an rdflib graph to pyoxigraph triples via N-Triples, the cheapest exact path."""
+    data = graph.serialize(format="nt", encoding="utf-8")
+    return [q.triple for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
+
+
+def _graph_list(iris: list[str] | None) -> list[ox.NamedNode] | None:
+    return None if iris is None else [ox.NamedNode(i) for i in iris]
+
+
+class OxigraphStore(Store):
+    """Oxigraph at ``path``; ``read_only`` opens it beside a running writer."""
+
+    def __init__(self, path: str | Path | None = None, read_only: bool = False, **_: Any) -> None:
+        try:
+            if path is None:
+                self._store = ox.Store()
+            elif read_only:
+                self._store = ox.Store.read_only(str(path))
+            else:
+                Path(path).mkdir(parents=True, exist_ok=True)
+                self._store = ox.Store(str(path))
+        except OSError as exc:
+            raise StoreError(f"cannot open the Oxigraph store at {path}: {exc}") from exc
+        self.path = None if path is None else Path(path)
+
+    @property
+    def oxigraph(self) -> ox.Store:
+        return self._store
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        union_default_graph: bool = True,
+        default_graphs: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+    ) -> Any:
+        kwargs: dict[str, Any] = {}
+        if default_graphs is not None:
+            kwargs["default_graph"] = _graph_list(default_graphs)
+        else:
+            kwargs["use_default_graph_as_union"] = union_default_graph
+        if named_graphs is not None:
+            kwargs["named_graphs"] = _graph_list(named_graphs)
+        return self._store.query(sparql, **kwargs)
+
+    def update(self, sparql: str) -> None:
+        self._store.update(sparql)
+
+    def graphs(self) -> list[str]:
+        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def replace_graph(self, graph: str, triples: Iterable[ox.Triple]) -> None:
+        self.replace_graphs({graph: list(triples)})
+
+    def replace_graphs(self, graphs: dict[str, list[ox.Triple]]) -> None:
+        # Oxigraph's update is one transaction: clearing and inserting in a single call means a
+        # reader sees the old graphs or the new ones, never an empty one.
+        parts = []
+        for iri, triples in graphs.items():
+            body = "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in triples)
+            parts.append(f"DROP SILENT GRAPH <{iri}> ;\nINSERT DATA {{ GRAPH <{iri}> {{\n{body}\n}} }}")
+        if parts:
+            self._store.update(" ;\n".join(parts))
+
+    def remove_graph(self, graph: str) -> None:
+        node = ox.NamedNode(graph)
+        if self._store.contains_named_graph(node):
+            self._store.remove_graph(node)
+
+    def quads(self, graph: str | None = None) -> Iterator[ox.Quad]:
+        g = None if graph is None else ox.NamedNode(graph)
+        return iter(self._store.quads_for_pattern(None, None, None, g))
+
+    def dump(self, output: IO[bytes], fmt: ox.RdfFormat, graph: str | None = None) -> None:
+        if graph is not None:
+            self._store.dump(output, format=fmt, from_graph=ox.NamedNode(graph))
+        elif fmt.supports_datasets:
+            self._store.dump(output, format=fmt)
+        else:
+            raise StoreError(f"{fmt.name} holds one graph; name the graph to dump")
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    def close(self) -> None:
+        if self.path is not None:
+            self._store.flush()
+
+
+class MemoryStore(OxigraphStore):
+    """Oxigraph in memory, for tests and throw-away builds."""
+
+    def __init__(self, **options: Any) -> None:
+        options.pop("path", None)
+        super().__init__(path=None, **options)
