@@ -1,0 +1,600 @@
+"""Find what a sentence names: institutions, programmes, platforms, industries, places, laws,
+events, publications, and the numeric and ordinal targets it sets.
+
+Patterns find the names (suffixes of institution names, 《…》 titles, “…” quoted names, numbers
+with classifiers); jieba's word boundaries, with the domain lexicon, tell where a name begins.
+Bracketed spans are taken out first, because jieba splits text at punctuation before it looks
+words up.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .lexicon import NAME_INTERNAL_VERBS, lexicon, tokens
+from .text import HAN
+
+PUNCT = set("，。；：、！？（）()“”‘’《》〈〉「」『』【】,.;:!? ·\n")
+_CN_ORD = "一二三四五六七八九十百"
+# Words that end a name when searching leftwards for its start, besides verbs and punctuation.
+_STOP_WORDS = frozenset(
+    "在 对 以 按照 通过 围绕 基于 借助 依托 面向 以及 及其 为 把 将 与 和 并 等 的 是 向 从 由 于 "
+    "各 全面 持续 深入 积极 切实 着力 高质量 高水平 大力 稳步 不断 进一步 定期".split()
+)
+_NAME_JOINERS = frozenset("和 与 及".split())  # may sit inside a platform name: 国家和天津…平台
+
+
+@dataclass
+class Mention:
+    kind: str  # org, place, industry, programme, platform, law, event, publication
+    name: str  # the label
+    start: int
+    end: int
+    cls: str  # vet class (or programme kind) local name
+    role: str | None = None
+    publisher: str | None = None
+
+
+@dataclass
+class Target:
+    kind: str  # "quantified" or "ordinal"
+    start: int
+    end: int
+    value: float | int | None = None
+    unit: str = ""
+    counted: str = ""
+    approximate: bool = False
+    comparator: str = "exactly"
+    action: str = ""
+    concerns: Mention | None = None
+    place: Mention | None = None
+
+
+@dataclass
+class Extraction:
+    mentions: list[Mention] = field(default_factory=list)
+    targets: list[Target] = field(default_factory=list)
+    verbs: list[str] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- organisations
+
+_ORG_SUFFIX = (
+    "职业技术师范大学|师范大学|大学|学院|学校|研究院|研究所|研究中心|中心|联盟|委员会|教育体育局|局|厅|办公室|"
+    "集团|有限公司|公司|协会|学会|联合会|研究会|基金会|人民政府|政府"
+)
+_ORG_CLASSES: list[tuple[re.Pattern[str], str]] = [
+    (re.compile("师范大学$"), "University"),
+    (
+        re.compile("(职业技术大学|职业大学|职业技术学院|职业学院|高等专科学校|专科学校|高等职业技术学校)$"),
+        "HigherVocationalCollege",
+    ),
+    (
+        re.compile("(中等专业学校|中等职业学校|职业中专|职业学校|技工学校|技师学院|职业中学|职教中心)$"),
+        "SecondaryVocationalSchool",
+    ),
+    (re.compile("(大学|学院)$"), "University"),
+    (re.compile("(研究院|研究所|科学院)$"), "ResearchInstitute"),
+    (re.compile("中心$"), "Centre"),
+    (re.compile("(联盟|协会|学会|联合会|研究会|基金会)$"), "Alliance"),
+    (re.compile("(委员会|局|厅|部|办公室|政府|委)$"), "GovernmentBody"),
+    (re.compile("(公司|集团|企业)$"), "Enterprise"),
+]
+
+
+def org_class(name: str) -> str:
+    for pattern, cls in _ORG_CLASSES:
+        if pattern.search(name):
+            return cls
+    return "Organization"
+
+
+def _place_alternation() -> str:
+    names = [n for n, k in lexicon().places.items() if k in {"province", "city", "district"}]
+    return "|".join(sorted(map(re.escape, names), key=len, reverse=True))
+
+
+_org_re: re.Pattern[str] | None = None
+_zone_re: re.Pattern[str] | None = None
+
+
+def _org_pattern() -> re.Pattern[str]:
+    global _org_re
+    if _org_re is None:
+        _org_re = re.compile(rf"(?:中共)?(?:{_place_alternation()})(?:市委)?[{HAN}]{{0,24}}?(?:{_ORG_SUFFIX})")
+    return _org_re
+
+
+def _zone_pattern() -> re.Pattern[str]:
+    global _zone_re
+    if _zone_re is None:
+        _zone_re = re.compile(
+            rf"(?:{_place_alternation()})[{HAN}]{{0,10}}?(?:保税区|经济技术开发区|开发区|高新区|高新技术产业开发区|自贸区|自由贸易试验区|产业园区|工业园区)"
+        )
+    return _zone_re
+
+
+def _is_generic_org(name: str) -> bool:
+    lex = lexicon()
+    core = name
+    for place in sorted(lex.places, key=len, reverse=True):
+        if core.startswith(place):
+            core = core[len(place) :]
+            break
+    if re.search("[各的和与及、]", core) or not core:
+        return True
+    return core in lex.generic_institutions or len(core) < 2
+
+
+def find_orgs(s: str) -> list[Mention]:
+    found = []
+    for m in _org_pattern().finditer(s):
+        name = m.group(0)
+        if _is_generic_org(name):
+            continue
+        found.append(Mention("org", name, m.start(), m.end(), org_class(name)))
+    for name, cls in lexicon().bodies.items():
+        for m in re.finditer(re.escape(name), s):
+            found.append(Mention("org", name, m.start(), m.end(), cls))
+    return found
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _stops(kind: str) -> frozenset[str]:
+    verbs = lexicon().verbs
+    if kind in {"programme", "platform"}:
+        verbs = verbs - NAME_INTERNAL_VERBS
+    return verbs | _STOP_WORDS - (_NAME_JOINERS if kind == "platform" else frozenset())
+
+
+def name_start(s: str, end: int, kind: str, toks: list[tuple[str, int, int]]) -> int:
+    """Where the name ending at ``end`` begins: walk left over words until punctuation, a
+    verb, a preposition or a quantity word."""
+    stops = _stops(kind)
+    start = end
+    for word, ws, we in reversed(toks):
+        if we > end:
+            continue
+        if word in stops or any(c in PUNCT for c in word) or re.fullmatch(r"\d+|[个所家项批轮]", word):
+            break
+        start = ws
+    return start
+
+
+def _inside(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a <= start and end <= b for a, b in spans)
+
+
+# ---------------------------------------------------------------- bracketed names
+
+_BOOK = re.compile(r"《([^《》]{2,60})》")
+_QUOTE = re.compile(r"“([^“”]{1,30})”")
+_LAW_END = re.compile(r"(条例|法|规定|办法|规程|细则|决定|章程)$")
+_PERIODICAL_AFTER = re.compile(r"^(国际刊物|刊物|期刊|杂志|学报)")
+_KIND_WORDS = {
+    "行动计划": "kindPlan",
+    "专项行动": "kindAction",
+    "计划": "kindPlan",
+    "行动": "kindAction",
+    "项目": "kindProject",
+    "工程": "kindUndertaking",
+    "模式": "kindModel",
+    "体系": "kindSystem",
+    "清单": "kindList",
+    "方案": "kindPlan",
+    "工坊": "kindWorkshop",
+    "产业学院": "kindIndustryCollege",
+}
+_KIND_ALT = "|".join(sorted(_KIND_WORDS, key=len, reverse=True))
+_QUOTE_TAIL = re.compile(rf"^(?:[{HAN}A-Za-z0-9+]|“[^“”]{{1,15}}”){{0,14}}?({_KIND_ALT})")
+_ACRONYM = re.compile(r"^[（(]([A-Za-z][A-Za-z0-9+\-]{1,12})[）)]")
+
+
+def find_books(s: str, plan_titles: set[str]) -> tuple[list[Mention], list[tuple[int, int]]]:
+    mentions, spans = [], []
+    for m in _BOOK.finditer(s):
+        spans.append((m.start(), m.end()))
+        title = m.group(1)
+        if title in plan_titles:
+            continue
+        if _LAW_END.search(title):
+            mentions.append(Mention("law", title, m.start(), m.end(), "Law"))
+        elif _PERIODICAL_AFTER.match(s[m.end() :]):
+            mentions.append(Mention("publication", title, m.start(), m.end(), "Periodical"))
+        else:
+            mentions.append(Mention("publication", title, m.start(), m.end(), "Publication"))
+    return mentions, spans
+
+
+def find_quoted_programmes(s: str, toks: list[tuple[str, int, int]]) -> tuple[list[Mention], list[tuple[int, int]]]:
+    mentions: list[Mention] = []
+    spans = [(m.start(), m.end()) for m in _QUOTE.finditer(s)]
+    covered: list[tuple[int, int]] = []
+    verbs = lexicon().verbs
+    for m in _QUOTE.finditer(s):
+        if _inside(m.start(), m.end(), covered):
+            continue
+        content = m.group(1)
+        tail = _QUOTE_TAIL.match(s[m.end() :])
+        if tail and not s[m.end() : m.end() + 1] == "的":
+            end = m.end() + tail.end()
+            end = _extend_kind(s, end)
+            kind = _kind_of(s[m.start() : end])
+            end = _with_acronym(s, end)
+            mentions.append(Mention("programme", s[m.start() : end], m.start(), end, kind))
+            covered.append((m.start(), end))
+            continue
+        own = re.search(f"({_KIND_ALT})$", content)
+        if own:
+            mentions.append(Mention("programme", content, m.start(), m.end(), _KIND_WORDS[own.group(1)]))
+            covered.append((m.start(), m.end()))
+            continue
+        before = [w for w, _, we in toks if we <= m.start()]
+        if before and before[-1] in verbs and s[m.end() : m.end() + 1] != "的":
+            mentions.append(Mention("programme", content, m.start(), m.end(), "kindInitiative"))
+            covered.append((m.start(), m.end()))
+    return mentions, spans
+
+
+def _extend_kind(s: str, end: int) -> int:
+    """Take in a following kind word (…提升行动 + 计划)."""
+    m = re.match(rf"({_KIND_ALT})", s[end:])
+    return end + m.end() if m else end
+
+
+def _kind_of(name: str) -> str:
+    m = re.search(f"({_KIND_ALT})$", name)
+    return _KIND_WORDS[m.group(1)] if m else "kindInitiative"
+
+
+def _with_acronym(s: str, end: int) -> int:
+    m = _ACRONYM.match(s[end:])
+    return end + m.end() if m else end
+
+
+# ---------------------------------------------------------------- names by head word
+
+_PROGRAMME_HEAD = re.compile(r"(行动计划|计划|项目|工程|产业学院)(?![式制化])")
+_PLATFORM_HEAD = re.compile(r"平台")
+_EVENT_HEAD = re.compile(r"(大会|峰会|论坛|活动周|大赛|博览会|展览会|交流会|年会|研讨会|运动会|技能节)")
+_REPORT_HEAD = re.compile(r"(蓝皮书|白皮书|年度报告|质量报告|发展报告|报告|年报)(?![制书])")
+
+
+def _headed(s: str, toks, head: re.Pattern[str], kind: str, min_core: int) -> list[tuple[int, int, str]]:
+    out = []
+    for m in head.finditer(s):
+        start = name_start(s, m.start(), kind, toks)
+        if m.start() - start < min_core:
+            continue
+        out.append((start, m.end(), m.group(1) if m.groups() else m.group(0)))
+    return out
+
+
+def find_headed_names(s: str, toks) -> list[Mention]:
+    found = []
+    for start, end, word in _headed(s, toks, _PROGRAMME_HEAD, "programme", 3):
+        end = _with_acronym(s, end)
+        found.append(Mention("programme", s[start:end], start, end, _kind_of(s[start:end].split("（")[0].split("(")[0])))
+    for start, end, _ in _headed(s, toks, _PLATFORM_HEAD, "platform", 3):
+        found.append(Mention("platform", s[start:end], start, end, "Platform"))
+    for start, end, _ in _headed(s, toks, _EVENT_HEAD, "event", 2):
+        year = re.search(r"(?:19|20)\d{2}(?:年$|$(?=年))", s[:start] if s[start] != "年" else s[: start + 1])
+        start = year.start() if year else start
+        found.append(Mention("event", s[start:end], start, end, "Event"))
+    for m in _REPORT_HEAD.finditer(s):
+        # a report's title runs from the verb that publishes it (发布…蓝皮书) and may itself hold verbs
+        clause = max(s.rfind(p, 0, m.start()) for p in "，。；：") + 1
+        verb = None
+        for verb in re.finditer("(发布|编制|编写|出版|形成)", s[clause : m.start()]):
+            pass
+        start = clause + verb.end() if verb else name_start(s, m.start(), "programme", toks)
+        if m.start() - start >= 3:
+            found.append(Mention("publication", s[start : m.end()], start, m.end(), "Report"))
+    return found
+
+
+# ---------------------------------------------------------------- lexicon words
+
+
+def _lexicon_hits(s: str, words, kind: str, cls_of, toks=None) -> list[Mention]:
+    """Occurrences of lexicon words; with ``toks``, only those on word boundaries, so that
+    教育 is not found inside 职业教育."""
+    starts = None if toks is None else {ws for _, ws, _ in toks}
+    ends = None if toks is None else {we for _, _, we in toks}
+    out = []
+    for word in sorted(words, key=len, reverse=True):
+        for m in re.finditer(re.escape(word), s):
+            if starts is not None and (m.start() not in starts or m.end() not in ends):
+                continue
+            out.append(Mention(kind, word, m.start(), m.end(), cls_of(word)))
+    return out
+
+
+_PLACE_CLASS = {
+    "continent": "Region",
+    "region": "Region",
+    "country": "Country",
+    "province": "AdministrativeArea",
+    "city": "AdministrativeArea",
+    "district": "AdministrativeArea",
+}
+_INDUSTRY_TAIL = re.compile(
+    rf"((?:[{HAN}]{{2,10}}、)*[{HAN}]{{2,10}})等(?:第[{_CN_ORD}]+批|\d+(?:个|家))?"
+    r"(行业|产业|领域|专业|紧缺岗位|岗位|市域产教联合体|行业产教融合共同体|产教融合共同体|产业链|产业集群)"
+)
+
+
+def find_places(s: str, toks) -> list[Mention]:
+    lex = lexicon()
+    found = _lexicon_hits(s, lex.places, "place", lambda w: _PLACE_CLASS[lex.places[w]], toks)
+    found = [m for m in found if not (m.name == "中国" and re.match("(特色|式)", s[m.end :]))]
+    for m in _zone_pattern().finditer(s):
+        found.append(Mention("place", m.group(0), m.start(), m.end(), "EconomicZone"))
+    return found
+
+
+def find_industries(s: str, toks) -> list[Mention]:
+    lex = lexicon()
+    found = _lexicon_hits(s, lex.industries, "industry", lambda w: "Industry", toks)
+    for m in _INDUSTRY_TAIL.finditer(s):
+        pos = m.start(1)
+        for item in m.group(1).split("、"):
+            start, name = pos, item
+            if pos == m.start(1):  # the first item may begin with the verb that governs the list
+                toks = tokens(item)
+                stops = lexicon().verbs | _STOP_WORDS
+                while toks and (toks[0][0] in stops or toks[0][0] in {"在", "对"}):
+                    toks = toks[1:]
+                if toks:
+                    start, name = pos + toks[0][1], item[toks[0][1] :]
+            if 2 <= len(name) <= 8:
+                found.append(Mention("industry", name, start, start + len(name), "Industry"))
+            pos += len(item) + 1
+    return found
+
+
+def find_lexicon_programmes(s: str) -> list[Mention]:
+    lex = lexicon()
+    return _lexicon_hits(s, lex.programmes, "programme", lambda w: lex.programmes[w])
+
+
+# ---------------------------------------------------------------- overlaps
+
+# A name inside a longer one is part of it (天津 in 天津理工大学), except industries and
+# programmes inside a programme or an institution name, which are what that name is about
+# (港口物流 in 现代港口物流产业学院, 鲁班工坊 in 鲁班工坊专业教学标准).
+_KEEP_NESTED = {("industry", "programme"), ("industry", "platform"), ("programme", "programme")}
+# …but a programme that ends its container is the container's kind word: 产教融合共同体 in
+# 行业产教融合共同体 is the same thing, 五年一贯制 in 五年一贯制人才培养项目 is not.
+_PRIORITY = {"law": 0, "publication": 1, "org": 2, "place": 3, "event": 4, "programme": 5, "platform": 6, "industry": 7}
+
+
+def resolve(mentions: list[Mention], protected: list[tuple[int, int]]) -> list[Mention]:
+    # longest first, then by kind priority, so containers are seen before what they contain
+    ordered = sorted(mentions, key=lambda m: (-(m.end - m.start), _PRIORITY[m.kind], m.start))
+    kept: list[Mention] = []
+    for m in ordered:
+        if any(k.start == m.start and k.end == m.end for k in kept):
+            continue
+        clash = False
+        for k in kept:
+            if k.end <= m.start or m.end <= k.start:
+                continue
+            inside = k.start <= m.start and m.end <= k.end
+            same = m.kind == k.kind and (m.end == k.end or m.name == k.name.strip("“”"))
+            if inside and (m.kind, k.kind) in _KEEP_NESTED and not same:
+                continue
+            clash = True
+            break
+        if clash:
+            continue
+        # quoted or titled text is one unit: a name may not cut through it
+        if any(a < m.start < b or a < m.end < b for a, b in protected) and m.kind not in {"programme", "law", "publication"}:
+            continue
+        kept.append(m)
+    return sorted(kept, key=lambda m: (m.start, m.end))
+
+
+# ---------------------------------------------------------------- roles and publishers
+
+_LIST_GLUE = re.compile(r"^[、和与及等\s]*$")
+
+
+def assign_roles(s: str, mentions: list[Mention]) -> None:
+    roles = lexicon().roles
+    orgs = [m for m in mentions if m.kind == "org"]
+    for i, org in enumerate(orgs):
+        clause_start = max((s.rfind(p, 0, org.start) for p in "，。；："), default=-1) + 1
+        left = s[clause_start : org.start]
+        # skip back over an enumeration of institutions (推动A、B、C等…)
+        j = i - 1
+        while j >= 0 and orgs[j].end >= clause_start and _LIST_GLUE.match(s[orgs[j].end : org.start if j == i - 1 else orgs[j + 1].start]):
+            left = s[clause_start : orgs[j].start]
+            j -= 1
+        org.role = "roleImplement"
+        for verb in sorted(roles, key=len, reverse=True):
+            if left.endswith(verb):
+                org.role = roles[verb]
+                break
+
+
+def assign_publishers(s: str, mentions: list[Mention]) -> None:
+    orgs = [m for m in mentions if m.kind == "org"]
+    for pub in (m for m in mentions if m.kind == "publication"):
+        before = s[: pub.start]
+        m = re.search(r"(发布|编制|编写|出版|办好|主办)$", before)
+        if not m:
+            continue
+        candidates = [o for o in orgs if o.end <= m.start() and not re.search("[，。；]", s[o.end : m.start()])]
+        if candidates:
+            pub.publisher = candidates[-1].name
+
+
+# ---------------------------------------------------------------- targets
+
+_CLASSIFIERS = "人次|万人|所|个|家|门|项|名|支|本|部|套|种|类|场|期|天|批|条|%"
+_QUANT = re.compile(
+    rf"(不少于|不低于|不超过|超过|达到|达|至少|约|近)?(\d+(?:\.\d+)?)({_CLASSIFIERS})(左右|以上|以内|以下|余)?"
+)
+_ORDINAL = re.compile(rf"(首个|首批|首届|第([{_CN_ORD}\d]+)(批|轮|个|届|期|次))")
+_COMPARATORS = {
+    "不少于": "atLeast",
+    "不低于": "atLeast",
+    "至少": "atLeast",
+    "以上": "atLeast",
+    "超过": "moreThan",
+    "不超过": "atMost",
+    "以内": "atMost",
+    "以下": "atMost",
+    "约": "about",
+    "近": "about",
+    "左右": "about",
+    "余": "moreThan",
+}
+
+
+def _counted_after(s: str, pos: int, toks) -> str:
+    """The noun phrase a number counts, read rightwards: up to a clause mark, the next number
+    or a verb; of a phrase with 的 the head after it."""
+    stops = lexicon().verbs - NAME_INTERNAL_VERBS
+    clause_end = min([x for x in (s.find(p, pos) for p in "，。；：") if x >= 0] + [len(s)])
+    quote_free = re.sub("“[^”]*”", lambda m: "“" * len(m.group(0)), s[pos:clause_end])
+    if "的" in quote_free:
+        # 遴选第三批产教融合效益好、办学质量优的产教融合专业: what is counted is the head after 的
+        pos = pos + quote_free.rindex("的") + 1
+    end = pos
+    i = pos
+    while i < len(s):
+        if s[i] in "，。；：、！？" or s[i] == "等":
+            break
+        if s[i] == "“":
+            close = s.find("”", i)
+            i = close + 1 if close > 0 else i + 1
+            end = i
+            continue
+        if s[i] in "和及与" and i + 1 < len(s) and s[i + 1].isdigit():
+            break
+        word = next((w for w, ws, _ in toks if ws == i), None)
+        if word and word in stops and i > pos:
+            break
+        i += len(word) if word else 1
+        end = i
+    phrase = s[pos:end]
+    if "的" in phrase:
+        phrase = phrase.rsplit("的", 1)[1]
+    return phrase.strip("“”")
+
+
+def _counted_before(s: str, pos: int, toks) -> tuple[str, int]:
+    stops = lexicon().verbs | {"等", "每年", "年"}
+    start = pos
+    for word, ws, we in reversed(toks):
+        if we > pos:
+            continue
+        if word in stops or any(c in PUNCT for c in word):
+            break
+        start = ws
+    return s[start:pos], start
+
+
+def _action_before(s: str, pos: int, toks) -> str:
+    verbs = lexicon().verbs
+    clause = max(s.rfind(p, 0, pos) for p in "，。；：") + 1
+    words = [w for w, ws, we in toks if clause <= ws and we <= pos and not any(c in PUNCT for c in w)]
+    out = []
+    for w in reversed(words):
+        if w in verbs:
+            out.insert(0, w)
+        elif out:
+            break
+        else:
+            # the verb must govern the target, not a word several positions away
+            if len("".join(words[-3:])) > 12:
+                break
+    return "".join(out)
+
+
+def find_targets(s: str, toks, mentions: list[Mention], quoted: list[tuple[int, int]]) -> list[Target]:
+    targets = []
+    for m in _QUANT.finditer(s):
+        if _inside(m.start(), m.end(), quoted) or re.match(r"年", s[m.end() : m.end() + 1]):
+            continue
+        if m.start() > 0 and (s[m.start() - 1].isdigit() or s[m.start() - 1] in "〔[+"):
+            continue
+        pre, num, unit, post = m.groups()
+        value: int | float = float(num) if "." in num else int(num)
+        comparator = _COMPARATORS.get(pre or "", _COMPARATORS.get(post or "", "exactly"))
+        approximate = comparator in {"about"} or post == "余"
+        after = s[m.end() :]
+        if not after or after[0] in "，。；、" or after.startswith("等"):
+            counted, cstart = _counted_before(s, m.start(), toks)
+            action = _action_before(s, cstart, toks)
+            start = cstart
+        else:
+            counted = _counted_after(s, m.end(), toks)
+            action = _action_before(s, m.start(), toks)
+            start = m.start()
+        if not counted:
+            continue
+        end = m.end() if start < m.start() else m.end() + len(counted)
+        targets.append(Target("quantified", start, max(end, m.end()), value, unit, counted, approximate, comparator, action))
+    for m in _ORDINAL.finditer(s):
+        if _inside(m.start(), m.end(), quoted) and not any(a == m.end() for a, _ in quoted):
+            if _inside(m.start(), m.end(), [(a + 1, b - 1) for a, b in quoted]):
+                continue
+        number = 1 if m.group(1).startswith("首") else _cn_or_int(m.group(2))
+        unit = m.group(1)[1:] if m.group(1).startswith("首") else m.group(3)
+        concerns = next((x for x in mentions if x.start >= m.end() and x.start - m.end() <= 1 and x.kind == "programme"), None)
+        counted = concerns.name if concerns else _counted_after(s, m.end(), toks)
+        place = next((x for x in mentions if x.kind == "place" and x.end == m.start()), None)
+        end = concerns.end if concerns else m.end() + len(counted)
+        targets.append(
+            Target("ordinal", m.start(), end, number, unit, counted, action=_action_before(s, m.start(), toks), concerns=concerns, place=place)
+        )
+    return targets
+
+
+def _cn_or_int(s: str) -> int:
+    from .structure import cn_number
+
+    return cn_number(s)
+
+
+# ---------------------------------------------------------------- sentence
+
+
+def action_verbs(s: str, toks, mentions: list[Mention]) -> list[str]:
+    verbs = lexicon().verbs
+    spans = [(m.start, m.end) for m in mentions]
+    out: list[str] = []
+    for word, ws, we in toks:
+        if word in verbs and not _inside(ws, we, spans) and word not in out:
+            out.append(word)
+    return out
+
+
+def extract(s: str, plan_titles: set[str] = frozenset()) -> Extraction:
+    """Everything ``s`` (one sentence of normalised text) names."""
+    toks = tokens(s)
+    books, book_spans = find_books(s, set(plan_titles))
+    quoted, quote_spans = find_quoted_programmes(s, toks)
+    candidates = (
+        books
+        + quoted
+        + find_orgs(s)
+        + find_places(s, toks)
+        + find_lexicon_programmes(s)
+        + find_headed_names(s, toks)
+        + find_industries(s, toks)
+    )
+    org_names = {m.name for m in candidates if m.kind == "org"}
+    # 联盟平台: the platform of an institution is that institution at work, not a second thing
+    candidates = [m for m in candidates if not (m.kind == "platform" and m.name[:-2] in org_names)]
+    protected = book_spans + quote_spans
+    mentions = resolve(candidates, protected)
+    assign_roles(s, mentions)
+    assign_publishers(s, mentions)
+    targets = find_targets(s, toks, mentions, quote_spans + book_spans)
+    return Extraction(mentions=mentions, targets=targets, verbs=action_verbs(s, toks, mentions))

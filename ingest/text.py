@@ -1,0 +1,148 @@
+"""Text that remembers where each character came from.
+
+Normalisation (full-width digits, words broken across lines, stray spaces) changes the text the
+extractors see, but every fact must point at the exact characters of the original document, so
+each character carries its offset in the original.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+HAN = "\u4e00-\u9fff\u3400-\u4dbf"
+_TERMINAL = "。；！？：:;!?"
+
+
+def is_han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
+
+
+@dataclass(frozen=True)
+class MappedText:
+    """``text`` with ``offsets[i]`` the original offset of ``text[i]``."""
+
+    text: str
+    offsets: tuple[int, ...]
+
+    @classmethod
+    def original(cls, text: str) -> MappedText:
+        return cls(text, tuple(range(len(text))))
+
+    def __len__(self) -> int:
+        return len(self.text)
+
+    def __getitem__(self, key: slice) -> MappedText:
+        return MappedText(self.text[key], self.offsets[key])
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The original span of ``text[start:end]`` (end exclusive)."""
+        return self.offsets[start], self.offsets[end - 1] + 1
+
+    def filter(self, keep: Callable[[int], bool]) -> MappedText:
+        idx = [i for i in range(len(self.text)) if keep(i)]
+        return MappedText("".join(self.text[i] for i in idx), tuple(self.offsets[i] for i in idx))
+
+    def strip(self) -> MappedText:
+        s = self.text
+        start = len(s) - len(s.lstrip())
+        end = len(s.rstrip())
+        return self[start:end]
+
+    def finditer(self, pattern: re.Pattern[str]) -> Iterator[re.Match[str]]:
+        return pattern.finditer(self.text)
+
+    def split(self, pattern: re.Pattern[str]) -> list[MappedText]:
+        """Pieces between matches of ``pattern`` (the matches themselves dropped)."""
+        pieces, last = [], 0
+        for m in pattern.finditer(self.text):
+            pieces.append(self[last : m.start()])
+            last = m.end()
+        pieces.append(self[last:])
+        return pieces
+
+
+def _nfkc_safe(ch: str) -> str:
+    """NFKC for full-width ASCII letters, digits and a few signs; Chinese punctuation is kept,
+    since （ ） ， ： carry structure that NFKC would flatten into ASCII."""
+    code = ord(ch)
+    if 0xFF10 <= code <= 0xFF19 or 0xFF21 <= code <= 0xFF3A or 0xFF41 <= code <= 0xFF5A:
+        return unicodedata.normalize("NFKC", ch)
+    if ch in "\uff05\uff0b\uff0e\u3000\u00a0":  # ％ ＋ ． ideographic and no-break spaces
+        return unicodedata.normalize("NFKC", ch)
+    return ch
+
+
+def nfkc(text: MappedText) -> MappedText:
+    chars: list[str] = []
+    offsets: list[int] = []
+    for ch, off in zip(text.text, text.offsets):
+        out = _nfkc_safe(ch)
+        chars.extend(out)
+        offsets.extend([off] * len(out))
+    return MappedText("".join(chars), tuple(offsets))
+
+
+_MARKER = re.compile(
+    rf"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、](?!\d)|第[{HAN}\d]+[章节条部分])"
+)
+_BREAK = re.compile(r"[ \t]*\n[ \t\n\f]*")
+
+
+def rejoin_lines(text: MappedText) -> MappedText:
+    """Remove line and page breaks that split a prose line in the middle of a word.
+
+    A break is a split when the line before it is prose (it has sentence punctuation and is
+    long), does not end a sentence, and the next line does not open a new numbered item.
+    Header lines (issuers, dates, titles) have no punctuation and stay as they are.
+    """
+    s = text.text
+    drop: set[int] = set()
+    for m in _BREAK.finditer(s):
+        line_start = s.rfind("\n", 0, m.start()) + 1
+        line = s[line_start : m.start()].strip()
+        nxt_end = s.find("\n", m.end())
+        nxt = s[m.end() : nxt_end if nxt_end >= 0 else len(s)]
+        if not line or not nxt.strip() or line[-1] in _TERMINAL:
+            continue
+        if len(line) < 12 or not re.search("[，、。；]", line):
+            continue
+        if _MARKER.match(nxt) or not (is_han(line[-1]) or line[-1].isalnum()):
+            continue
+        drop.update(range(m.start(), m.end()))
+    return text.filter(lambda i: i not in drop)
+
+
+def squeeze_spaces(text: MappedText) -> MappedText:
+    """Drop spaces that sit between Chinese characters or between Chinese and digits.
+
+    Chinese uses no spaces between words; typesetting puts them around numbers (``2025 年``,
+    ``依托 6 个``) and PDF extraction inside titles. Spaces next to Latin words are kept, so a
+    stray English word stays a word.
+    """
+    s = text.text
+
+    def keep(i: int) -> bool:
+        if s[i] not in " \t\u3000":
+            return True
+        j = i - 1
+        while j >= 0 and s[j] in " \t\u3000":
+            j -= 1
+        k = i + 1
+        while k < len(s) and s[k] in " \t\u3000":
+            k += 1
+        if j < 0 or k >= len(s):
+            return False
+        left, right = s[j], s[k]
+        latin = re.compile("[A-Za-z]")
+        if latin.match(left) or latin.match(right):
+            return True
+        return True if left == "\n" or right == "\n" else False
+
+    return text.filter(keep)
+
+
+def normalise(raw: str) -> MappedText:
+    """The text the extractors read: NFKC where safe and broken lines rejoined."""
+    return rejoin_lines(nfkc(MappedText.original(raw)))
