@@ -4,6 +4,8 @@ from __future__ import annotations
 from flask import Flask
 
 from .config import Settings, load_settings
+from .http import init_http
+from .sparql import init_sparql
 from .stores import Store, get_store
 
 
@@ -18,4 +20,6 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.config.from_mapping(settings.as_flask_config())
     app.extensions["vetkg.settings"] = settings
     app.extensions["vetkg.store"] = store or get_store(settings.store, **settings.store_options())
+    init_http(app, app.extensions["vetkg.store"])  # CORS, gzip, validators, /health, /metrics
+    init_sparql(app)  # /sparql
     return app

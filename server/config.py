@@ -27,6 +27,9 @@ class Settings:
     query_timeout: float = 30.0
     max_rows: int = 10000
     allow_service: bool = False  # SERVICE and remote FROM / LOAD
+    # FROM / default-graph-uri / named-graph-uri naming a graph the store lacks: refused (400)
+    # unless True, when such a graph is simply empty. Nothing is ever fetched either way.
+    allow_unknown_graphs: bool = False
     allow_remote_context: bool = False  # remote JSON-LD contexts
     update_tokens: dict[str, str] = field(default_factory=dict)  # name -> token
     host: str = "127.0.0.1"

@@ -1,0 +1,115 @@
+"""Evaluating one query over a store and writing its result, capped at ``max_rows``.
+
+This runs inside the query worker process (see :mod:`.executor`), so everything it returns is
+plain bytes and flags. pyoxigraph serialises every format; a capped SELECT result is first laid
+out as SPARQL JSON (a list of bindings cannot be handed back to pyoxigraph otherwise) and, for
+the other formats, read back with ``parse_query_results`` and written by pyoxigraph.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import Any
+
+import pyoxigraph as ox
+
+from ..stores import Store
+from .formats import Format, Kind
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+@dataclass(frozen=True)
+class QueryJob:
+    """Everything the worker needs: picklable, no request or store inside."""
+
+    text: str
+    kind: Kind
+    fmt: Format
+    max_rows: int
+    union_default_graph: bool = True
+    default_graphs: list[str] | None = None
+    named_graphs: list[str] | None = None
+    prefixes: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class QueryOutcome:
+    body: bytes
+    truncated: bool = False
+    rows: int = 0  # solutions or triples written; 0 for ASK
+
+
+def term_json(term: Any) -> dict[str, Any]:
+    """A term as a SPARQL 1.1 JSON results binding (with the RDF-star triple form)."""
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        out: dict[str, Any] = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value not in (_XSD_STRING, _RDF_LANG_STRING):
+            out["datatype"] = term.datatype.value
+        return out
+    if isinstance(term, ox.Triple):
+        return {
+            "type": "triple",
+            "value": {
+                "subject": term_json(term.subject),
+                "predicate": term_json(term.predicate),
+                "object": term_json(term.object),
+            },
+        }
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def _solutions(result: ox.QuerySolutions, job: QueryJob) -> QueryOutcome:
+    names = [v.value for v in result.variables]
+    rows = list(islice(result, job.max_rows + 1))
+    truncated = len(rows) > job.max_rows
+    rows = rows[: job.max_rows]
+    doc: dict[str, Any] = {
+        "head": {"vars": names},
+        "results": {
+            "bindings": [
+                {name: term_json(row[name]) for name in names if row[name] is not None} for row in rows
+            ]
+        },
+    }
+    data = json.dumps(doc, ensure_ascii=False).encode("utf-8")
+    if job.fmt.results == ox.QueryResultsFormat.JSON:
+        if truncated:
+            # Clients read head/results only; this extra member is for people and our own page.
+            doc["truncated"] = True
+            data = json.dumps(doc, ensure_ascii=False).encode("utf-8")
+        return QueryOutcome(data, truncated, len(rows))
+    again = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
+    return QueryOutcome(again.serialize(format=job.fmt.results), truncated, len(rows))
+
+
+def _graph(result: ox.QueryTriples, job: QueryJob) -> QueryOutcome:
+    triples = list(islice(result, job.max_rows + 1))
+    truncated = len(triples) > job.max_rows
+    triples = triples[: job.max_rows]
+    prefixes = job.prefixes if job.fmt.rdf in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML) else None
+    body = ox.serialize(triples, format=job.fmt.rdf, prefixes=prefixes) or b""
+    return QueryOutcome(body, truncated, len(triples))
+
+
+def evaluate(store: Store, job: QueryJob) -> QueryOutcome:
+    """Run ``job`` on ``store``; pyoxigraph's SyntaxError and OSError pass through."""
+    result = store.query(
+        job.text,
+        union_default_graph=job.union_default_graph,
+        default_graphs=job.default_graphs,
+        named_graphs=job.named_graphs,
+    )
+    if isinstance(result, ox.QueryBoolean):
+        return QueryOutcome(result.serialize(format=job.fmt.results))
+    if isinstance(result, ox.QuerySolutions):
+        return _solutions(result, job)
+    return _graph(result, job)

@@ -1,0 +1,151 @@
+"""The ``/sparql`` endpoint: SPARQL 1.1 Protocol queries, updates' entry point, service description."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pyoxigraph as ox
+from flask import Blueprint, Flask, Response, current_app, redirect, request
+
+from ..config import Settings
+from ..http import conditional, dataset_version, not_modified
+from ..stores import Store
+from .description import PREFIXES, DescriptionCache
+from .errors import ProtocolError
+from .executor import ForkExecutor
+from .formats import Kind, check_format_name, choose, offers
+from .guard import CheckedQuery, CheckedUpdate, check_query, check_update
+from .protocol import Operation, read_operation
+from .results import QueryJob
+
+bp = Blueprint("sparql", __name__)
+
+# Set by the write side (SPARQL Update, issue 4): called with the checked update and the request's
+# operation, it returns the response. Until then an update is answered 501.
+UpdateHandler = Callable[[CheckedUpdate, Operation], Response]
+UPDATE_HANDLER_KEY = "vetkg.sparql.update_handler"
+
+
+def _settings() -> Settings:
+    return current_app.extensions["vetkg.settings"]
+
+
+def _store() -> Store:
+    return current_app.extensions["vetkg.store"]
+
+
+@bp.errorhandler(ProtocolError)
+def _protocol_error(exc: ProtocolError) -> Response:
+    resp = exc.response()
+    resp.vary.add("Accept")
+    return resp
+
+
+@bp.after_request
+def _vary(resp: Response) -> Response:
+    # The same URL gives JSON, XML, Turtle … by Accept: caches must key on it.
+    resp.vary.add("Accept")
+    return resp
+
+
+@bp.route("/sparql", methods=["GET", "POST"])
+def endpoint() -> Response:
+    settings = _settings()
+    op = read_operation(request, settings.query_timeout)
+    check_format_name(op.format)
+    if op.update is not None:
+        return _update(op, settings)
+    if op.query is None:
+        return _service_description(op, settings)
+    return _query(op, settings)
+
+
+def _dataset(op: Operation, checked: CheckedQuery, settings: Settings) -> dict[str, object]:
+    """The dataset a query runs over: protocol parameters, else FROM clauses, else the union."""
+    if op.has_dataset:
+        # The protocol's dataset overrides the query's (SPARQL 1.1 Protocol, 2.1.4).
+        default, named = op.default_graphs, op.named_graphs
+    elif checked.has_dataset:
+        default, named = checked.from_graphs, checked.from_named
+    else:
+        return {"union_default_graph": settings.union_default_graph, "default_graphs": None, "named_graphs": None}
+    if not (settings.allow_unknown_graphs or settings.allow_service):
+        known = set(_store().graphs())
+        for iri in [*(default or []), *(named or [])]:
+            if iri not in known:
+                raise ProtocolError(
+                    400, f"graph <{iri}> is not in this store; the endpoint does not fetch graphs from elsewhere"
+                )
+    return {"union_default_graph": False, "default_graphs": default, "named_graphs": named}
+
+
+def _query(op: Operation, settings: Settings) -> Response:
+    checked = check_query(op.query or "", allow_service=settings.allow_service)
+    dataset = _dataset(op, checked, settings)
+    fmt = choose(checked.kind, request.accept_mimetypes, op.format)
+    etag = dataset_version().etag_for(
+        checked.text, repr(dataset), fmt.media_type, str(settings.max_rows)
+    )
+    cached = not_modified(etag)
+    if cached is not None:
+        return cached
+    job = QueryJob(
+        text=checked.text,
+        kind=checked.kind,
+        fmt=fmt,
+        max_rows=settings.max_rows,
+        prefixes=checked.prefixes,
+        **dataset,  # type: ignore[arg-type]
+    )
+    outcome = _executor().run(job, op.timeout or settings.query_timeout)
+    resp = Response(outcome.body, content_type=fmt.content_type)
+    if outcome.truncated:
+        resp.headers["X-VetKG-Truncated"] = "true"
+        resp.headers["X-VetKG-Max-Rows"] = str(settings.max_rows)
+    if request.method in ("GET", "HEAD"):
+        resp = conditional(resp, etag)
+    return resp
+
+
+def _executor() -> ForkExecutor:
+    return current_app.extensions["vetkg.sparql.executor"]
+
+
+def _wants_html() -> bool:
+    accept = request.accept_mimetypes
+    if not accept or accept["text/html"] == 0:
+        return False
+    offered = ["text/html"] + [f.media_type for f in offers(Kind.GRAPH)]
+    return accept.best_match(offered) == "text/html"
+
+
+def _service_description(op: Operation, settings: Settings) -> Response:
+    if op.format is None and _wants_html():
+        # A person in a browser: the query page (served at /) describes the endpoint better.
+        return redirect("/", code=303)
+    fmt = choose(Kind.GRAPH, request.accept_mimetypes, op.format)
+    update_enabled = current_app.extensions.get(UPDATE_HANDLER_KEY) is not None
+    version = dataset_version()
+    etag = version.etag_for("service-description", request.base_url, fmt.media_type, str(update_enabled))
+    cached = not_modified(etag)
+    if cached is not None:
+        return cached
+    cache: DescriptionCache = current_app.extensions["vetkg.sparql.description"]
+    triples = cache.get(version.tag, _store(), settings, request.base_url, update_enabled)
+    prefixes = PREFIXES if fmt.rdf in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML) else None
+    body = ox.serialize(triples, format=fmt.rdf, prefixes=prefixes) or b""
+    return conditional(Response(body, content_type=fmt.content_type), etag)
+
+
+def _update(op: Operation, settings: Settings) -> Response:
+    checked = check_update(op.update or "", allow_service=settings.allow_service, using_given=op.has_dataset)
+    handler: UpdateHandler | None = current_app.extensions.get(UPDATE_HANDLER_KEY)
+    if handler is None:
+        raise ProtocolError(501, "SPARQL Update is not enabled on this endpoint")
+    return handler(checked, op)
+
+
+def init_sparql(app: Flask) -> None:
+    """Register the endpoint on ``app`` (after :func:`vetkg.server.http.init_http`)."""
+    app.extensions["vetkg.sparql.executor"] = ForkExecutor(app.extensions["vetkg.store"])
+    app.extensions["vetkg.sparql.description"] = DescriptionCache()
+    app.register_blueprint(bp)
