@@ -1,0 +1,376 @@
+"""Validate vetkg graphs against the SHACL shapes in ``vetkg-shapes.ttl``.
+
+SHACL's ``sh:targetClass`` and ``sh:class`` follow ``rdfs:subClassOf`` *in the data graph*, and a
+document graph holds no class axioms. Instead of pyshacl's RDFS inference (which materialises every
+entailment of the data and the ontology and is many times slower), the ontology's subclass axioms
+between named classes are added to a copy of the data: that is exactly what the shapes need for a
+``vet:HigherVocationalCollege`` to be checked by the Organization shape.
+"""
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pyoxigraph as ox
+import pyshacl
+import rdflib
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS
+from rdflib.term import Node
+
+from vetkg.ontology import ONTOLOGY_FILE, ONTOLOGY_IRI, VET
+
+from . import SHAPES_FILE
+
+if TYPE_CHECKING:
+    from vetkg.server.stores.base import Store
+
+__all__ = [
+    "NonConformingGraph",
+    "ValidationResult",
+    "Violation",
+    "class_hierarchy",
+    "ensure_conforms",
+    "load_shapes",
+    "validate_graph",
+    "validate_store",
+]
+
+# Used only while ontology/vetkg.ttl is absent (and no ontology graph is in the store): the
+# subclass edges the shapes rely on, as README.md and namespace.py group the classes. Once the
+# ontology exists it is the only source, so a change there is never shadowed by this list.
+_FALLBACK_HIERARCHY: tuple[tuple[URIRef, URIRef], ...] = tuple(
+    (sub, sup)
+    for sup, subs in {
+        VET.Organization: (
+            VET.GovernmentBody,
+            VET.HigherVocationalCollege,
+            VET.SecondaryVocationalSchool,
+            VET.University,
+            VET.ResearchInstitute,
+            VET.Centre,
+            VET.Alliance,
+            VET.Enterprise,
+        ),
+        VET.Place: (VET.Country, VET.Region, VET.AdministrativeArea, VET.EconomicZone),
+        VET.Publication: (VET.Periodical, VET.Report),
+        VET.Target: (VET.QuantifiedTarget, VET.OrdinalTarget),
+    }.items()
+    for sub in subs
+)
+
+_SEVERITY_NAMES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One SHACL validation result, flattened for people and for tests."""
+
+    focus_node: Node
+    path: Node | None
+    value: Node | None
+    message_zh: str
+    message_en: str
+    severity: str
+    source_shape: Node | None
+
+
+@dataclass
+class ValidationResult:
+    conforms: bool
+    report: rdflib.Graph
+    text: str
+    violations: list[Violation] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Violation]:
+        """The results that make the graph non-conforming (warnings excluded)."""
+        return [v for v in self.violations if v.severity == "Violation"]
+
+
+class NonConformingGraph(Exception):
+    """A graph failed the shapes; ``str()`` is one line fit for the CLI's stderr."""
+
+    def __init__(self, label: str, result: ValidationResult) -> None:
+        self.label = label
+        self.result = result
+        errors = result.errors or result.violations
+        count = len(errors)
+        noun = "violation" if count == 1 else "violations"
+        if errors:
+            first = errors[0]
+            where = _short(first.focus_node)
+            if first.path is not None:
+                where += " " + _path_text(first.path, result.report)
+            detail = f"; first: {where}: {_one_line(first.message_en)} / {_one_line(first.message_zh)}"
+        else:
+            detail = ""
+        super().__init__(f"{label} does not conform to the vetkg shapes: {count} {noun}{detail}")
+
+
+# ------------------------------------------------------------------------------------------------
+# Shapes and class hierarchy, loaded once per process
+# ------------------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def load_shapes() -> Graph:
+    """The shapes graph, parsed once; treat it as read-only."""
+    return Graph().parse(SHAPES_FILE, format="turtle")
+
+
+def class_hierarchy(ontology: Graph | None = None) -> list[tuple[URIRef, URIRef]]:
+    """Subclass edges ``(sub, super)`` between named classes of ``ontology``.
+
+    Without an argument the edges come from ``ontology/vetkg.ttl``, re-read when the file changes,
+    or from the built-in fallback while that file does not exist.
+    """
+    if ontology is not None:
+        return _named_subclass_edges(ontology)
+    path = Path(ONTOLOGY_FILE)
+    if not path.exists():
+        return list(_FALLBACK_HIERARCHY)
+    stat = path.stat()
+    return list(_hierarchy_of_file(str(path), stat.st_mtime_ns, stat.st_size))
+
+
+@lru_cache(maxsize=4)
+def _hierarchy_of_file(path: str, mtime_ns: int, size: int) -> tuple[tuple[URIRef, URIRef], ...]:
+    # mtime and size are part of the cache key so an edited ontology is picked up without restart.
+    return tuple(_named_subclass_edges(Graph().parse(path, format="turtle")))
+
+
+def _named_subclass_edges(ontology: Graph) -> list[tuple[URIRef, URIRef]]:
+    edges = set()
+    for sub, sup in ontology.subject_objects(RDFS.subClassOf):
+        if isinstance(sub, URIRef) and isinstance(sup, URIRef) and sub != sup:
+            edges.add((sub, sup))
+    # Equivalent named classes behave as mutual subclasses for targeting.
+    for a, b in ontology.subject_objects(OWL.equivalentClass):
+        if isinstance(a, URIRef) and isinstance(b, URIRef) and a != b:
+            edges.update({(a, b), (b, a)})
+    return sorted(edges)
+
+
+# ------------------------------------------------------------------------------------------------
+# Validation
+# ------------------------------------------------------------------------------------------------
+
+
+def validate_graph(
+    data: rdflib.Graph,
+    shapes: rdflib.Graph | None = None,
+    focus_nodes: Sequence[Node | str] | None = None,
+    *,
+    hierarchy: Iterable[tuple[URIRef, URIRef]] | None = None,
+) -> ValidationResult:
+    """Validate ``data`` against the vetkg shapes (or ``shapes``).
+
+    ``focus_nodes`` restricts validation to those nodes: each is checked by every shape that
+    targets it, and nothing else is reported. ``hierarchy`` overrides the subclass edges taken
+    from the ontology (see :func:`class_hierarchy`). ``data`` is never modified.
+    """
+    shapes_graph = load_shapes() if shapes is None else shapes
+    edges = class_hierarchy() if hierarchy is None else list(hierarchy)
+
+    # A private copy: pyshacl may then run in place, and the caller's graph stays free of the
+    # ontology's axioms.
+    work = Graph()
+    work += data
+    work.addN((sub, RDFS.subClassOf, sup, work) for sub, sup in edges)
+
+    focus: list[URIRef] | None = None
+    if focus_nodes is not None:
+        focus = [n if isinstance(n, URIRef) else URIRef(str(n)) for n in focus_nodes]
+        if not focus:
+            # pyshacl reads an empty list as "no restriction"; nothing asked means nothing to check.
+            return _result(True, _empty_report(), data, [], checked_nodes=0)
+
+    conforms, report, _ = pyshacl.validate(
+        work,
+        shacl_graph=shapes_graph,
+        inference="none",
+        inplace=True,
+        # Warnings (e.g. a second skos:prefLabel from another document) are reported, not fatal.
+        allow_warnings=True,
+        focus_nodes=focus,
+    )
+    if not isinstance(report, Graph):  # pyshacl hands back the exception on a validation failure
+        raise RuntimeError(f"SHACL validation could not run: {report}")
+    violations = _violations(report)
+    checked = len(focus) if focus is not None else len(set(data.subjects()))
+    return _result(bool(conforms), report, data, violations, checked_nodes=checked)
+
+
+def ensure_conforms(data: rdflib.Graph, label: str) -> None:
+    """Raise :class:`NonConformingGraph` unless ``data`` conforms; ``label`` names the document."""
+    result = validate_graph(data)
+    if not result.conforms:
+        raise NonConformingGraph(label, result)
+
+
+def validate_store(store: Store) -> ValidationResult:
+    """Validate the union of the document graphs of ``store``.
+
+    The ontology, shapes and history graphs are not data and are left out; the subclass axioms
+    come from the ontology graph in the store when it is there (the ontology the data was built
+    with), else from ``ontology/vetkg.ttl``.
+    """
+    graphs = [g for g in store.graphs() if _is_document_graph(g)]
+    data = Graph()
+    for iri in graphs:
+        buffer = io.BytesIO()
+        # N-Triples is the cheapest exact round trip from Oxigraph to rdflib.
+        store.dump(buffer, ox.RdfFormat.N_TRIPLES, graph=iri)
+        if buffer.tell():
+            data.parse(data=buffer.getvalue(), format="nt")
+    hierarchy = None
+    if ONTOLOGY_IRI in store.graphs():
+        ontology = Graph()
+        subclass = ox.NamedNode(str(RDFS.subClassOf))
+        equivalent = ox.NamedNode(str(OWL.equivalentClass))
+        for quad in store.quads(ONTOLOGY_IRI):
+            if quad.predicate in (subclass, equivalent) and all(
+                isinstance(t, ox.NamedNode) for t in (quad.subject, quad.object)
+            ):
+                ontology.add((URIRef(quad.subject.value), URIRef(quad.predicate.value), URIRef(quad.object.value)))
+        hierarchy = class_hierarchy(ontology)
+    result = validate_graph(data, hierarchy=hierarchy)
+    if result.conforms:
+        result.text = f"{len(graphs)} document graph(s): " + result.text
+    return result
+
+
+def _is_document_graph(iri: str) -> bool:
+    if iri == ONTOLOGY_IRI:
+        return False
+    return not iri.rstrip("/").endswith(("graph/shapes", "graph/history"))
+
+
+# ------------------------------------------------------------------------------------------------
+# Reading pyshacl's report
+# ------------------------------------------------------------------------------------------------
+
+
+def _violations(report: Graph) -> list[Violation]:
+    found = []
+    for res in report.subjects(RDF.type, SH.ValidationResult):
+        messages = list(report.objects(res, SH.resultMessage))
+        zh = next((str(m) for m in messages if isinstance(m, Literal) and (m.language or "").startswith("zh")), None)
+        en = next((str(m) for m in messages if isinstance(m, Literal) and (m.language or "").startswith("en")), None)
+        # A shape without sh:message gets pyshacl's own English text, untagged.
+        plain = next((str(m) for m in messages if isinstance(m, Literal) and not m.language), "")
+        severity = report.value(res, SH.resultSeverity)
+        found.append(
+            Violation(
+                focus_node=report.value(res, SH.focusNode),
+                path=report.value(res, SH.resultPath),
+                value=report.value(res, SH.value),
+                message_zh=zh or plain or (en or ""),
+                message_en=en or plain or (zh or ""),
+                severity=_SEVERITY_NAMES.get(severity, str(severity)),
+                source_shape=report.value(res, SH.sourceShape),
+            )
+        )
+    # One shape can fail several of its components on one value (sh:datatype and sh:languageIn for
+    # an untagged label); its message is the same, so people see it once. The report keeps all.
+    unique = list(dict.fromkeys(found))
+    unique.sort(key=lambda v: (v.severity != "Violation", str(v.focus_node), str(v.path), str(v.source_shape)))
+    return unique
+
+
+def _result(
+    conforms: bool, report: Graph, data: Graph, violations: list[Violation], checked_nodes: int
+) -> ValidationResult:
+    return ValidationResult(
+        conforms=conforms,
+        report=report,
+        text=_report_text(conforms, report, data, violations, checked_nodes),
+        violations=violations,
+    )
+
+
+def _empty_report() -> Graph:
+    report = Graph()
+    node = BNode()
+    report.add((node, RDF.type, SH.ValidationReport))
+    report.add((node, SH.conforms, Literal(True)))
+    return report
+
+
+def _report_text(
+    conforms: bool, report: Graph, data: Graph, violations: list[Violation], checked_nodes: int
+) -> str:
+    errors = sum(1 for v in violations if v.severity == "Violation")
+    others = len(violations) - errors
+    lines: list[str] = []
+    if conforms:
+        lines.append(f"The graph conforms to the vetkg shapes: {checked_nodes} nodes, {len(data)} triples checked.")
+        if others:
+            lines.append(f"{others} warning(s):")
+    else:
+        lines.append(
+            f"The graph does not conform to the vetkg shapes: {errors} violation(s)"
+            + (f", {others} warning(s)" if others else "")
+            + f" ({checked_nodes} nodes, {len(data)} triples checked)."
+        )
+    nm = _namespaces(report)
+    for v in violations:
+        label = _label(data, v.focus_node)
+        head = f"[{v.severity}] {_n3(v.focus_node, nm)}"
+        if label:
+            head += f"  «{label}»"
+        block = [head]
+        if v.path is not None:
+            block.append(f"  path:  {_path_text(v.path, report, nm)}")
+        if v.value is not None:
+            block.append(f"  value: {_n3(v.value, nm)}")
+        block.append(f"  zh:    {v.message_zh}")
+        block.append(f"  en:    {v.message_en}")
+        if v.source_shape is not None and not isinstance(v.source_shape, BNode):
+            block.append(f"  shape: {_n3(v.source_shape, nm)}")
+        lines.append("")
+        lines.extend(block)
+    return "\n".join(lines)
+
+
+def _namespaces(report: Graph) -> rdflib.namespace.NamespaceManager:
+    nm = rdflib.namespace.NamespaceManager(Graph(), bind_namespaces="core")
+    for prefix, ns in load_shapes().namespaces():
+        nm.bind(prefix, ns, override=True, replace=True)
+    return nm
+
+
+def _n3(node: Node, nm: rdflib.namespace.NamespaceManager | None = None) -> str:
+    text = node.n3(nm) if hasattr(node, "n3") else str(node)
+    return text if len(text) <= 160 else text[:157] + "…"
+
+
+def _short(node: Node) -> str:
+    return _n3(node, _namespaces(Graph()))
+
+
+def _path_text(path: Node, report: Graph, nm: rdflib.namespace.NamespaceManager | None = None) -> str:
+    nm = nm or _namespaces(report)
+    if isinstance(path, BNode):
+        inverse = report.value(path, SH.inversePath)
+        if inverse is not None:
+            return "^" + _path_text(inverse, report, nm)
+        return "(complex path)"
+    return _n3(path, nm)
+
+
+def _label(data: Graph, node: Node) -> str | None:
+    for prop in (RDFS.label, SKOS.prefLabel, DCTERMS.title):
+        value = data.value(node, prop)
+        if value is not None:
+            return _one_line(str(value))
+    return None
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
