@@ -58,8 +58,8 @@ def add_span(g: Graph, start: int, end: int) -> URIRef:
     g.add((span, OA.hasSelector, position))
     g.add((span, OA.hasSelector, quote))
     g.add((position, RDF.type, OA.TextPositionSelector))
-    g.add((position, OA.start, Literal(start)))
-    g.add((position, OA.end, Literal(end)))
+    g.add((position, OA.start, Literal(start, datatype=XSD.nonNegativeInteger)))
+    g.add((position, OA.end, Literal(end, datatype=XSD.nonNegativeInteger)))
     g.add((quote, RDF.type, OA.TextQuoteSelector))
     g.add((quote, OA.exact, Literal(SOURCE[start:end])))
     return span
@@ -317,7 +317,7 @@ def test_involves_pointing_to_a_non_organisation() -> None:
 def test_span_whose_start_is_not_before_its_end() -> None:
     g = valid_graph()
     position = position_of(40, 50)
-    g.set((position, OA.start, Literal(50)))
+    g.set((position, OA.start, Literal(50, datatype=XSD.nonNegativeInteger)))
     error = single_error(g)
     assert error.focus_node == position
     assert error.path == OA.start
@@ -325,12 +325,24 @@ def test_span_whose_start_is_not_before_its_end() -> None:
     assert "起点（oa:start）必须小于终点（oa:end）" in error.message_zh
 
 
-def test_span_offsets_must_be_integers() -> None:
+@pytest.mark.parametrize(
+    "end", [Literal("50"), Literal(50.0), Literal(-1), Literal(-1, datatype=XSD.nonNegativeInteger)]
+)
+def test_span_offsets_are_non_negative_integers(end: Literal) -> None:
     g = valid_graph()
     position = position_of(40, 50)
-    g.set((position, OA.end, Literal("50")))
+    g.set((position, OA.end, end))
     errors = only_errors(validate_graph(g))
-    assert any(e.path == OA.end and "xsd:integer" in e.message_en for e in errors)
+    assert any(e.path == OA.end and "a non-negative xsd:integer" in e.message_en for e in errors), errors
+
+
+def test_span_offsets_read_back_from_oxigraph_as_xsd_integer_conform() -> None:
+    g = valid_graph()
+    for position in list(g.subjects(RDF.type, OA.TextPositionSelector)):
+        for prop in (OA.start, OA.end):
+            g.set((position, prop, Literal(int(g.value(position, prop)))))
+    result = validate_graph(g)
+    assert result.conforms, result.text
 
 
 def test_measure_with_two_parents() -> None:
