@@ -177,14 +177,17 @@ class GraphBuilder:
         for verb in self.annotate(iri, sentence).verbs:
             g.add((iri, VET.actionVerb, zh(verb)))
 
-    def requirements(self, iri: URIRef, paragraphs: list[MappedText]) -> None:
+    def requirements(self, iri: URIRef, paragraphs: list[MappedText], own_text: bool = True) -> None:
+        """General requirements: an unnumbered paragraph, or a part headed 指导思想 / 总体要求,
+        which already carries its text as a part (``own_text=False``)."""
         g = self.g
         g.add((iri, RDF.type, VET.GeneralRequirements))
         text = _joined(paragraphs)
         if text is None:
             return
-        g.add((iri, VET.text, zh(text.text)))
-        g.add((iri, VET.textSpan, self.span_of(text)))
+        if own_text:
+            g.add((iri, VET.text, zh(text.text)))
+            g.add((iri, VET.textSpan, self.span_of(text)))
         for para in paragraphs:
             for sentence in split_sentences(para):
                 self.annotate(iri, sentence)
@@ -209,7 +212,7 @@ class GraphBuilder:
             g.add((iri, VET.text, zh(whole.text)))
             g.add((iri, VET.textSpan, self.span_of(whole)))
         if sec.is_requirements:
-            self.requirements(iri, sec.body)
+            self.requirements(iri, sec.body, own_text=False)
         else:
             for k, sentence in enumerate(sec.sentences(), start=1):
                 self.measure(self.mint.doc(f"{path}/measure/{k}"), iri, k, sentence)
