@@ -161,6 +161,7 @@ def init_http(app: Flask, store: Store) -> None:
     CORS(
         app,
         resources={r"/*": {"origins": "*"}},
+        send_wildcard=True,  # "*" rather than the echoed origin: nothing here uses credentials
         methods=["GET", "HEAD", "POST", "OPTIONS"],
         expose_headers=EXPOSED_HEADERS,
         max_age=86400,
