@@ -57,13 +57,15 @@ class GraphBuilder:
         if (iri, RDF.type, OA.SpecificResource) in g:
             return iri
         pos, quote = URIRef(f"{iri}#position"), URIRef(f"{iri}#quote")
+        # xsd:integer, not the nonNegativeInteger of Web Annotation: Oxigraph stores the
+        # subtype as xsd:integer, and the graph must read the same before and after the store
         g.add((iri, RDF.type, OA.SpecificResource))
         g.add((iri, OA.hasSource, self.mint.notice))
         g.add((iri, OA.hasSelector, pos))
         g.add((iri, OA.hasSelector, quote))
         g.add((pos, RDF.type, OA.TextPositionSelector))
-        g.add((pos, OA.start, Literal(start, datatype=XSD.nonNegativeInteger)))
-        g.add((pos, OA.end, Literal(end, datatype=XSD.nonNegativeInteger)))
+        g.add((pos, OA.start, Literal(start, datatype=XSD.integer)))
+        g.add((pos, OA.end, Literal(end, datatype=XSD.integer)))
         g.add((quote, RDF.type, OA.TextQuoteSelector))
         g.add((quote, OA.exact, Literal(self.raw[start:end])))
         g.add((quote, OA.prefix, Literal(self.raw[max(0, start - _QUOTE_CONTEXT) : start])))

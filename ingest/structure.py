@@ -140,7 +140,8 @@ def _split_heading(rest: MappedText) -> tuple[MappedText | None, MappedText]:
     if _is_heading_line(rest):
         return squeeze_spaces(rest), MappedText("", ())
     m = re.match(r"[^。！？]{2,40}?[。！？]", rest.text)
-    if m and not re.search("[，；]", m.group(0)[:-1]):
+    # a lone sentence is a measure, not a title: 2.推动…发展。 has no heading
+    if m and rest.text[m.end() :].strip() and not re.search("[，；]", m.group(0)[:-1]):
         head = squeeze_spaces(rest[: m.end() - 1].strip())
         return head, rest[m.end() :].strip()
     return None, rest

@@ -1,0 +1,106 @@
+"""Reading: encodings, bad files, determinism and the text normalisation behind them."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib.compare import isomorphic
+
+from ingest_helpers import BINHAI, SEED
+from vetkg.ingest.errors import InputError
+from vetkg.ingest.pipeline import ingest_file, ingest_files
+from vetkg.ingest.text import normalise
+from vetkg.ontology import DEFAULT_BASE_IRI
+
+
+def test_two_builds_give_isomorphic_graphs():
+    first = ingest_file(SEED, DEFAULT_BASE_IRI).graph
+    second = ingest_file(SEED, DEFAULT_BASE_IRI).graph
+    assert len(first) > 1000
+    assert isomorphic(first, second)
+    assert sorted(first) == sorted(second)  # no blank nodes: equal, not just isomorphic
+
+
+@pytest.mark.parametrize("encoding", ["gb18030", "gbk", "utf-8-sig"])
+def test_chinese_encodings_read_the_same(tmp_path: Path, encoding: str):
+    path = tmp_path / f"seed-{encoding}.txt"
+    path.write_bytes(SEED.read_text(encoding="utf-8").encode(encoding))
+    assert sorted(ingest_file(path, DEFAULT_BASE_IRI).graph) == sorted(ingest_file(SEED, DEFAULT_BASE_IRI).graph)
+
+
+@pytest.mark.parametrize(
+    "content, problem",
+    [
+        (b"", "the file is empty"),
+        (b"  \n\n \t", "the file is empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 20, "binary data"),
+        ("这是一段没有任何结构的中文文字，没有标题，没有编号，也没有工作要点，只是一些随便写下的句子而已。".encode(), "no document structure"),
+        (b"just some english text without any chinese at all, long enough to matter", "no Chinese policy text"),
+        (bytes(range(128, 256)) * 8, "not valid UTF-8 or GB18030"),
+    ],
+    ids=["empty", "blank", "binary", "structureless", "not-chinese", "undecodable"],
+)
+def test_bad_files_are_refused_with_the_file_named(tmp_path: Path, content: bytes, problem: str):
+    path = tmp_path / "bad.txt"
+    path.write_bytes(content)
+    with pytest.raises(InputError) as err:
+        ingest_files([path], DEFAULT_BASE_IRI)
+    assert str(path) in str(err.value) and problem in str(err.value)
+    assert "\n" not in str(err.value)
+
+
+def test_a_missing_file_is_refused(tmp_path: Path):
+    with pytest.raises(InputError, match="cannot read the file"):
+        ingest_files([tmp_path / "nope.txt"], DEFAULT_BASE_IRI)
+
+
+def test_the_same_document_twice_is_refused(tmp_path: Path):
+    copy = tmp_path / "copy.txt"
+    copy.write_bytes(SEED.read_bytes())
+    with pytest.raises(InputError, match="the same document"):
+        ingest_files([SEED, copy], DEFAULT_BASE_IRI)
+
+
+def test_normalisation_keeps_offsets_into_the_original():
+    raw = "现将通知印发给你们，请认真学习领会并结合本地\n\n区实际贯彻执行。年培训１２００人次。"
+    text = normalise(raw)
+    assert "本地区实际" in text.text and "1200" in text.text
+    start = text.text.index("1200")
+    a, b = text.span(start, start + 4)
+    assert raw[a:b] == "１２００"
+    k = text.text.index("地区")
+    a, b = text.span(k, k + 2)
+    assert raw[a:b] == "地\n\n区"
+
+
+def test_header_lines_are_not_joined():
+    raw = "中共某某市委教育工作委员会 某某市教育委员会\n\n某教职函〔2025〕3号\n"
+    assert normalise(raw).text == raw
+
+
+def test_a_plan_with_only_chapter_markers_and_no_notice(tmp_path: Path):
+    """A bare plan (no notice header) with 一、 parts holding 1. items: structure by rank."""
+    text = (
+        "某某区2026年职业教育工作要点\n\n"
+        "一、深化产教融合\n\n"
+        "1.推进市域产教联合体建设。支持某某职业技术学院建设3个实训基地。\n\n"
+        "2.推动智能制造、新能源等行业产教融合共同体发展。\n\n"
+        "二、提升办学能力\n\n"
+        "1.实施第二批“双高计划”。\n"
+    )
+    path = tmp_path / "plan.txt"
+    path.write_text(text, encoding="utf-8")
+    doc = ingest_file(path, DEFAULT_BASE_IRI)
+    from vetkg.ontology.namespace import VET
+    from rdflib import RDF
+    from rdflib.namespace import DCTERMS
+
+    parts = set(doc.graph.subjects(RDF.type, VET.Part))
+    areas = set(doc.graph.subjects(RDF.type, VET.WorkArea))
+    measures = set(doc.graph.subjects(RDF.type, VET.Measure))
+    # 1.推进…建设。 is a heading followed by a measure; 2.推动…发展。 alone is a measure
+    assert len(parts) == 2 and len(areas) == 3 and len(measures) == 3
+    titles = {str(t) for t in doc.graph.objects(None, DCTERMS.title)}
+    assert {"深化产教融合", "提升办学能力", "推进市域产教联合体建设"} <= titles
+    industries = {str(o) for o in doc.graph.objects(None, VET.targetsIndustry)}
+    assert any(i.endswith("/智能制造") for i in industries)
