@@ -70,10 +70,10 @@ def _position(exc: ParseException) -> str:
     return f"line {exc.lineno}, column {exc.col}: {exc.msg}"
 
 
-def _oxigraph_syntax_error(text: str) -> str | None:
+def _oxigraph_syntax_error(text: str, base_iri: str | None) -> str | None:
     """Oxigraph's parser message for ``text``, or None when Oxigraph reads it."""
     try:
-        ox.Store().query(text)
+        ox.Store().query(text, base_iri=base_iri)
     except SyntaxError as exc:
         message = str(exc)
         # Oxigraph lists every token it would accept; the position and the first few say enough.
@@ -83,13 +83,13 @@ def _oxigraph_syntax_error(text: str) -> str | None:
     return None
 
 
-def check_query(text: str, *, allow_service: bool) -> CheckedQuery:
+def check_query(text: str, *, allow_service: bool, base_iri: str | None = None) -> CheckedQuery:
     """Parse ``text`` and refuse what the endpoint does not run; raises a 400 ProtocolError."""
     try:
         parsed = parseQuery(text)
-        prologue = translatePrologue(parsed[0], None)
+        prologue = translatePrologue(parsed[0], base_iri)
     except ParseException as exc:
-        return _fallback(text, exc, allow_service)
+        return _fallback(text, exc, allow_service, base_iri)
     except Exception as exc:  # noqa: BLE001 - rdflib raises plain Exception for a bad prefix
         raise ProtocolError(400, f"invalid query: {exc}") from None
     query = parsed[1]
@@ -117,17 +117,17 @@ def _declared_prefixes(prologue: Any) -> dict[str, str]:
     }
 
 
-def _fallback(text: str, exc: ParseException, allow_service: bool) -> CheckedQuery:
+def _fallback(text: str, exc: ParseException, allow_service: bool, base_iri: str | None) -> CheckedQuery:
     """rdflib could not read ``text``: a syntax error, or syntax beyond SPARQL 1.1 (RDF-star …)."""
     if not allow_service and "service" in text.lower():
         # Oxigraph evaluates an ASK at once, so probing a query that may hold SERVICE could fetch.
         raise ProtocolError(400, f"syntax error at {_position(exc)}")
-    message = _oxigraph_syntax_error(text)
+    message = _oxigraph_syntax_error(text, base_iri)
     if message is not None:
         raise ProtocolError(400, f"syntax error: {message}")
     # Oxigraph reads it and it holds no SERVICE: run it. Its FROM clauses stay unchecked (Oxigraph
     # never fetches them) and the result kind comes from a run over an empty store.
-    result = ox.Store().query(text)
+    result = ox.Store().query(text, base_iri=base_iri)
     kind = (
         Kind.SOLUTIONS
         if isinstance(result, ox.QuerySolutions)

@@ -33,6 +33,7 @@ class QueryJob:
     default_graphs: list[str] | None = None
     named_graphs: list[str] | None = None
     prefixes: dict[str, str] = field(default_factory=dict)
+    base_iri: str | None = None  # relative IRIs resolve against the endpoint (SPARQL Protocol 2.1.4)
 
 
 @dataclass(frozen=True)
@@ -102,8 +103,13 @@ def _graph(result: ox.QueryTriples, job: QueryJob) -> QueryOutcome:
 
 def evaluate(store: Store, job: QueryJob) -> QueryOutcome:
     """Run ``job`` on ``store``; pyoxigraph's SyntaxError and OSError pass through."""
+    text = job.text
+    if job.base_iri:
+        # The store API takes no base IRI, so it goes in front of the query, on the same line so
+        # error positions keep their line numbers; a BASE in the query itself still overrides it.
+        text = f"BASE <{job.base_iri}> {text}"
     result = store.query(
-        job.text,
+        text,
         union_default_graph=job.union_default_graph,
         default_graphs=job.default_graphs,
         named_graphs=job.named_graphs,

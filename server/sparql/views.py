@@ -79,7 +79,8 @@ def _dataset(op: Operation, checked: CheckedQuery, settings: Settings) -> dict[s
 
 
 def _query(op: Operation, settings: Settings) -> Response:
-    checked = check_query(op.query or "", allow_service=settings.allow_service)
+    base_iri = _endpoint_iri()
+    checked = check_query(op.query or "", allow_service=settings.allow_service, base_iri=base_iri)
     dataset = _dataset(op, checked, settings)
     fmt = choose(checked.kind, request.accept_mimetypes, op.format)
     etag = dataset_version().etag_for(
@@ -94,6 +95,7 @@ def _query(op: Operation, settings: Settings) -> Response:
         fmt=fmt,
         max_rows=settings.max_rows,
         prefixes=checked.prefixes,
+        base_iri=base_iri,
         **dataset,  # type: ignore[arg-type]
     )
     outcome = _executor().run(job, op.timeout or settings.query_timeout)
@@ -104,6 +106,14 @@ def _query(op: Operation, settings: Settings) -> Response:
     if request.method in ("GET", "HEAD"):
         resp = conditional(resp, etag)
     return resp
+
+
+def _endpoint_iri() -> str | None:
+    """This endpoint's URL as a base IRI, or None if the Host header makes it no valid IRI."""
+    try:
+        return ox.NamedNode(request.base_url).value
+    except ValueError:
+        return None
 
 
 def _executor() -> ForkExecutor:
