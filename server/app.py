@@ -5,6 +5,7 @@ from flask import Flask
 
 from .config import Settings, load_settings
 from .http import init_http
+from .linked_data import blueprint as linked_data_blueprint
 from .sparql import init_sparql
 from .stores import Store, get_store
 
@@ -22,4 +23,5 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.extensions["vetkg.store"] = store or get_store(settings.store, **settings.store_options())
     init_http(app, app.extensions["vetkg.store"])  # CORS, gzip, validators, /health, /metrics
     init_sparql(app)  # /sparql
+    app.register_blueprint(linked_data_blueprint)  # IRIs, /ontology, VoID, dumps, the query page
     return app

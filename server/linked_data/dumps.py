@@ -1,0 +1,41 @@
+"""Gzipped dumps of the whole dataset, produced while they are sent.
+
+Quads are serialised in batches: N-Quads is one quad per line and TriG allows a graph's block to
+appear more than once, so concatenated batches are one valid document, and memory stays flat.
+"""
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterator
+from itertools import islice
+
+import pyoxigraph as ox
+
+from ..stores import Store
+from .vocab import PREFIXES
+
+FORMATS: dict[str, ox.RdfFormat] = {
+    "dataset.nq.gz": ox.RdfFormat.N_QUADS,
+    "dataset.trig.gz": ox.RdfFormat.TRIG,
+}
+_BATCH = 5000
+
+
+def _serialised(store: Store, rdf_format: ox.RdfFormat) -> Iterator[bytes]:
+    quads = store.quads()
+    while batch := list(islice(quads, _BATCH)):
+        if rdf_format == ox.RdfFormat.TRIG:
+            # Each batch redeclares the prefixes: TriG allows it, and each batch stays self-contained.
+            yield ox.serialize(batch, format=rdf_format, prefixes=PREFIXES)
+        else:
+            yield ox.serialize(batch, format=rdf_format)
+
+
+def gzipped_dump(store: Store, rdf_format: ox.RdfFormat) -> Iterator[bytes]:
+    """The dataset in ``rdf_format``, gzip-compressed chunk by chunk."""
+    compressor = zlib.compressobj(6, zlib.DEFLATED, 31)  # wbits 31: a gzip header and trailer
+    for chunk in _serialised(store, rdf_format):
+        compressed = compressor.compress(chunk)
+        if compressed:
+            yield compressed
+    yield compressor.flush()

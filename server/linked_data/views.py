@@ -1,0 +1,162 @@
+"""The routes: dereferenceable IRIs, /ontology, VoID, dumps and the query page at /."""
+from __future__ import annotations
+
+from dataclasses import asdict
+
+import pyoxigraph as ox
+from flask import Blueprint, Flask, Response, current_app, render_template, request
+
+from vetkg.ontology import ONTOLOGY_IRI
+
+from ..config import Settings
+from ..stores import Store
+from . import dumps as dumps_module
+from .describe import Description, describe, graph_triples, serialize
+from .examples import load_examples
+from .formats import BY_EXTENSION, HTML
+from .iris import ONTOLOGY_PATH, iri_for_path
+from .labels import Labeller
+from .messages import Messages
+from .negotiation import decorate, language, not_acceptable, not_found, rdf_response, requested
+from .ontology import Ontology, load_triples
+from .page import Linker, build_page
+from .version import etag, memoised, not_modified, validate
+from .void import DUMPS, VOID_PATH, statistics, void_triples
+from .vocab import PREFIXES
+
+blueprint = Blueprint("linked_data", __name__)
+
+# The prefixes the query page declares for a new query (the README's vocabularies).
+QUERY_PREFIXES = ("vet", "rdfs", "skos", "dcterms", "schema", "oa", "prov", "org", "eli", "xsd")
+
+
+def _settings() -> Settings:
+    return current_app.extensions["vetkg.settings"]
+
+
+def _store() -> Store:
+    return current_app.extensions["vetkg.store"]
+
+
+def _ontology(app: Flask) -> Ontology:
+    return memoised(app, "ontology", lambda: Ontology(load_triples(app.extensions["vetkg.store"])))
+
+
+def _labeller(lang: str) -> Labeller:
+    return Labeller(_store(), lang, _ontology(current_app._get_current_object()).labels())
+
+
+def _html(template: str, status: int = 200, **context: object) -> Response:
+    lang = language()
+    body = render_template(template, t=Messages(lang), lang=lang, **context)
+    return Response(body, status=status, content_type="text/html; charset=utf-8")
+
+
+# --- data IRIs ----------------------------------------------------------------------------------
+
+def _lookup(store: Store, base: str, path: str) -> tuple[str, Description, list[ox.Triple] | None]:
+    iri = iri_for_path(base, path)
+    graph = graph_triples(store, iri) if iri.startswith(base + "graph/") else None
+    return iri, describe(store, iri), graph or None
+
+
+@blueprint.route("/doc/<path:rest>")
+@blueprint.route("/id/<path:rest>")
+@blueprint.route("/graph/<path:rest>")
+def resource(rest: str) -> Response:
+    store, base = _store(), _settings().base_iri
+    # request.path is already percent-decoded to Unicode, so Chinese IRIs come back as minted.
+    path = request.path
+    iri, description, graph = _lookup(store, base, path)
+    extension = None
+    if not description and graph is None:
+        stem, dot, ext = path.rpartition(".")
+        if dot and ext.lower() in BY_EXTENSION:
+            iri, description, graph = _lookup(store, base, stem)
+            path, extension = stem, ext
+    if not description and graph is None:
+        return not_found(iri)
+    chosen = requested(extension)
+    if chosen is None:
+        return not_acceptable()
+    if chosen is HTML:
+        linker = Linker(base, _labeller(language()))
+        page = build_page(store, description, linker, graph_size=len(graph) if graph is not None else None)
+        return decorate(_html("resource.html", page=page, path=path, linker=linker), path, chosen)
+    triples = description.all_triples() + (graph or [])
+    return rdf_response(serialize(list(dict.fromkeys(triples)), chosen.rdf_format, PREFIXES), chosen, path)
+
+
+# --- the ontology -------------------------------------------------------------------------------
+
+@blueprint.route(ONTOLOGY_PATH)
+@blueprint.route(ONTOLOGY_PATH + ".<ext>")
+def ontology(ext: str | None = None) -> Response:
+    if ext is not None and ext.lower() not in BY_EXTENSION:
+        return not_found(ONTOLOGY_IRI + "." + ext)
+    onto = _ontology(current_app._get_current_object())
+    if not onto:
+        return not_found(ONTOLOGY_IRI)
+    chosen = requested(ext)
+    if chosen is None:
+        return not_acceptable()
+    if chosen is HTML:
+        labeller = _labeller(language())
+        linker = Linker(_settings().base_iri, labeller)
+        return decorate(
+            _html("ontology.html", onto=onto, onto_iri=ONTOLOGY_IRI, terms=onto.terms(), header=onto.header(), linker=linker,
+                  path=ONTOLOGY_PATH),
+            ONTOLOGY_PATH, chosen,
+        )
+    body = memoised(current_app._get_current_object(), f"ontology.{chosen.extension}",
+                    lambda: serialize(onto.triples, chosen.rdf_format, PREFIXES))
+    return rdf_response(body, chosen, ONTOLOGY_PATH)
+
+
+# --- VoID ---------------------------------------------------------------------------------------
+
+@blueprint.route("/" + VOID_PATH)
+@blueprint.route("/" + VOID_PATH + ".<ext>")
+def void(ext: str | None = None) -> Response:
+    if ext is not None and ext.lower() not in BY_EXTENSION:
+        return not_found(_settings().base_iri + VOID_PATH + "." + ext)
+    app = current_app._get_current_object()
+    stats = memoised(app, "void.stats", lambda: statistics(_store()))
+    chosen = requested(ext)
+    if chosen is None:
+        return not_acceptable()
+    path = "/" + VOID_PATH
+    if chosen is HTML:
+        linker = Linker(_settings().base_iri, _labeller(language()))
+        linker.labeller.fetch([c for c, _ in stats["classes"]] + [p for p, _ in stats["properties"]])  # type: ignore[attr-defined]
+        return decorate(_html("void.html", stats=stats, linker=linker, dumps=DUMPS, path=path), path, chosen)
+    triples = void_triples(stats, _settings().base_iri)
+    return rdf_response(serialize(triples, chosen.rdf_format, PREFIXES), chosen, path)
+
+
+# --- dumps --------------------------------------------------------------------------------------
+
+@blueprint.route("/dumps/<name>")
+def dump(name: str) -> Response:
+    rdf_format = dumps_module.FORMATS.get(name)
+    if rdf_format is None:
+        return not_found(_settings().base_iri + "dumps/" + name)
+    tag = etag("dump", name)
+    early = not_modified(tag)
+    if early is not None:
+        return early
+    response = Response(dumps_module.gzipped_dump(_store(), rdf_format), content_type="application/gzip")
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return validate(response, tag)
+
+
+# --- the query page -----------------------------------------------------------------------------
+
+@blueprint.route("/")
+def query_page() -> Response:
+    prefixes = {p: PREFIXES[p] for p in QUERY_PREFIXES}
+    examples = load_examples()
+    response = _html("query.html", examples=examples, examples_json=[asdict(e) for e in examples],
+                     prefixes=prefixes, dumps=DUMPS)
+    response.vary.add("Accept-Language")
+    return response

@@ -1,0 +1,105 @@
+"""The VoID description of the dataset, computed from the store."""
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from vetkg.ontology import ONTOLOGY_IRI
+
+from ..stores import Store
+from .vocab import PREFIXES, RDF_TYPE, namespace_of
+
+VOID = PREFIXES["void"]
+DCTERMS = PREFIXES["dcterms"]
+XSD = PREFIXES["xsd"]
+VET = PREFIXES["vet"]
+VOID_PATH = ".well-known/void"
+DUMPS: dict[str, tuple[str, str]] = {  # file name -> (media type of the content, label)
+    "dataset.nq.gz": ("application/n-quads", "N-Quads"),
+    "dataset.trig.gz": ("application/trig", "TriG"),
+}
+
+
+# The union default graph repeats a triple once per graph that holds it (an organisation's label is
+# in every document that names it); VoID counts the triple once.
+_DISTINCT = "SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o }"
+
+
+def _count(store: Store, query: str) -> int:
+    rows = list(store.query(query))
+    return int(rows[0]["n"].value) if rows and rows[0]["n"] is not None else 0
+
+
+def _vocabulary_iri(namespace: str) -> str:
+    # A vocabulary is named by its namespace; hash namespaces drop the '#' (vet: is the ontology IRI).
+    return namespace[:-1] if namespace.endswith("#") else namespace
+
+
+def statistics(store: Store) -> dict[str, object]:
+    """Counts VoID reports, over the union of the graphs (duplicates across graphs count once)."""
+    classes = [
+        (r["c"].value, int(r["n"].value))
+        for r in store.query("SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c FILTER(isIRI(?c)) } GROUP BY ?c ORDER BY ?c")
+    ]
+    properties = [
+        (r["p"].value, int(r["n"].value))
+        for r in store.query(f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ {_DISTINCT} }} GROUP BY ?p ORDER BY ?p")
+    ]
+    return {
+        "triples": _count(store, f"SELECT (COUNT(*) AS ?n) WHERE {{ {_DISTINCT} }}"),
+        "subjects": _count(store, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }"),
+        "objects": _count(store, "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o }"),
+        "documents": _count(store, f"SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE {{ ?d a <{VET}Notice> }}"),
+        "graphs": len(store.graphs()),
+        "classes": classes,
+        "properties": properties,
+    }
+
+
+def void_triples(stats: dict[str, object], base_iri: str) -> list[ox.Triple]:
+    """VoID for the dataset ``{base}.well-known/void#dataset``; partitions are blank nodes."""
+    dataset = ox.NamedNode(base_iri + VOID_PATH + "#dataset")
+    out: list[ox.Triple] = []
+
+    def add(s: ox.NamedNode | ox.BlankNode, p: str, o: ox.Term) -> None:
+        out.append(ox.Triple(s, ox.NamedNode(p), o))
+
+    def integer(n: object) -> ox.Literal:
+        return ox.Literal(str(n), datatype=ox.NamedNode(XSD + "integer"))
+
+    add(dataset, RDF_TYPE, ox.NamedNode(VOID + "Dataset"))
+    add(dataset, DCTERMS + "title", ox.Literal("职业教育政策知识图谱", language="zh"))
+    add(dataset, DCTERMS + "title", ox.Literal("vetkg: a knowledge graph of Chinese vocational-education policy", language="en"))
+    add(dataset, VOID + "triples", integer(stats["triples"]))
+    add(dataset, VOID + "distinctSubjects", integer(stats["subjects"]))
+    add(dataset, VOID + "distinctObjects", integer(stats["objects"]))
+    add(dataset, VOID + "documents", integer(stats["documents"]))
+    add(dataset, VOID + "classes", integer(len(stats["classes"])))  # type: ignore[arg-type]
+    add(dataset, VOID + "properties", integer(len(stats["properties"])))  # type: ignore[arg-type]
+    add(dataset, VOID + "sparqlEndpoint", ox.NamedNode(base_iri + "sparql"))
+    for name in DUMPS:
+        add(dataset, VOID + "dataDump", ox.NamedNode(base_iri + "dumps/" + name))
+    add(dataset, VOID + "uriSpace", ox.Literal(base_iri))
+    add(dataset, VOID + "rootResource", ox.NamedNode(ONTOLOGY_IRI))
+    add(dataset, VOID + "feature", ox.NamedNode("http://www.w3.org/ns/formats/Turtle"))
+    add(dataset, VOID + "feature", ox.NamedNode("http://www.w3.org/ns/formats/N-Quads"))
+    add(dataset, VOID + "feature", ox.NamedNode("http://www.w3.org/ns/formats/TriG"))
+    add(dataset, VOID + "feature", ox.NamedNode("http://www.w3.org/ns/formats/JSON-LD"))
+
+    vocabularies: set[str] = set()
+    for cls, n in stats["classes"]:  # type: ignore[attr-defined]
+        part = ox.BlankNode()
+        add(dataset, VOID + "classPartition", part)
+        add(part, VOID + "class", ox.NamedNode(cls))
+        add(part, VOID + "entities", integer(n))
+        vocabularies.add(namespace_of(cls))
+    for prop, n in stats["properties"]:  # type: ignore[attr-defined]
+        part = ox.BlankNode()
+        add(dataset, VOID + "propertyPartition", part)
+        add(part, VOID + "property", ox.NamedNode(prop))
+        add(part, VOID + "triples", integer(n))
+        vocabularies.add(namespace_of(prop))
+    for namespace in sorted(vocabularies):
+        if namespace.startswith(base_iri):
+            continue  # our own data IRIs are not a vocabulary
+        add(dataset, VOID + "vocabulary", ox.NamedNode(_vocabulary_iri(namespace)))
+    return out
