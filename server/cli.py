@@ -148,3 +148,7 @@ def serve(settings: Settings, store_path: str | None, host: str | None, port: in
     app = create_app(settings, store)
     click.echo(f"vetkg: serving {len(store)} quads on http://{settings.host}:{settings.port}/", err=True)
     waitress.serve(app, host=settings.host, port=settings.port, threads=settings.threads, ident="vetkg")
+
+
+if __name__ == "__main__":
+    main()

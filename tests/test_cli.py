@@ -1,0 +1,106 @@
+"""The `vetkg` command as a user runs it: exit codes, one line on stderr, nothing written on failure."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from rdflib import Dataset
+
+from ingest_helpers import BINHAI, SEED
+
+VETKG = [sys.executable, "-m", "vetkg.server.cli"]
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VETKG_")}
+    return subprocess.run([*VETKG, *args], capture_output=True, text=True, cwd=cwd, env=env, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    store = tmp_path_factory.mktemp("cli") / "store"
+    result = run("build", str(SEED), str(BINHAI), "--store", str(store))
+    assert result.returncode == 0, result.stderr
+    assert "built 2 document(s)" in result.stderr
+    return store
+
+
+def test_build_default_reads_seeds_dir(tmp_path: Path):
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds" / SEED.name).write_bytes(SEED.read_bytes())
+    result = run("build", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / ".vetkg" / "store").is_dir()
+
+
+def test_validate_says_the_built_graph_conforms(built: Path):
+    result = run("validate", "--store", str(built))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "conforms" in result.stdout
+
+
+def test_validate_fails_a_broken_graph(built: Path, tmp_path: Path):
+    import shutil
+
+    from vetkg.server.stores import get_store
+
+    broken = tmp_path / "broken"
+    shutil.copytree(built, broken)
+    store = get_store("oxigraph", path=broken)
+    store.update(
+        "PREFIX vet: <https://w3id.org/vetkg/ontology#> DELETE { GRAPH ?g { ?m vet:textSpan ?s } } WHERE { GRAPH ?g { ?m a vet:Measure ; vet:textSpan ?s } }"
+    )
+    store.close()
+    del store
+    result = run("validate", "--store", str(broken))
+    assert result.returncode == 3
+    assert "vet:textSpan" in result.stdout
+
+
+@pytest.mark.parametrize("fmt, parse_as", [("nquads", "nquads"), ("trig", "trig")])
+def test_export_writes_the_whole_dataset(built: Path, fmt: str, parse_as: str):
+    result = subprocess.run([*VETKG, "export", "--store", str(built), "--format", fmt], capture_output=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    ds = Dataset()
+    ds.parse(data=result.stdout, format=parse_as)
+    graphs = {str(g.identifier) for g in ds.graphs()}
+    assert "https://w3id.org/vetkg/graph/津教职函-2025-1号" in graphs
+    assert "https://w3id.org/vetkg/graph/津滨教体-2025-12号" in graphs
+    assert "https://w3id.org/vetkg/ontology" in graphs
+    assert len(ds) > 4000
+
+
+def test_export_turtle_is_the_union(built: Path):
+    from rdflib import Graph
+
+    result = subprocess.run([*VETKG, "export", "--store", str(built), "--format", "turtle"], capture_output=True, timeout=300)
+    assert result.returncode == 0
+    assert len(Graph().parse(data=result.stdout, format="turtle")) > 4000
+
+
+@pytest.mark.parametrize(
+    "content, problem",
+    [(b"", "the file is empty"), (b"\x00\x01\x02binary", "binary data"), ("没有结构的文字。".encode() * 10, "no document structure")],
+    ids=["empty", "binary", "structureless"],
+)
+def test_bad_input_one_line_and_nothing_written(built: Path, tmp_path: Path, content: bytes, problem: str):
+    before = subprocess.run([*VETKG, "export", "--store", str(built)], capture_output=True, timeout=300).stdout
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(content)
+    result = run("build", str(SEED), str(bad), "--store", str(built))
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and str(bad) in lines[0] and problem in lines[0]
+    assert "Traceback" not in result.stderr
+    after = subprocess.run([*VETKG, "export", "--store", str(built)], capture_output=True, timeout=300).stdout
+    assert after == before
+
+
+def test_unknown_store_is_one_line(tmp_path: Path):
+    env = {**os.environ, "VETKG_STORE": "nosuch"}
+    result = subprocess.run([*VETKG, "validate"], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)
+    assert result.returncode == 4
+    assert result.stderr.strip() == "vetkg: unknown store 'nosuch'; known stores: memory, oxigraph"
