@@ -9,6 +9,7 @@ asked only when rdflib fails, and only when that cannot cause a fetch (see :func
 """
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,6 +29,9 @@ _FORMS = {
     "ConstructQuery": Kind.GRAPH,
     "DescribeQuery": Kind.GRAPH,
 }
+# rdflib's pyparsing grammar keeps state while it parses: two threads parsing at once corrupt each
+# other's results. Parsing takes milliseconds, so one lock costs little.
+_PARSER_LOCK = threading.Lock()
 SERVICE_DISABLED = "SERVICE is disabled on this endpoint: it makes no requests to other servers"
 LOAD_DISABLED = "LOAD is disabled on this endpoint: it makes no requests to other servers"
 
@@ -86,12 +90,14 @@ def _oxigraph_syntax_error(text: str, base_iri: str | None) -> str | None:
 def check_query(text: str, *, allow_service: bool, base_iri: str | None = None) -> CheckedQuery:
     """Parse ``text`` and refuse what the endpoint does not run; raises a 400 ProtocolError."""
     try:
-        parsed = parseQuery(text)
-        prologue = translatePrologue(parsed[0], base_iri)
+        with _PARSER_LOCK:
+            parsed = parseQuery(text)
     except ParseException as exc:
         return _fallback(text, exc, allow_service, base_iri)
-    except Exception as exc:  # noqa: BLE001 - rdflib raises plain Exception for a bad prefix
-        raise ProtocolError(400, f"invalid query: {exc}") from None
+    try:
+        prologue = translatePrologue(parsed[0], base_iri)
+    except Exception as exc:  # noqa: BLE001 - rdflib raises plain Exception for a bad prologue
+        raise ProtocolError(400, f"invalid query prologue: {exc}") from None
     query = parsed[1]
     if not allow_service and any(n.name == "ServiceGraphPattern" for n in _nodes(query)):
         raise ProtocolError(400, SERVICE_DISABLED)
@@ -141,7 +147,8 @@ def _fallback(text: str, exc: ParseException, allow_service: bool, base_iri: str
 def check_update(text: str, *, allow_service: bool, using_given: bool) -> CheckedUpdate:
     """Parse an update; refuse LOAD, SERVICE, and USING/WITH clashing with using-graph-uri."""
     try:
-        parsed = parseUpdate(text)
+        with _PARSER_LOCK:
+            parsed = parseUpdate(text)
     except ParseException as exc:
         raise ProtocolError(400, f"syntax error at {_position(exc)}") from None
     nodes = list(_nodes(parsed))
