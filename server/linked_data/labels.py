@@ -53,11 +53,11 @@ class Labeller:
     def literals(self, iri: str) -> list[ox.Literal]:
         if iri not in self._found:
             self.fetch([iri])
+        # All label properties in rank order: pick() then takes the best-ranked one in the wanted
+        # language, so an English rdfs:label still wins over a Chinese-only skos:prefLabel for en.
         by_property = self._found[iri]
-        for prop in LABEL_PROPERTIES:
-            if by_property.get(prop):
-                return by_property[prop]
-        return self._ontology.get(iri, [])
+        ranked = [lit for prop in LABEL_PROPERTIES for lit in by_property.get(prop, [])]
+        return ranked + self._ontology.get(iri, [])
 
     def label(self, iri: str, language: str | None = None) -> str | None:
         language = language or self.language

@@ -99,7 +99,7 @@ def void_triples(stats: dict[str, object], base_iri: str) -> list[ox.Triple]:
         add(part, VOID + "triples", integer(n))
         vocabularies.add(namespace_of(prop))
     for namespace in sorted(vocabularies):
-        if namespace.startswith(base_iri):
-            continue  # our own data IRIs are not a vocabulary
+        if namespace.startswith(base_iri) and namespace != ONTOLOGY_IRI + "#":
+            continue  # our own data IRIs (the default base holds the ontology too) are no vocabulary
         add(dataset, VOID + "vocabulary", ox.NamedNode(_vocabulary_iri(namespace)))
     return out
