@@ -344,3 +344,12 @@ def test_every_example_query_answers_over_the_fixture(ld_store: MemoryStore, exa
     assert example.title and example.title_en
     rows = list(ld_store.query(example.query))
     assert rows, f"{example.name} finds nothing in the fixture"
+
+
+def test_pages_carry_validators_per_representation(ld: FlaskClient) -> None:
+    turtle = ld.get(ORG_PATH, headers={"Accept": "text/turtle"})
+    html = ld.get(ORG_PATH, headers={"Accept": BROWSER})
+    assert turtle.headers["ETag"] != html.headers["ETag"]
+    again = ld.get(ORG_PATH, headers={"Accept": "text/turtle", "If-None-Match": turtle.headers["ETag"]})
+    assert again.status_code == 304
+    assert "Accept" in again.headers["Vary"]

@@ -1,6 +1,7 @@
 """The routes: dereferenceable IRIs, /ontology, VoID, dumps and the query page at /."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict
 
 import pyoxigraph as ox
@@ -13,7 +14,7 @@ from ..stores import Store
 from . import dumps as dumps_module
 from .describe import Description, describe, graph_triples, serialize
 from .examples import load_examples
-from .formats import BY_EXTENSION, HTML
+from .formats import BY_EXTENSION, HTML, Representation
 from .iris import ONTOLOGY_PATH, iri_for_path
 from .labels import Labeller
 from .messages import Messages
@@ -44,6 +45,23 @@ def _ontology(app: Flask) -> Ontology:
 
 def _labeller(lang: str) -> Labeller:
     return Labeller(_store(), lang, _ontology(current_app._get_current_object()).labels())
+
+
+def _validated(chosen: Representation, build: Callable[[], Response]) -> Response:
+    """``build()`` unless the client's copy of this representation is current (then 304).
+
+    Only with the HTTP layer's DatasetVersion: without it a tag would cost a pass over the store.
+    """
+    if current_app.extensions.get("vetkg.version") is None:
+        return build()
+    tag = etag(request.full_path, chosen.media_type, language() if chosen is HTML else "")
+    early = not_modified(tag)
+    if early is not None:
+        early.vary.add("Accept")
+        if chosen is HTML:
+            early.vary.add("Accept-Language")
+        return early
+    return validate(build(), tag)
 
 
 def _html(template: str, status: int = 200, **context: object) -> Response:
@@ -79,12 +97,16 @@ def resource(rest: str) -> Response:
     chosen = requested(extension)
     if chosen is None:
         return not_acceptable()
-    if chosen is HTML:
-        linker = Linker(base, _labeller(language()))
-        page = build_page(store, description, linker, graph_size=len(graph) if graph is not None else None)
-        return decorate(_html("resource.html", page=page, path=path, linker=linker), path, chosen)
-    triples = description.all_triples() + (graph or [])
-    return rdf_response(serialize(list(dict.fromkeys(triples)), chosen.rdf_format, PREFIXES), chosen, path)
+
+    def build() -> Response:
+        if chosen is HTML:
+            linker = Linker(base, _labeller(language()))
+            page = build_page(store, description, linker, graph_size=len(graph) if graph is not None else None)
+            return decorate(_html("resource.html", page=page, path=path, linker=linker), path, chosen)
+        triples = list(dict.fromkeys(description.all_triples() + (graph or [])))
+        return rdf_response(serialize(triples, chosen.rdf_format, PREFIXES), chosen, path)
+
+    return _validated(chosen, build)
 
 
 # --- the ontology -------------------------------------------------------------------------------
@@ -100,17 +122,18 @@ def ontology(ext: str | None = None) -> Response:
     chosen = requested(ext)
     if chosen is None:
         return not_acceptable()
-    if chosen is HTML:
-        labeller = _labeller(language())
-        linker = Linker(_settings().base_iri, labeller)
-        return decorate(
-            _html("ontology.html", onto=onto, onto_iri=ONTOLOGY_IRI, terms=onto.terms(), header=onto.header(), linker=linker,
-                  path=ONTOLOGY_PATH),
-            ONTOLOGY_PATH, chosen,
-        )
-    body = memoised(current_app._get_current_object(), f"ontology.{chosen.extension}",
-                    lambda: serialize(onto.triples, chosen.rdf_format, PREFIXES))
-    return rdf_response(body, chosen, ONTOLOGY_PATH)
+
+    def build() -> Response:
+        if chosen is HTML:
+            linker = Linker(_settings().base_iri, _labeller(language()))
+            body = _html("ontology.html", onto=onto, onto_iri=ONTOLOGY_IRI, terms=onto.terms(),
+                         header=onto.header(), linker=linker, path=ONTOLOGY_PATH)
+            return decorate(body, ONTOLOGY_PATH, chosen)
+        body = memoised(current_app._get_current_object(), f"ontology.{chosen.extension}",
+                        lambda: serialize(onto.triples, chosen.rdf_format, PREFIXES))
+        return rdf_response(body, chosen, ONTOLOGY_PATH)
+
+    return _validated(chosen, build)
 
 
 # --- VoID ---------------------------------------------------------------------------------------
@@ -126,12 +149,16 @@ def void(ext: str | None = None) -> Response:
     if chosen is None:
         return not_acceptable()
     path = "/" + VOID_PATH
-    if chosen is HTML:
-        linker = Linker(_settings().base_iri, _labeller(language()))
-        linker.labeller.fetch([c for c, _ in stats["classes"]] + [p for p, _ in stats["properties"]])  # type: ignore[attr-defined]
-        return decorate(_html("void.html", stats=stats, linker=linker, dumps=DUMPS, path=path), path, chosen)
-    triples = void_triples(stats, _settings().base_iri)
-    return rdf_response(serialize(triples, chosen.rdf_format, PREFIXES), chosen, path)
+
+    def build() -> Response:
+        if chosen is HTML:
+            linker = Linker(_settings().base_iri, _labeller(language()))
+            linker.labeller.fetch([c for c, _ in stats["classes"]] + [p for p, _ in stats["properties"]])  # type: ignore[attr-defined]
+            return decorate(_html("void.html", stats=stats, linker=linker, dumps=DUMPS, path=path), path, chosen)
+        triples = void_triples(stats, _settings().base_iri)
+        return rdf_response(serialize(triples, chosen.rdf_format, PREFIXES), chosen, path)
+
+    return _validated(chosen, build)
 
 
 # --- dumps --------------------------------------------------------------------------------------
