@@ -60,16 +60,54 @@ def ontology_graph() -> Graph:
     return Graph().parse(ONTOLOGY_FILE, format="turtle")
 
 
+def entities_graph_iri(base_iri: str) -> str:
+    return f"{base_iri}graph/entities"
+
+
+def split_entities(graph: Graph, base_iri: str) -> tuple[list[ox.Triple], list[ox.Triple]]:
+    """(document triples, entity triples): what the document says, and the descriptions of the
+    things it names (type, label, kind), which belong to no one document."""
+    prefix = f"{base_iri}id/"
+    doc, entities = [], []
+    for t in triples_from_rdflib(graph):
+        (entities if t.subject.value.startswith(prefix) else doc).append(t)
+    return doc, entities
+
+
+def _entity_update(base_iri: str, triples: list[ox.Triple]) -> str:
+    """Replace the descriptions of the entities in ``triples``, then drop entities that no
+    graph refers to any more.
+
+    Descriptions live once, in the entities graph, because a triple stored in two graphs is
+    counted twice by Oxigraph's union default graph (a bag, where SPARQL's merge is a set).
+    """
+    graph = entities_graph_iri(base_iri)
+    subjects = " ".join(sorted({str(t.subject) for t in triples}))
+    body = "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in triples)
+    parts = []
+    if subjects:
+        parts.append(f"DELETE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} VALUES ?s {{ {subjects} }} }}")
+        parts.append(f"INSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}")
+    parts.append(
+        f"DELETE {{ GRAPH <{graph}> {{ ?e ?p ?o }} }} WHERE {{ GRAPH <{graph}> {{ ?e ?p ?o }} "
+        f"FILTER NOT EXISTS {{ GRAPH ?g {{ ?x ?q ?e }} FILTER(?x != ?e) }} }}"
+    )
+    return " ;\n".join(parts)
+
+
 def build_into_store(documents: list[BuiltDocument], store: Store, base_iri: str) -> str:
-    """Write the documents, the ontology and the shapes in one transaction; return a summary."""
+    """Write the documents, their entities, the ontology and the shapes in one transaction."""
     from vetkg.shapes import SHAPES_FILE
 
     graphs: dict[str, list[ox.Triple]] = {
         ONTOLOGY_IRI: triples_from_rdflib(ontology_graph()),
         f"{base_iri}graph/shapes": triples_from_rdflib(Graph().parse(SHAPES_FILE, format="turtle")),
     }
+    entities: set[ox.Triple] = set()
     for doc in documents:
-        graphs[str(doc.graph_iri)] = triples_from_rdflib(doc.graph)
-    store.replace_graphs(graphs)
+        doc_triples, entity_triples = split_entities(doc.graph, base_iri)
+        graphs[str(doc.graph_iri)] = doc_triples
+        entities.update(entity_triples)
+    store.replace_graphs(graphs, then=_entity_update(base_iri, sorted(entities, key=str)))
     triples = sum(len(doc.graph) for doc in documents)
     return f"vetkg: built {len(documents)} document(s), {triples} triples, into {len(store)} quads"

@@ -173,3 +173,31 @@ def test_law_in_part_three(store):
 def test_word_broken_at_the_end_is_rejoined(store):
     texts = values(store, f"SELECT ?x WHERE {{ {DOC} ?n vet:issues ?p . ?part vet:partOf ?p ; vet:ordinal 3 . ?m vet:partOf ?part ; vet:text ?x }}")
     assert texts == ["贯彻落实《天津市职业教育条例》，把职业教育纳入新区经济社会发展规划，完善经费保障机制，加强督导检查。"]
+
+
+def test_a_shared_entity_is_described_once(store):
+    """COUNT over the union default graph sees one label, not one per document naming it."""
+    rows = values(
+        store,
+        "SELECT (COUNT(*) AS ?x) WHERE { <https://w3id.org/vetkg/id/law/天津市职业教育条例> rdfs:label ?l }",
+    )
+    assert rows == ["1"]
+    duplicates = values(
+        store,
+        """SELECT (COUNT(*) AS ?x) WHERE { GRAPH ?g1 { ?s ?p ?o } GRAPH ?g2 { ?s ?p ?o } FILTER(STR(?g1) < STR(?g2)) }""",
+    )
+    assert duplicates == ["0"]
+
+
+def test_rebuilding_one_document_keeps_the_other_and_drops_nothing_shared(store):
+    from vetkg.ingest.pipeline import build_into_store, ingest_files
+    from vetkg.ontology import DEFAULT_BASE_IRI
+
+    def data_quads() -> list[str]:
+        # the ontology's blank nodes (owl:unionOf lists) are new on every parse; data has none
+        return sorted(str(q) for g in store.graphs() if "/graph/" in g for q in store.quads(g))
+
+    before = data_quads()
+    assert len(before) > 4000
+    build_into_store(ingest_files([BINHAI], DEFAULT_BASE_IRI), store, DEFAULT_BASE_IRI)
+    assert data_quads() == before

@@ -43,8 +43,8 @@ class Store(ABC):
         """Make ``graph`` hold exactly ``triples``, atomically."""
 
     @abstractmethod
-    def replace_graphs(self, graphs: dict[str, list[ox.Triple]]) -> None:
-        """Replace several graphs in one transaction."""
+    def replace_graphs(self, graphs: dict[str, list[ox.Triple]], then: str = "") -> None:
+        """Replace several graphs, then run the SPARQL update ``then``, in one transaction."""
 
     @abstractmethod
     def remove_graph(self, graph: str) -> None:

@@ -71,13 +71,15 @@ class OxigraphStore(Store):
     def replace_graph(self, graph: str, triples: Iterable[ox.Triple]) -> None:
         self.replace_graphs({graph: list(triples)})
 
-    def replace_graphs(self, graphs: dict[str, list[ox.Triple]]) -> None:
+    def replace_graphs(self, graphs: dict[str, list[ox.Triple]], then: str = "") -> None:
         # Oxigraph's update is one transaction: clearing and inserting in a single call means a
         # reader sees the old graphs or the new ones, never an empty one.
         parts = []
         for iri, triples in graphs.items():
             body = "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in triples)
             parts.append(f"DROP SILENT GRAPH <{iri}> ;\nINSERT DATA {{ GRAPH <{iri}> {{\n{body}\n}} }}")
+        if then:
+            parts.append(then)
         if parts:
             self._store.update(" ;\n".join(parts))
 
