@@ -138,6 +138,13 @@ def test_query_page_runs_an_example_and_shows_rows(server: str, browser: webdriv
     assert any("天津职业大学" in text for text in found)
     assert any("深化产教融合" in text for text in found)  # the second document's work area
 
+    # A result IRI of ours opens its page on this server, not on w3id.org.
+    link = browser.find_element(By.CSS_SELECTOR, ".yasr table tbody a[href*='/area/']")
+    link.click()
+    WebDriverWait(browser, WAIT).until(lambda d: d.current_url.startswith(server + "/doc/"))
+    heading = WebDriverWait(browser, WAIT).until(lambda d: d.find_element(By.TAG_NAME, "h1"))
+    assert heading.text.strip() in ("提升院校关键办学能力", "深化产教融合")
+
 
 def test_entity_page_shows_its_label(server: str, browser: webdriver.Chrome) -> None:
     browser.get(server + "/id/org/" + quote("天津职业大学"))

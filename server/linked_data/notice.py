@@ -22,6 +22,11 @@ class Node:
     text: str | None = None
     children: list["Node"] = field(default_factory=list)
 
+    @property
+    def kind_iri(self) -> str | None:
+        """The vet: class, whose label names an untitled node (the general requirements)."""
+        return VET + self.kind if self.kind else None
+
 
 @dataclass
 class Plan:

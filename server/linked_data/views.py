@@ -184,6 +184,6 @@ def query_page() -> Response:
     prefixes = {p: PREFIXES[p] for p in QUERY_PREFIXES}
     examples = load_examples()
     response = _html("query.html", examples=examples, examples_json=[asdict(e) for e in examples],
-                     prefixes=prefixes, dumps=DUMPS)
+                     prefixes=prefixes, dumps=DUMPS, base_iri=_settings().base_iri, ontology_iri=ONTOLOGY_IRI)
     response.vary.add("Accept-Language")
     return response

@@ -49,6 +49,27 @@
   Array.prototype.forEach.call(document.querySelectorAll("button.example"), function (button) {
     button.addEventListener("click", function () { openExample(button.getAttribute("data-example")); });
   });
+  // Result cells link IRIs as they are; ours are served here, so follow them here, not to w3id.org
+  // (which this network may not reach, and which may point at another deployment).
+  function localHref(href) {
+    if (href.indexOf(config.ontology) === 0) {
+      return "/ontology" + href.slice(config.ontology.length).replace(/^[^#]*/, "");
+    }
+    if (href.indexOf(config.base) === 0 && href.length > config.base.length) {
+      return "/" + href.slice(config.base.length);
+    }
+    return null;
+  }
+  function rewrite(event) {
+    var anchor = event.target.closest && event.target.closest(".yasr a[href]");
+    if (!anchor) { return; }
+    var local = localHref(anchor.getAttribute("href"));
+    if (local) { anchor.setAttribute("href", local); anchor.removeAttribute("target"); }
+  }
+  document.addEventListener("mousedown", rewrite, true);
+  document.addEventListener("click", rewrite, true);
+  document.addEventListener("focusin", rewrite, true);
+
   window.vetkgOpenExample = openExample;
   window.vetkgYasgui = yasgui;
 })();
