@@ -1,0 +1,30 @@
+"""The ingested data fits the ontology: HermiT finds ontology + data consistent."""
+from __future__ import annotations
+
+from rdflib import Graph, Literal, URIRef
+
+from ingest_helpers import BINHAI, SEED
+from vetkg.ingest.pipeline import ingest_file
+from vetkg.ontology import DEFAULT_BASE_IRI
+from vetkg.ontology.namespace import VET
+from vetkg.ontology.owl import check_consistency
+
+
+def built_data() -> Graph:
+    data = Graph()
+    for path in (SEED, BINHAI):
+        data += ingest_file(path, DEFAULT_BASE_IRI).graph
+    return data
+
+
+def test_ingested_data_is_consistent_with_the_ontology():
+    result = check_consistency(data=built_data())
+    assert result.consistent and not result.unsatisfiable, result.message
+
+
+def test_the_check_would_catch_data_outside_the_ontology():
+    data = built_data()
+    plan = URIRef(f"{DEFAULT_BASE_IRI}doc/津教职函-2025-1号/plan")
+    data.add((plan, VET.ordinal, Literal(1)))
+    data.add((plan, VET.ordinal, Literal(2)))  # vet:ordinal is functional
+    assert not check_consistency(data=data).consistent
