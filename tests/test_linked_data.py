@@ -16,7 +16,7 @@ from flask.testing import FlaskClient
 from vetkg.ontology import ONTOLOGY_FILE, ONTOLOGY_IRI
 from vetkg.server.app import create_app
 from vetkg.server.config import Settings
-from vetkg.server.linked_data.examples import load_examples
+from vetkg.server.linked_data.examples import Example, load_examples
 from vetkg.server.stores.oxigraph import MemoryStore
 
 DATA = Path(__file__).parent / "data" / "ld" / "dataset.trig"
@@ -340,7 +340,7 @@ def test_query_page_loads_yasgui_from_the_package(ld: FlaskClient) -> None:
 
 
 @pytest.mark.parametrize("example", load_examples(), ids=lambda e: e.name)
-def test_every_example_query_answers_over_the_fixture(ld_store: MemoryStore, example) -> None:
+def test_every_example_query_answers_over_the_fixture(ld_store: MemoryStore, example: Example) -> None:
     assert example.title and example.title_en
     rows = list(ld_store.query(example.query))
     assert rows, f"{example.name} finds nothing in the fixture"
@@ -353,3 +353,17 @@ def test_pages_carry_validators_per_representation(ld: FlaskClient) -> None:
     again = ld.get(ORG_PATH, headers={"Accept": "text/turtle", "If-None-Match": turtle.headers["ETag"]})
     assert again.status_code == 304
     assert "Accept" in again.headers["Vary"]
+
+
+def test_other_base_serves_its_own_iris_and_still_the_ontology() -> None:
+    base = "http://example.org/kg/"
+    triples = [
+        ox.Triple(ox.NamedNode(base + "id/org/天津职业大学"), ox.NamedNode(str(rdflib.RDFS.label)),
+                  ox.Literal("天津职业大学", language="zh")),
+    ]
+    store = load_store()
+    store.replace_graph(base + "graph/other", triples)
+    client = create_app(Settings(store="memory", base_iri=base), store).test_client()
+    graph = parse(client.get(ORG_PATH, headers={"Accept": "text/turtle"}).data, "text/turtle")
+    assert {str(s) for s in graph.subjects()} == {base + "id/org/天津职业大学"}
+    assert client.get("/ontology", headers={"Accept": "text/turtle"}).status_code == 200
