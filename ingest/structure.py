@@ -36,6 +36,9 @@ _NOTICE_TITLE_END = re.compile(r"(通知|意见|决定|通报|函|批复|规划|
 _PLAN_TITLE_END = re.compile(r"(工作要点|要点|规划|计划|方案|意见|纲要|实施细则|办法|任务)$")
 _REQUIREMENTS = re.compile(r"(总体要求|指导思想|总体目标|总体思路|工作思路)")
 _SENTENCE = re.compile(r"[^。！？!?]+(?:[。！？!?]+[”’」』]?|$)")
+# Lines after the plan in the genre's footer: copies, the printing office, the public-release note.
+_FOOTER = re.compile(r"^(抄送|抄报|印发|（此件|\(此件|此件|附件[:：]?\s*$)|印发$")
+_ORG_END = re.compile(r"(委员会|委|局|厅|部|办公室|政府|办|中心|学校|学院|大学)$")
 
 
 def cn_number(s: str) -> int:
@@ -177,7 +180,11 @@ def parse(source: SourceText) -> Document:
         for ln in lines[:header_end]:
             if DOC_NUMBER.fullmatch(ln.text.strip()):
                 continue
-            issuers.extend(p for p in ln.split(re.compile(r"[\s\u3000、，]+")) if len(p.text) >= 3)
+            for part in ln.split(re.compile(r"[\s\u3000、，]+")):
+                if part.text.endswith("文件"):  # the red head: 天津市教育委员会文件
+                    part = part[:-2]
+                if len(part.text) >= 3 and _ORG_END.search(part.text):
+                    issuers.append(part)
 
     date_idx = next((i for i, ln in enumerate(lines[:40]) if _parse_date(ln.text)), None)
     date = _parse_date(lines[date_idx].text) if date_idx is not None else None
@@ -195,8 +202,10 @@ def parse(source: SourceText) -> Document:
         for ln in lines[after_title:date_idx]:
             if _is_heading_line(ln) and not re.search("[《》]", ln.text):
                 # the signature: the issuer named again above the date
-                if not issuers:
+                if not issuers and _ORG_END.search(ln.text.strip()):
                     issuers.append(ln)
+                continue
+            if re.match(r"^附件", ln.text):
                 continue
             notice_body.append(squeeze_spaces(ln))
 
@@ -214,6 +223,8 @@ def parse(source: SourceText) -> Document:
     sections: list[Section] = []
     stack: list[Section] = []
     for ln in lines[body_start:]:
+        if _FOOTER.search(ln.text) or (stack and _parse_date(ln.text)):
+            break  # the footer, or a signature date after the plan
         marker = _match_marker(ln)
         if marker is None:
             para = squeeze_spaces(ln)

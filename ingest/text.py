@@ -143,6 +143,18 @@ def squeeze_spaces(text: MappedText) -> MappedText:
     return text.filter(keep)
 
 
+_PAGE_NUMBER = re.compile(r"^[ \t]*(?:[—–\-－―]+[ \t]*\d{1,3}[ \t]*[—–\-－―]+|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?|\d{1,3}\s*/\s*\d{1,3})[ \t]*$", re.M)
+
+
+def drop_page_numbers(text: MappedText) -> MappedText:
+    """Remove page-number lines (— 3 —, 第3页) that PDF extraction leaves inside paragraphs,
+    so the words around them can be rejoined."""
+    drop: set[int] = set()
+    for m in _PAGE_NUMBER.finditer(text.text):
+        drop.update(range(m.start(), m.end()))
+    return text.filter(lambda i: i not in drop) if drop else text
+
+
 def normalise(raw: str) -> MappedText:
-    """The text the extractors read: NFKC where safe and broken lines rejoined."""
-    return rejoin_lines(nfkc(MappedText.original(raw)))
+    """The text the extractors read: NFKC where safe, page numbers gone, broken lines rejoined."""
+    return rejoin_lines(drop_page_numbers(nfkc(MappedText.original(raw))))

@@ -104,3 +104,73 @@ def test_a_plan_with_only_chapter_markers_and_no_notice(tmp_path: Path):
     assert {"深化产教融合", "提升办学能力", "推进市域产教联合体建设"} <= titles
     industries = {str(o) for o in doc.graph.objects(None, VET.targetsIndustry)}
     assert any(i.endswith("/智能制造") for i in industries)
+
+
+PDF_LIKE = """某某市教育委员会文件
+
+某教职〔2026〕7号
+
+关于印发《某某市2026年职业教育工作要点》的
+通知
+
+各区教育局，各职业院校：
+
+现将《某某市2026年职业教育工作要点》印发给你们，请结合实际认真贯彻落实。
+
+附件：某某市2026年职业教育工作要点
+
+某某市教育委员会
+2026年3月2日
+
+某某市2026年职业教育工作要点
+
+一、总体要求
+
+以服务产业发展为导向，深化产教融合，提升职业教育关键办学能力。
+
+二、重点任务
+
+（一）深化产教融合
+
+1.推进市域产教联合体建设。支持某某职业技术学院牵头组建新能源行业产教融合共同体，新增校企合作
+
+— 2 —
+
+企业 20 家。
+
+2.指导某某市教育科学研究院发布年度质量报告。
+
+（二）提升办学能力
+
+遴选第二批市级高水平专业群 10 个左右。
+
+抄送：教育部职业教育与成人教育司。
+某某市教育委员会办公室          2026年3月5日印发
+"""
+
+
+def test_pdf_artefacts_and_footer(tmp_path: Path):
+    """A red-head issuer, a title over two lines, an attachment line, a page number inside a
+    paragraph, and a footer after the plan."""
+    from rdflib import RDF
+    from rdflib.namespace import DCTERMS, SDO
+
+    from vetkg.ontology.namespace import VET
+
+    path = tmp_path / "pdf-like.txt"
+    path.write_text(PDF_LIKE, encoding="utf-8")
+    g = ingest_file(path, DEFAULT_BASE_IRI).graph
+    notice = next(g.subjects(RDF.type, VET.Notice))
+    assert str(g.value(notice, DCTERMS.title)) == "关于印发《某某市2026年职业教育工作要点》的通知"
+    issuers = {str(g.value(o, __import__("rdflib").RDFS.label)) for o in g.objects(notice, VET.issuedBy)}
+    assert issuers == {"某某市教育委员会"}
+    assert str(g.value(notice, DCTERMS.issued)) == "2026-03-02"
+    texts = [str(t) for t in g.objects(None, VET.text)]
+    assert any("新增校企合作企业20家。" in t for t in texts)  # rejoined across the page number
+    assert not any("抄送" in t or "印发" in t[-4:] for t in texts)  # the footer is not a measure
+    assert 20 in {v.toPython() for v in g.objects(None, SDO.value)}
+    measures = set(g.subjects(RDF.type, VET.Measure))
+    assert len(measures) == 3  # 1.推进市域产教联合体建设。 heads item 1
+    assert "推进市域产教联合体建设" in {str(t) for t in g.objects(None, DCTERMS.title)}
+    reqs = set(g.subjects(RDF.type, VET.GeneralRequirements))
+    assert len(reqs) == 1
