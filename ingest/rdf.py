@@ -266,6 +266,7 @@ class GraphBuilder:
         if doc.requirements:
             self.requirements(self.mint.doc("requirements"), doc.requirements)
             g.add((self.mint.doc("requirements"), VET.partOf, plan))
+            g.add((self.mint.doc("requirements"), RDFS.label, zh("总体要求")))
         word = "part" if any(s.is_part for s in doc.sections) else "area"
         for sec in doc.sections:
             self.section(sec, plan, f"{word}/{sec.number}")
