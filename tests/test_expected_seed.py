@@ -229,6 +229,22 @@ def test_industries_by_programme(store):
     assert {"智能制造", "轨道交通", "汽车装备", "集成电路"} <= set(rows)
 
 
+@pytest.mark.parametrize(
+    "programme, industries",
+    [
+        ("行业产教融合共同体", {"智能供应链", "新能源"}),
+        ("开放型产教融合实践中心", {"石油化工", "轨道交通"}),
+    ],
+)
+def test_industries_with_their_programme(store, programme, industries):
+    rows = values(
+        store,
+        f"""SELECT ?x WHERE {{ ?m vet:mentions ?p ; vet:targetsIndustry/rdfs:label ?x ; vet:partOf/vet:ordinal 4 .
+                               ?p rdfs:label "{programme}"@zh ; a vet:Programme }}""",
+    )
+    assert industries <= set(rows)
+
+
 def test_laws(store):
     rows = values(store, "SELECT ?x WHERE { ?m vet:citesLaw ?l ; vet:partOf/vet:ordinal 8 . ?l a vet:Law ; rdfs:label ?x }")
     assert sorted(rows) == sorted(["天津市职业教育条例", "天津市职业教育产教融合促进条例"])
