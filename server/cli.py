@@ -65,7 +65,7 @@ def build(settings: Settings, files: tuple[Path, ...], store_path: str | None, b
     from vetkg.ingest.pipeline import build_into_store, seed_files
     from vetkg.shapes.validate import NonConformingGraph
 
-    settings = _override(settings, store_path=store_path, base_iri=base_iri)
+    settings = settings.override(store_path=store_path, base_iri=base_iri)
     paths = list(files) or seed_files(Path(settings.seeds_dir))
     if not paths:
         raise CliError(f"no documents to build: {settings.seeds_dir}/ is empty")
@@ -94,7 +94,7 @@ def validate(settings: Settings, store_path: str | None) -> None:
     """Check the stored graph against the SHACL shapes; exit 3 on a violation."""
     from vetkg.shapes.validate import validate_store
 
-    settings = _override(settings, store_path=store_path)
+    settings = settings.override(store_path=store_path)
     store = _open_store(settings)
     try:
         result = validate_store(store)
@@ -115,21 +115,12 @@ def export(settings: Settings, store_path: str | None, fmt: str) -> None:
     """Write the whole dataset to stdout."""
     from vetkg.server.export import export_dataset
 
-    settings = _override(settings, store_path=store_path)
+    settings = settings.override(store_path=store_path)
     store = _open_store(settings, read_only=False)
     try:
         export_dataset(store, sys.stdout.buffer, fmt)
     finally:
         store.close()
-
-
-def _override(settings: Settings, **values: object) -> Settings:
-    for key, value in values.items():
-        if value is not None:
-            setattr(settings, key, value)
-    if not settings.base_iri.endswith(("/", "#")):
-        settings.base_iri += "/"
-    return settings
 
 
 @main.command()
@@ -143,7 +134,7 @@ def serve(settings: Settings, store_path: str | None, host: str | None, port: in
 
     from .app import create_app
 
-    settings = _override(settings, store_path=store_path, host=host, port=port)
+    settings = settings.override(store_path=store_path, host=host, port=port)
     store = _open_store(settings)
     app = create_app(settings, store)
     click.echo(f"vetkg: serving {len(store)} quads on http://{settings.host}:{settings.port}/", err=True)

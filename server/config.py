@@ -39,6 +39,15 @@ class Settings:
     def as_flask_config(self) -> dict[str, Any]:
         return {f"VETKG_{k.upper()}": v for k, v in asdict(self).items()}
 
+    def override(self, **values: Any) -> Settings:
+        """Set every value that is not None (command-line options left out are None)."""
+        for key, value in values.items():
+            if value is not None:
+                setattr(self, key, value)
+        if not self.base_iri.endswith(("/", "#")):
+            self.base_iri += "/"
+        return self
+
     def store_options(self) -> dict[str, Any]:
         if self.store == "sparql":
             return {"url": self.store_url, "update_url": self.store_update_url or self.store_url}
@@ -73,9 +82,4 @@ def load_settings(config_file: str | Path | None = None, **overrides: Any) -> Se
         raw = os.environ.get(f"VETKG_{name.upper()}")
         if raw is not None:
             setattr(settings, name, _coerce(raw, getattr(settings, name)))
-    for key, value in overrides.items():
-        if value is not None:
-            setattr(settings, key, value)
-    if not settings.base_iri.endswith(("/", "#")):
-        settings.base_iri += "/"
-    return settings
+    return settings.override(**overrides)
