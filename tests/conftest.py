@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -16,7 +17,6 @@ import pytest
 import requests
 from flask import Flask
 from flask.testing import FlaskClient
-
 from vetkg.server.app import create_app
 from vetkg.server.config import Settings
 from vetkg.server.stores.oxigraph import MemoryStore, OxigraphStore
@@ -133,11 +133,20 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     store.close()
     del store
     gc.collect()  # pyoxigraph releases the store's lock only when the object is dropped
+    with serving(root / "store") as url:
+        yield url
+
+
+@contextmanager
+def serving(store: Path, **env_settings: str) -> Iterator[str]:
+    """Run ``vetkg serve`` over ``store`` on a free loopback port until the block ends; yields
+    its base URL. ``env_settings`` become ``VETKG_<NAME>`` variables (update_tokens=…)."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("VETKG_")}
-    command = [str(Path(sys.executable).with_name("vetkg")), "serve", "--store", str(root / "store"),
+    env.update({f"VETKG_{k.upper()}": v for k, v in env_settings.items()})
+    command = [str(Path(sys.executable).with_name("vetkg")), "serve", "--store", str(store),
                "--host", "127.0.0.1", "--port", str(port)]
-    proc = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     url = f"http://127.0.0.1:{port}"
     try:
         wait_for_health(url, proc)

@@ -6,24 +6,18 @@ through selenium; nothing is downloaded here.
 from __future__ import annotations
 
 import gc
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
 import pyoxigraph as ox
 import pytest
-import requests
+from conftest import serving
 from selenium import webdriver
 from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
-
 from vetkg.ontology import ONTOLOGY_FILE, ONTOLOGY_IRI
 from vetkg.server.stores.oxigraph import OxigraphStore
 
@@ -33,12 +27,6 @@ DATA = Path(__file__).parent / "data" / "ld" / "dataset.trig"
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
 WAIT = 30  # seconds: a cold Chromium on a busy machine is slow to start and to lay out YASGUI
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _build_store(path: Path) -> None:
@@ -58,33 +46,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """``vetkg serve`` on a free loopback port over a store built from the fixture."""
     root = tmp_path_factory.mktemp("browser")
     _build_store(root / "store")
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("VETKG_")}
-    command = [str(Path(sys.executable).with_name("vetkg")), "serve", "--store", str(root / "store"),
-               "--host", "127.0.0.1", "--port", str(port)]
-    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + WAIT
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"vetkg serve exited with {proc.returncode}: {proc.stderr.read()}")
-            try:
-                if requests.get(url + "/health", timeout=1).status_code == 200:
-                    break
-            except requests.ConnectionError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("vetkg serve did not start")
-            time.sleep(0.1)
+    with serving(root / "store") as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 @pytest.fixture(scope="module")

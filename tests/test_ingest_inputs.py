@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from rdflib.compare import isomorphic
 
-from ingest_helpers import BINHAI, SEED
+from ingest_helpers import SEED
 from vetkg.ingest.errors import InputError
 from vetkg.ingest.pipeline import ingest_file, ingest_files
 from vetkg.ingest.text import normalise
