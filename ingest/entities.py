@@ -548,7 +548,10 @@ def find_targets(s: str, toks, mentions: list[Mention], quoted: list[tuple[int, 
         unit = m.group(1)[1:] if m.group(1).startswith("首") else m.group(3)
         concerns = next((x for x in mentions if x.start >= m.end() and x.start - m.end() <= 1 and x.kind == "programme"), None)
         counted = concerns.name if concerns else _counted_after(s, m.end(), toks)
-        place = next((x for x in mentions if x.kind == "place" and x.end == m.start()), None)
+        # 美洲首个鲁班工坊, 在马来西亚建设首个鲁班工坊: the nearest place earlier in the clause
+        clause = max(s.rfind(p, 0, m.start()) for p in "，。；：") + 1
+        places = [x for x in mentions if x.kind == "place" and clause <= x.start and x.end <= m.start()]
+        place = places[-1] if places else None
         end = concerns.end if concerns else m.end() + len(counted)
         targets.append(
             Target("ordinal", m.start(), end, number, unit, counted, action=_action_before(s, m.start(), toks), concerns=concerns, place=place)

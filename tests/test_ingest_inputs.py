@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from rdflib import Literal, URIRef
 from rdflib.compare import isomorphic
 
 from ingest_helpers import SEED
@@ -174,3 +175,27 @@ def test_pdf_artefacts_and_footer(tmp_path: Path):
     assert "推进市域产教联合体建设" in {str(t) for t in g.objects(None, DCTERMS.title)}
     reqs = set(g.subjects(RDF.type, VET.GeneralRequirements))
     assert len(reqs) == 1
+
+
+def test_a_chapter_plan_without_notice():
+    """A 规划 with 第一章 chapters over 一、 parts over （一） items, and no notice header."""
+    from rdflib import RDF, RDFS
+    from rdflib.namespace import DCTERMS, SDO
+
+    from vetkg.ontology.namespace import VET
+
+    g = ingest_file(Path(__file__).parent / "data" / "layouts" / "chapters-plan.txt", DEFAULT_BASE_IRI).graph
+    plan = next(g.subjects(RDF.type, VET.WorkPlan))
+    assert str(g.value(plan, DCTERMS.title)) == "河北省职业教育发展“十五五”规划"
+    assert str(g.value(g.value(plan, VET.locatedIn), RDFS.label)) == "河北省"
+    areas = {str(g.value(a, DCTERMS.title)) for a in g.subjects(RDF.type, VET.WorkArea)}
+    assert areas == {"建设市域产教联合体", "推进国际合作", "实施第二轮“双高计划”"}
+    requirements = {str(g.value(r, DCTERMS.title)) for r in g.subjects(RDF.type, VET.GeneralRequirements)}
+    assert requirements == {"总体要求", "指导思想"}
+    org = URIRef(f"{DEFAULT_BASE_IRI}id/org/石家庄职业技术学院")
+    assert (org, RDF.type, VET.HigherVocationalCollege) in g
+    values = {(v.toPython(), str(g.value(t, SDO.unitText))) for t, v in g.subject_objects(SDO.value)}
+    assert {(20, "所"), (50, "个"), (30, "所")} <= values
+    first = next(g.subjects(VET.ordinalNumber, Literal(1)))
+    assert str(g.value(g.value(first, VET.locatedIn), RDFS.label)) == "马来西亚"
+    assert (None, VET.citesLaw, URIRef(f"{DEFAULT_BASE_IRI}id/law/河北省职业教育条例")) in g
