@@ -74,6 +74,8 @@ _ORG_CLASSES: list[tuple[re.Pattern[str], str]] = [
         "SecondaryVocationalSchool",
     ),
     (re.compile("(大学|学院)$"), "University"),
+    # a named 学校 in a vocational plan that is not 高等 or 大学 is a secondary vocational school
+    (re.compile("(?<![中小])学校$"), "SecondaryVocationalSchool"),
     (re.compile("(研究院|研究所|科学院)$"), "ResearchInstitute"),
     (re.compile("中心$"), "Centre"),
     (re.compile("(联盟|协会|学会|联合会|研究会|基金会)$"), "Alliance"),
@@ -114,6 +116,10 @@ def _zone_pattern() -> re.Pattern[str]:
     return _zone_re
 
 
+# Companies are named without a place as often as with one (华为技术有限公司).
+_COMPANY = re.compile("(股份有限公司|有限责任公司|有限公司|集团有限公司)")
+
+
 def _is_generic_org(name: str) -> bool:
     lex = lexicon()
     core = name
@@ -133,6 +139,10 @@ def find_orgs(s: str) -> list[Mention]:
         if _is_generic_org(name):
             continue
         found.append(Mention("org", name, m.start(), m.end(), org_class(name)))
+    for m in _COMPANY.finditer(s):
+        start = name_start(s, m.start(), "org", tokens(s))
+        if m.start() - start >= 2 and not any(f.start <= start < f.end for f in found):
+            found.append(Mention("org", s[start : m.end()], start, m.end(), "Enterprise"))
     for name, cls in lexicon().bodies.items():
         for m in re.finditer(re.escape(name), s):
             found.append(Mention("org", name, m.start(), m.end(), cls))
@@ -156,6 +166,8 @@ def name_start(s: str, end: int, kind: str, toks: list[tuple[str, int, int]]) ->
     start = end
     for word, ws, we in reversed(toks):
         if we > end:
+            if ws < end:  # jieba knows the whole name as one word (华为技术有限公司)
+                start = ws
             continue
         if word in stops or any(c in PUNCT for c in word) or re.fullmatch(r"\d+|[个所家项批轮]", word):
             break
@@ -487,12 +499,22 @@ def _counted_after(s: str, pos: int, toks) -> str:
     return phrase.strip("“”")
 
 
+_CLOSERS = {"）": "（", ")": "(", "”": "“"}
+
+
 def _counted_before(s: str, pos: int, toks) -> tuple[str, int]:
+    """The noun phrase before a post-posed number (新增校企合作企业40家), read leftwards; a
+    bracketed or quoted part inside it (职业教育集团（联盟）, “双师型”教师) belongs to it."""
     stops = lexicon().verbs | {"等", "每年", "年"}
     start = pos
     for word, ws, we in reversed(toks):
-        if we > pos:
+        if we > start:
             continue
+        if word in _CLOSERS:
+            opener = s.rfind(_CLOSERS[word], 0, ws)
+            if opener >= 0 and start - opener <= 20:
+                start = opener
+                continue
         if word in stops or any(c in PUNCT for c in word):
             break
         start = ws

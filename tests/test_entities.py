@@ -1,0 +1,67 @@
+"""The extractors on sentences typical of the genre that the two sample documents do not hold."""
+from __future__ import annotations
+
+import pytest
+
+from vetkg.ingest.entities import extract
+
+
+def names(sentence: str, kind: str) -> dict[str, str]:
+    return {m.name: m.cls for m in extract(sentence).mentions if m.kind == kind}
+
+
+def targets(sentence: str) -> set[tuple]:
+    return {(t.value, t.unit, t.counted, t.comparator, t.action) for t in extract(sentence).targets if t.kind == "quantified"}
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        ("推动天津市第一商业学校、天津市经济贸易学校等中职学校提质培优。",
+         {"天津市第一商业学校": "SecondaryVocationalSchool", "天津市经济贸易学校": "SecondaryVocationalSchool"}),
+        ("支持北京电子科技职业学院与华为技术有限公司共建产业学院。",
+         {"北京电子科技职业学院": "HigherVocationalCollege", "华为技术有限公司": "Enterprise"}),
+        ("推动教育部与天津市人民政府共建国家职业教育改革创新示范区。",
+         {"教育部": "GovernmentBody", "天津市人民政府": "GovernmentBody"}),
+        ("支持石家庄职业技术学院和天津大学联合培养。",
+         {"石家庄职业技术学院": "HigherVocationalCollege", "天津大学": "University"}),
+        ("建设天津市职业学校课程思政资源，扩大天津市各职业院校教师规模。", {}),
+    ],
+)
+def test_institutions_by_suffix_and_place(sentence, expected):
+    assert names(sentence, "org") == expected
+
+
+def test_roles_follow_the_verb_over_an_enumeration():
+    roles = {m.name: m.role for m in extract("指导天津职业大学、天津渤海职业技术学院等相关院校加强管理。").mentions}
+    assert roles == {"天津职业大学": "roleGuide", "天津渤海职业技术学院": "roleGuide"}
+
+
+def test_laws_and_other_titles():
+    mentions = {m.name: m.kind for m in extract("深入贯彻《中华人民共和国职业教育法》，落实《国家职业教育改革实施方案》。").mentions}
+    assert mentions == {"中华人民共和国职业教育法": "law", "国家职业教育改革实施方案": "publication"}
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        ("到2025年，中职学校毕业生升学比例达到60%以上，培训教师5000人次。",
+         {(60, "%", "中职学校毕业生升学比例", "atLeast", ""), (5000, "人次", "教师", "exactly", "培训")}),
+        ("新增省级示范性职业教育集团（联盟）3个，认定“双师型”教师2000名。",
+         {(3, "个", "省级示范性职业教育集团（联盟）", "exactly", "新增"), (2000, "名", "“双师型”教师", "exactly", "认定")}),
+        ("遴选打造7所左右“服务好、支撑好”的国家级高水平学校和专业群。",
+         {(7, "所", "国家级高水平学校和专业群", "about", "遴选打造")}),
+        ("每名专业教师每年企业实践不少于30天。", {(30, "天", "企业实践", "atLeast", "")}),
+    ],
+)
+def test_quantified_targets(sentence, expected):
+    assert targets(sentence) == expected
+
+
+def test_years_dates_and_quoted_numbers_are_not_targets():
+    assert targets("2025年4月18日，对接新区“1+3+4”现代工业产业体系。") == set()
+
+
+def test_ordinal_target_with_its_place_and_programme():
+    (t,) = [t for t in extract("在马来西亚建设首个鲁班工坊。").targets]
+    assert (t.kind, t.value, t.unit, t.concerns.name, t.place.name) == ("ordinal", 1, "个", "鲁班工坊", "马来西亚")
