@@ -1,0 +1,263 @@
+"""The synthetic corpus (bench/corpus.py): deterministic, of the genre, and read correctly.
+
+Thirty generated documents are built with the real ingest; for each, what the store says is
+compared with the generator's ground truth: the work areas in order, their measures, the
+institutions and the areas they act in, the quantified and ordinal targets.
+"""
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from ingest_helpers import select
+from vetkg.ingest.pipeline import build_into_store, ingest_file, ingest_files
+from vetkg.ontology import DEFAULT_BASE_IRI
+from vetkg.server.stores import get_store
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = 20261129
+COUNT = 30
+
+
+def load_corpus_module():
+    spec = importlib.util.spec_from_file_location("vetkg_bench_corpus", ROOT / "bench" / "corpus.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+corpus = load_corpus_module()
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory) -> list[Path]:
+    return corpus.write_corpus(COUNT, tmp_path_factory.mktemp("corpus"), seed=SEED)
+
+
+@pytest.fixture(scope="module")
+def store(generated):
+    # ingest_file, not ingest_files: the shapes check is tested on its own below, so that a
+    # layout the shapes refuse still has its reading checked
+    built = [ingest_file(p, DEFAULT_BASE_IRI) for p in generated]
+    store = get_store("memory")
+    build_into_store(built, store, DEFAULT_BASE_IRI)
+    return store, {doc.path.name: str(doc.graph_iri) for doc in built}, {doc.path.name: str(doc.notice) for doc in built}
+
+
+def truth_of(path: Path) -> dict:
+    return json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+
+
+def test_same_seed_same_bytes(generated, tmp_path: Path):
+    again = corpus.write_corpus(COUNT, tmp_path / "again", seed=SEED)
+    for a, b in zip(generated, again):
+        assert a.read_bytes() == b.read_bytes(), a.name
+        assert a.with_suffix(".json").read_bytes() == b.with_suffix(".json").read_bytes(), a.name
+
+
+def test_another_seed_other_documents(generated, tmp_path: Path):
+    other = corpus.write_corpus(3, tmp_path / "other", seed=SEED + 1)
+    assert all(a.read_bytes() != b.read_bytes() for a, b in zip(generated, other))
+
+
+def test_a_prefix_of_a_larger_corpus_is_the_smaller_corpus(generated, tmp_path: Path):
+    small = corpus.write_corpus(5, tmp_path / "small", seed=SEED)
+    assert [p.read_bytes() for p in small] == [p.read_bytes() for p in generated[:5]]
+
+
+def test_the_corpus_varies_what_the_genre_varies(generated):
+    truths = [truth_of(p) for p in generated]
+    assert {t["layout"] for t in truths} == {"numbered", "parts-items", "parts-numbered", "chapters", "flat-parts"}
+    assert {t["encoding"] for t in truths} == {"utf-8", "gbk"}
+    assert any(t["document_number"] is None for t in truths) and any(t["document_number"] for t in truths)
+    texts = [p.read_bytes().decode(truth_of(p)["encoding"]) for p in generated]
+    assert any(re.search("[０-９]", t) for t in texts)  # full-width digits
+    assert any(re.search(r"\n— \d —\n", t) for t in texts)  # page breaks inside paragraphs
+    assert any(re.search(r"^关于[^\n]*\n(?:\r\n|\n)?[^\n]*的通知", t, re.M) for t in texts)  # a title over two lines
+    sizes = [p.stat().st_size for p in generated]
+    assert min(sizes) >= 1500 and max(sizes) <= 9000
+
+
+def _path(iri: str, notice: str) -> str:
+    return ".".join(re.findall(r"/(?:part|area)/(\d+)", iri[len(notice) :]))
+
+
+def _areas(store, graph: str, notice: str) -> list[dict]:
+    rows = select(
+        store,
+        f"""SELECT ?area ?title (COUNT(DISTINCT ?m) AS ?measures) WHERE {{ GRAPH <{graph}> {{
+            ?area a vet:WorkArea . OPTIONAL {{ ?area dcterms:title ?title }}
+            OPTIONAL {{ ?m a vet:Measure ; vet:partOf ?area }} }} }} GROUP BY ?area ?title""",
+    )
+    areas = [{"path": _path(r["area"], notice), "title": r.get("title"), "measures": int(r["measures"])} for r in rows]
+    return sorted(areas, key=lambda a: [int(x) for x in a["path"].split(".")])
+
+
+def _per_area(store, graph: str, notice: str, pattern: str, fields: list[str]) -> Counter:
+    """What ``pattern`` finds in the measures of each work area; ``?t`` keeps one row per thing."""
+    rows = select(
+        store,
+        f"""SELECT DISTINCT ?area ?t {' '.join('?' + f for f in fields)} WHERE {{
+            GRAPH <{graph}> {{ ?m a vet:Measure ; vet:partOf ?area . ?area a vet:WorkArea . {pattern} }} }}""",
+    )
+    return Counter((_path(r["area"], notice), *(r[f] for f in fields)) for r in rows)
+
+
+# ---------------------------------------------------------------- known gaps of the ingest
+#
+# A part heading alone on its line (一、加强党对职业教育工作的全面领导, then the measures in the
+# paragraph below) is joined to the paragraph when the line is 12 characters or more: the 、 of
+# the marker passes for prose punctuation in text.rejoin_lines, so the first measure becomes part
+# of the heading. Those areas are checked (and fail, strictly) in test_work_areas_and_measures;
+# the other tests leave them out so they still check every other area of the document.
+
+JOINED_HEADING = "一、 heading alone on a line of 12+ characters is joined to the next paragraph (text.rejoin_lines)"
+NO_ISSUER = "the shapes require vet:issuedBy, but a plan published without a notice header has no issuer"
+NESTED_PARTS = "the shapes require a part and general requirements to be part of the plan itself; a 规划 nests them in chapters"
+
+
+def _joined_heading(area: dict) -> bool:
+    return area["heading_alone"] and area["marker"].endswith("、") and len(area["marker"] + area["title"]) >= 12
+
+
+def _misread(truth: dict) -> set[str]:
+    return {a["path"] for a in truth["areas"] if _joined_heading(a)}
+
+
+def _cases(reasons) -> list:
+    """One parameter per document, marked xfail (strict) where ``reasons(truth)`` names a gap."""
+    out = []
+    for i in range(COUNT):
+        data, truth = corpus.generate(i, SEED)
+        why = reasons(truth)
+        out.append(pytest.param(i, marks=pytest.mark.xfail(strict=True, reason="; ".join(why))) if why else i)
+    return out
+
+
+def _shape_gaps(truth: dict) -> list[str]:
+    return [r for r, hit in ((NO_ISSUER, truth["document_number"] is None), (NESTED_PARTS, truth["layout"] == "chapters")) if hit]
+
+
+@pytest.mark.parametrize("index", _cases(_shape_gaps))
+def test_document_builds_and_conforms(generated, index):
+    ingest_files([generated[index]], DEFAULT_BASE_IRI)
+
+
+@pytest.mark.parametrize("index", range(COUNT))
+def test_notice_facts(store, generated, index):
+    db, graphs, notices = store
+    path = generated[index]
+    truth = truth_of(path)
+    rows = select(
+        db,
+        f"""SELECT ?title ?number ?date WHERE {{ GRAPH <{graphs[path.name]}> {{ ?n a vet:Notice ; dcterms:title ?title .
+            OPTIONAL {{ ?n vet:documentNumber ?number }} OPTIONAL {{ ?n dcterms:issued ?date }} }} }}""",
+    )
+    assert rows == [{k: v for k, v in (("title", truth["title"]), ("number", truth["document_number"]), ("date", truth["date"])) if v}]
+    issuers = select(db, f"SELECT ?x WHERE {{ GRAPH <{graphs[path.name]}> {{ ?n vet:issuedBy ?o }} ?o rdfs:label ?x }}")
+    assert sorted(r["x"] for r in issuers) == sorted(truth["issuers"])
+
+
+@pytest.mark.parametrize("index", _cases(lambda t: [JOINED_HEADING] if _misread(t) else []))
+def test_work_areas_and_measures(store, generated, index):
+    db, graphs, notices = store
+    path = generated[index]
+    truth = truth_of(path)
+    found = _areas(db, graphs[path.name], notices[path.name])
+    expected = [{"path": a["path"], "title": a["title"], "measures": a["measures"]} for a in truth["areas"]]
+    assert found == expected
+
+
+@pytest.mark.parametrize("index", range(COUNT))
+def test_institutions_and_their_areas(store, generated, index):
+    db, graphs, notices = store
+    path = generated[index]
+    truth = truth_of(path)
+    rows = select(
+        db,
+        f"""SELECT DISTINCT ?area ?name ?class WHERE {{
+            GRAPH <{graphs[path.name]}> {{ ?m a vet:Measure ; vet:partOf ?area ; vet:involves ?org . ?area a vet:WorkArea }}
+            ?org rdfs:label ?name ; a ?class }}""",
+    )
+    found: dict[str, dict] = {}
+    for r in rows:
+        entry = found.setdefault(r["name"], {"class": r["class"].rsplit("#", 1)[1], "areas": []})
+        entry["areas"].append(_path(r["area"], notices[path.name]))
+    misread = _misread(truth)
+    expected = {}
+    for name, entry in truth["institutions"].items():
+        if areas := [a for a in entry["areas"] if a not in misread]:
+            expected[name] = {"class": entry["class"], "areas": areas}
+    found = {n: {"class": e["class"], "areas": sorted(a for a in e["areas"] if a not in misread)} for n, e in found.items()}
+    found = {n: e for n, e in found.items() if e["areas"]}
+    key = lambda p: [int(x) for x in p.split(".")]  # noqa: E731
+    for entry in (*found.values(), *expected.values()):
+        entry["areas"].sort(key=key)
+    assert found == expected
+
+
+@pytest.mark.parametrize("index", range(COUNT))
+def test_quantified_targets(store, generated, index):
+    db, graphs, notices = store
+    path = generated[index]
+    truth = truth_of(path)
+    found = _per_area(
+        db, graphs[path.name], notices[path.name],
+        "?t a vet:QuantifiedTarget ; vet:foundIn ?m ; schema:value ?value ; schema:unitText ?unit ; "
+        "vet:approximate ?approximate ; vet:comparator ?comparator .",
+        ["value", "unit", "approximate", "comparator"],
+    )
+    misread = _misread(truth)
+    found = Counter({k: n for k, n in found.items() if k[0] not in misread})
+    expected = Counter(
+        (a["path"], str(t["value"]), t["unit"], str(t["approximate"]).lower(), t["comparator"])
+        for a in truth["areas"] if a["path"] not in misread for t in a["targets"]
+    )
+    assert found == expected
+
+
+@pytest.mark.parametrize("index", range(COUNT))
+def test_ordinal_targets(store, generated, index):
+    db, graphs, notices = store
+    path = generated[index]
+    truth = truth_of(path)
+    found = _per_area(
+        db, graphs[path.name], notices[path.name],
+        "?t a vet:OrdinalTarget ; vet:foundIn ?m ; vet:ordinalNumber ?number ; vet:ordinalUnit ?unit .",
+        ["number", "unit"],
+    )
+    misread = _misread(truth)
+    found = Counter({k: n for k, n in found.items() if k[0] not in misread})
+    expected = Counter(
+        (a["path"], str(o["number"]), o["unit"]) for a in truth["areas"] if a["path"] not in misread for o in a["ordinals"]
+    )
+    assert found == expected
+
+
+@pytest.mark.xfail(strict=True, reason=JOINED_HEADING)
+def test_minimal_part_heading_alone_on_its_line(tmp_path: Path):
+    path = tmp_path / "plan.txt"
+    path.write_text(
+        "天津市2026年职业教育工作要点\n\n"
+        "一、加强党对职业教育工作的全面领导\n\n"
+        "推进党建工作与事业发展同部署。支持天津机电职业技术学院建设3个实训基地。\n\n"
+        "二、深化产教融合\n\n"
+        "新增校企合作企业20家。\n",
+        encoding="utf-8",
+    )
+    from rdflib import RDF
+    from rdflib.namespace import DCTERMS
+
+    from vetkg.ontology.namespace import VET
+
+    g = ingest_file(path, DEFAULT_BASE_IRI).graph
+    titles = {str(g.value(a, DCTERMS.title)) for a in g.subjects(RDF.type, VET.WorkArea)}
+    assert titles == {"加强党对职业教育工作的全面领导", "深化产教融合"}
+    assert len(set(g.subjects(RDF.type, VET.Measure))) == 3
