@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager, nullcontext
 from typing import IO, Any
 
 import pyoxigraph as ox
@@ -16,8 +17,26 @@ class StoreError(Exception):
     """A store could not be opened or could not do what was asked."""
 
 
+class StoreTimeout(StoreError):
+    """The store did not answer within the time it was given."""
+
+
+class StoreRefused(StoreError):
+    """The store refused the request itself (malformed or unsupported there): nothing ran."""
+
+
 class Store(ABC):
     """A quad store holding one named graph per document plus ontology, shapes and history."""
+
+    #: True when a query can be stopped at a deadline without killing a process: a remote server
+    #: is left to its own timeout while the HTTP call gives up. The embedded store cannot be
+    #: interrupted, so the endpoint forks a worker per query for it.
+    enforces_deadlines: bool = False
+
+    def deadline(self, seconds: float) -> AbstractContextManager[Any]:
+        """Queries this thread runs inside the block give up after ``seconds``
+        (:class:`StoreTimeout`). Only stores that set ``enforces_deadlines`` honour it."""
+        return nullcontext()
 
     @abstractmethod
     def query(
