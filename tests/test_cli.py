@@ -103,4 +103,4 @@ def test_unknown_store_is_one_line(tmp_path: Path):
     env = {**os.environ, "VETKG_STORE": "nosuch"}
     result = subprocess.run([*VETKG, "validate"], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)
     assert result.returncode == 4
-    assert result.stderr.strip() == "vetkg: unknown store 'nosuch'; known stores: memory, oxigraph"
+    assert result.stderr.strip() == "vetkg: unknown store 'nosuch'; known stores: memory, oxigraph, sparql"

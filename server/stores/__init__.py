@@ -9,11 +9,12 @@ from __future__ import annotations
 from importlib import import_module
 from typing import Any
 
-from .base import Store, StoreError
+from .base import Store, StoreError, StoreRefused, StoreTimeout
 
 _REGISTRY: dict[str, str] = {
     "oxigraph": "vetkg.server.stores.oxigraph:OxigraphStore",
     "memory": "vetkg.server.stores.oxigraph:MemoryStore",
+    "sparql": "vetkg.server.stores.sparql:RemoteSparqlStore",
 }
 
 
@@ -37,4 +38,4 @@ def get_store(name: str, **options: Any) -> Store:
     return cls(**options)
 
 
-__all__ = ["Store", "StoreError", "get_store", "register", "store_names"]
+__all__ = ["Store", "StoreError", "StoreRefused", "StoreTimeout", "get_store", "register", "store_names"]
