@@ -11,6 +11,10 @@ is a few milliseconds per query. The child only reads, writes its answer to a pi
 ``os._exit``. A fork made while another thread of the server holds a lock inside the store would
 leave the child waiting on that lock; the deadline then kills it like any slow query, so the
 failure is a 503, never a hung server.
+
+A remote store (``store.enforces_deadlines``) is not forked for: the work happens on the other
+server, so the query runs in the request's thread and its HTTP call gives up at the deadline;
+stopping the server's own work is left to the server's timeout.
 """
 from __future__ import annotations
 
@@ -22,7 +26,7 @@ import traceback
 from multiprocessing.connection import Connection
 from typing import Any
 
-from ..stores import Store
+from ..stores import Store, StoreError, StoreRefused, StoreTimeout
 from .errors import ProtocolError
 from .results import QueryJob, QueryOutcome, evaluate
 
@@ -65,6 +69,27 @@ class ForkExecutor:
 
     def run(self, job: QueryJob, timeout: float) -> QueryOutcome:
         """The outcome of ``job``; raises QueryTimeout or a 400 ProtocolError."""
+        if self.store.enforces_deadlines:
+            return self._run_here(job, timeout)
+        return self._run_forked(job, timeout)
+
+    def _run_here(self, job: QueryJob, timeout: float) -> QueryOutcome:
+        try:
+            with self.store.deadline(timeout):
+                return evaluate(self.store, job)
+        except StoreTimeout:
+            raise QueryTimeout(timeout) from None
+        except StoreRefused as exc:
+            raise ProtocolError(400, f"the SPARQL store refused the query: {exc}") from None
+        except StoreError as exc:
+            # The store, not the client, failed: a gateway's error, with the store's message.
+            raise ProtocolError(502, str(exc)) from None
+        except SyntaxError as exc:
+            raise ProtocolError(400, f"syntax error: {exc}") from None
+        except (ValueError, TypeError) as exc:
+            raise ProtocolError(400, f"invalid query: {exc}") from None
+
+    def _run_forked(self, job: QueryJob, timeout: float) -> QueryOutcome:
         receiver, sender = _FORK.Pipe(duplex=False)
         child = _FORK.Process(target=_child, args=(self.store, job, sender), daemon=True)
         deadline = time.monotonic() + timeout
