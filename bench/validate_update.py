@@ -1,0 +1,167 @@
+"""Validate-and-commit of a one-triple update on a graph of about a million triples.
+
+Builds the two test documents, replicates their document graphs under renamed keys
+(doc/X → doc/X-copyN, graph/X → graph/X-copyN) into an in-memory Oxigraph store, then times, for
+~50 single-triple updates, incremental validation (shapes/incremental.py) followed by the commit
+(one pyoxigraph update), and full validation of the whole union once.
+
+    python bench/validate_update.py [--copies 250] [--updates 50] [--full-runs 1]
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Literal, URIRef
+from rdflib.namespace import DCTERMS
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+from ingest_helpers import BINHAI, SEED, build_store  # noqa: E402
+
+from vetkg.ontology.namespace import VET  # noqa: E402
+from vetkg.server.stores.base import Store  # noqa: E402
+from vetkg.shapes.incremental import Change, ChangedView, StoreView, _to_ox, validate_change  # noqa: E402
+from vetkg.shapes.validate import _is_document_graph, class_hierarchy, load_shapes, validate_store  # noqa: E402
+
+BASE = "https://w3id.org/vetkg/"
+ENTITIES = BASE + "graph/entities"
+
+
+def document_keys(store: Store) -> list[str]:
+    prefix = BASE + "graph/"
+    return [g[len(prefix) :] for g in store.graphs() if _is_document_graph(g) and g != ENTITIES]
+
+
+def replicate(store: Store, copies: int) -> tuple[int, float]:
+    """Add ``copies`` renamed copies of every document graph; returns (quads, seconds)."""
+    start = time.perf_counter()
+    keys = document_keys(store)
+    template = _as_quads(store, keys)
+    for n in range(1, copies + 1):
+        text = template
+        for key in keys:
+            text = text.replace(f"/doc/{key}", f"/doc/{key}-copy{n}").replace(f"/graph/{key}>", f"/graph/{key}-copy{n}>")
+        store.oxigraph.bulk_load(text.encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+    return len(store), time.perf_counter() - start
+
+
+def _as_quads(store: Store, keys: list[str]) -> str:
+    lines = []
+    for key in keys:
+        graph = ox.NamedNode(BASE + "graph/" + key)
+        lines.extend(f"{q.subject} {q.predicate} {q.object} {graph} ." for q in store.oxigraph.quads_for_pattern(None, None, None, graph))
+    return "\n".join(lines) + "\n"
+
+
+def updates(store: Store, count: int, copies: int) -> list[tuple[Change, str]]:
+    """One-triple updates spread over the copies: a new action verb on a measure, or a new title of
+    a work area (one triple out, one in). Each comes with the graph it is written to."""
+    measures = [
+        URIRef(r["m"].value)
+        for r in store.query("SELECT ?m WHERE { ?m a <https://w3id.org/vetkg/ontology#Measure> } ORDER BY ?m")
+    ]
+    areas = [
+        (URIRef(r["a"].value), r["t"])
+        for r in store.query(
+            "SELECT ?a ?t WHERE { ?a a <https://w3id.org/vetkg/ontology#WorkArea> ; <http://purl.org/dc/terms/title> ?t } ORDER BY ?a"
+        )
+    ]
+    step_m = max(1, len(measures) // count)
+    step_a = max(1, len(areas) // count)
+    found = []
+    for i in range(count):
+        if i % 2 == 0:
+            m = measures[(i * step_m) % len(measures)]
+            change = Change(added={(m, VET.actionVerb, Literal("推进", lang="zh"))})
+            subject = m
+        else:
+            a, title = areas[(i * step_a) % len(areas)]
+            old = Literal(title.value, lang=title.language)
+            change = Change(added={(a, DCTERMS.title, Literal(title.value + "（修订）", lang="zh"))}, removed={(a, DCTERMS.title, old)})
+            subject = a
+        found.append((change, _graph_of(subject)))
+    return found
+
+
+def _graph_of(subject: URIRef) -> str:
+    key = str(subject)[len(BASE + "doc/") :].split("/")[0]
+    return BASE + "graph/" + key
+
+
+def commit(store: Store, change: Change, graph: str) -> None:
+    """The change in one SPARQL update: one transaction."""
+    g = f"<{graph}>"
+    parts = []
+    if change.removed:
+        parts.append("DELETE DATA { GRAPH " + g + " { " + " ".join(_nt(t) for t in change.removed) + " } }")
+    if change.added:
+        parts.append("INSERT DATA { GRAPH " + g + " { " + " ".join(_nt(t) for t in change.added) + " } }")
+    store.update(" ;\n".join(parts))
+
+
+def _nt(triple: tuple) -> str:
+    return " ".join(str(_to_ox(t)) for t in triple) + " ."
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--copies", type=int, default=250)
+    parser.add_argument("--updates", type=int, default=50)
+    parser.add_argument("--full-runs", type=int, default=1)
+    args = parser.parse_args()
+
+    store = build_store(SEED, BINHAI)
+    quads, seconds = replicate(store, args.copies)
+    view = StoreView(store)
+    data_triples = sum(1 for g in store.graphs() if _is_document_graph(g) for _ in store.quads(g))
+    print(f"store: {quads} quads, {data_triples} in data graphs ({args.copies} copies built in {seconds:.1f} s)")
+
+    shapes, hierarchy = load_shapes(), class_hierarchy()
+    # First call parses the shapes index and warms caches; it is not a write anyone waits for twice.
+    warm_change, warm_graph = updates(store, 1, args.copies)[0]
+    validate_change(warm_change, ChangedView(view, plus=warm_change.added, minus=warm_change.removed), shapes, hierarchy)
+
+    totals, checked, parts = [], [], {"affected": [], "extract": [], "validate": []}
+    for change, graph in updates(store, args.updates, args.copies):
+        start = time.perf_counter()
+        after = ChangedView(view, plus=change.added, minus=change.removed)
+        result = validate_change(change, after, shapes, hierarchy)
+        if not result.conforms:
+            raise SystemExit(f"update unexpectedly rejected:\n{result.text}")
+        commit(store, change, graph)
+        totals.append(time.perf_counter() - start)
+        checked.append(result.checked_triples)
+        for k, v in result.seconds.items():
+            parts[k].append(v)
+
+    p50, p99 = statistics.median(totals), percentile(totals, 0.99)
+    print(
+        f"incremental validate+commit over {len(totals)} updates: p50 {p50 * 1000:.1f} ms, p99 {p99 * 1000:.1f} ms; "
+        f"triples checked per update: median {statistics.median(checked):.0f}, max {max(checked)}"
+    )
+    print("  median split: " + ", ".join(f"{k} {statistics.median(v) * 1000:.1f} ms" for k, v in parts.items()))
+
+    fulls = []
+    for _ in range(args.full_runs):
+        start = time.perf_counter()
+        result = validate_store(store)
+        fulls.append(time.perf_counter() - start)
+        print(f"full validation of the union: {fulls[-1]:.1f} s, conforms={result.conforms}")
+    if fulls:
+        full = min(fulls)
+        print(f"ratio full / incremental p50: {full / p50:,.0f}x (p99: {full / p99:,.0f}x)")
+
+
+if __name__ == "__main__":
+    main()
