@@ -46,7 +46,10 @@ def remote_env(virtuoso: Virtuoso) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
-    with running_virtuoso(tmp_path_factory.mktemp("virtuoso")) as server:
+    # Answers capped at 1000 rows, fewer than a document graph holds: reading a graph back (for
+    # validation, dumps, pages) must still get all of it, and a researcher query cut short by
+    # the cap would show in the comparisons below.
+    with running_virtuoso(tmp_path_factory.mktemp("virtuoso"), max_rows=1000) as server:
         yield server
 
 
@@ -158,14 +161,19 @@ def test_validate_conforms_as_the_embedded_store_does(virtuoso: Virtuoso, built:
     assert result.stdout.strip() == validate_store(embedded).text.strip()
 
 
-def test_validate_finds_a_violation_and_a_rebuild_repairs_it(virtuoso: Virtuoso, built: RemoteSparqlStore) -> None:
+def test_validate_finds_a_violation_in_the_remote_store(virtuoso: Virtuoso, built: RemoteSparqlStore) -> None:
+    spans = list(built.query(PREFIXES + "SELECT ?g ?m ?s WHERE { GRAPH ?g { ?m a vet:Measure ; vet:textSpan ?s } }"))
+    assert spans
     built.update(PREFIXES + "DELETE { GRAPH ?g { ?m vet:textSpan ?s } } WHERE { GRAPH ?g { ?m a vet:Measure ; vet:textSpan ?s } }")
-    broken = vetkg(virtuoso, "validate")
-    assert broken.returncode == 3, broken.stdout + broken.stderr
-    assert "vet:textSpan" in broken.stdout
-    rebuilt = vetkg(virtuoso, "build", str(SEED), str(BINHAI))
-    assert rebuilt.returncode == 0, rebuilt.stderr
-    assert vetkg(virtuoso, "validate").returncode == 0
+    try:
+        broken = vetkg(virtuoso, "validate")
+        assert broken.returncode == 3, broken.stdout + broken.stderr
+        assert "vet:textSpan" in broken.stdout
+    finally:
+        restored = " ".join(f"GRAPH {r['g']} {{ {r['m']} <https://w3id.org/vetkg/ontology#textSpan> {r['s']} }}" for r in spans)
+        built.update(f"INSERT DATA {{ {restored} }}")
+    again = vetkg(virtuoso, "validate")
+    assert again.returncode == 0, again.stdout[:1500]
 
 
 @pytest.mark.parametrize("content", [b"", "没有结构的文字。".encode() * 10], ids=["empty", "structureless"])

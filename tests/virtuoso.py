@@ -82,6 +82,7 @@ NumberOfBuffers = 10000
 MaxDirtyBuffers = 6000
 DirsAllowed = ., {root}
 CaseMode = 2
+MaxSortedTopRows = 1000000
 
 [HTTPServer]
 ServerPort = 127.0.0.1:{http_port}
@@ -126,7 +127,8 @@ def _tail(log: Path) -> str:
 def running_virtuoso(root: Path, *, max_rows: int = 10000, startup_seconds: float = 90.0) -> Iterator[Virtuoso]:
     """Start Virtuoso with its database in ``root``, open SPARQL Update, stop it afterwards.
 
-    ``max_rows`` is the server's ResultSetMaxRows: answers longer than that are cut by Virtuoso.
+    ``max_rows`` is the server's ResultSetMaxRows: answers longer than that are cut by Virtuoso,
+    silently. MaxSortedTopRows is raised so ordered pages may reach past 10000 rows.
     Raises RuntimeError naming the reason when Virtuoso is missing or does not start.
     """
     for program in ("virtuoso-t", "isql-vt"):

@@ -279,16 +279,19 @@ class RemoteSparqlStore(Store):
 
         Pages are ordered so OFFSET is stable, and each page starts where the triples received so
         far end: a server that caps its answers below ``page_size`` (Virtuoso's ResultSetMaxRows)
-        only makes the pages shorter. The count taken first tells when the graph is done.
+        only makes the pages shorter. The count taken first tells when the graph is done. Virtuoso
+        sorts at most MaxSortedTopRows (10000 by default) rows for one page, offset included, so a
+        graph larger than that needs the setting raised in its virtuoso.ini ``[Parameters]``.
         """
         node = ox.NamedNode(graph)
         expected = self.graph_size(graph)
         seen = 0
+        limit = self.page_size
         while seen < expected:
             body = self._post(
                 self.url,
                 data={"query": f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {node} {{ ?s ?p ?o }} }} "
-                               f"ORDER BY ?s ?p ?o LIMIT {self.page_size} OFFSET {seen}"},
+                               f"ORDER BY ?s ?p ?o LIMIT {limit} OFFSET {seen}"},
                 headers={"Accept": "application/n-triples"},
                 what=f"reading graph {graph}",
             )
@@ -296,6 +299,9 @@ class RemoteSparqlStore(Store):
             if not page:
                 raise StoreError(f"graph {graph} changed while it was read: {seen} of {expected} triples arrived")
             seen += len(page)
+            # A short page is the server's cap: asking for more only makes Virtuoso sort more
+            # rows than its MaxSortedTopRows allows (SR353) without getting them.
+            limit = min(limit, len(page))
             yield from page
 
     def quads(self, graph: str | None = None) -> Iterator[ox.Quad]:
