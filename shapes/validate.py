@@ -170,8 +170,11 @@ def validate_graph(
 ) -> ValidationResult:
     """Validate ``data`` against the vetkg shapes (or ``shapes``).
 
-    ``focus_nodes`` restricts validation to those nodes: each is checked by every shape that
-    targets it, and nothing else is reported. ``hierarchy`` overrides the subclass edges taken
+    ``focus_nodes`` restricts the report to those nodes: each is checked by every shape that
+    targets it, and nothing else is reported. The whole graph is still validated, because
+    pyshacl 0.40's own ``focus_nodes`` drops the value nodes of nested shapes (sh:or, sh:node,
+    sh:not) and so passes what it should fail; for speed, validate a change with
+    :func:`vetkg.shapes.incremental.validate_change`, which validates a small extract instead. ``hierarchy`` overrides the subclass edges taken
     from the ontology (see :func:`class_hierarchy`). ``data`` is never modified.
     """
     shapes_graph = load_shapes() if shapes is None else shapes
@@ -197,11 +200,15 @@ def validate_graph(
         inplace=True,
         # Warnings (e.g. a second skos:prefLabel from another document) are reported, not fatal.
         allow_warnings=True,
-        focus_nodes=focus,
     )
     if not isinstance(report, Graph):  # pyshacl hands back the exception on a validation failure
         raise RuntimeError(f"SHACL validation could not run: {report}")
     violations = _violations(report)
+    if focus is not None:
+        keep = set(focus)
+        violations = [v for v in violations if v.focus_node in keep]
+        report = _report_for(report, keep)
+        conforms = not any(v.severity == "Violation" for v in violations)
     checked = len(focus) if focus is not None else len(set(data.subjects()))
     return _result(bool(conforms), report, data, violations, checked_nodes=checked)
 
@@ -292,6 +299,22 @@ def _result(
         text=_report_text(conforms, report, data, violations, checked_nodes),
         violations=violations,
     )
+
+
+def _report_for(report: Graph, focus: set[URIRef]) -> Graph:
+    """The part of ``report`` about ``focus``: its results and what they hang from."""
+    kept = Graph(namespace_manager=report.namespace_manager)
+    keep = [r for r in report.subjects(RDF.type, SH.ValidationResult) if report.value(r, SH.focusNode) in focus]
+    node = BNode()
+    kept.add((node, RDF.type, SH.ValidationReport))
+    kept.add((node, SH.conforms, Literal(not any(report.value(r, SH.resultSeverity) == SH.Violation for r in keep))))
+    for result in keep:
+        kept.add((node, SH.result, result))
+        for triple in report.triples((result, None, None)):
+            kept.add(triple)
+            if isinstance(triple[2], BNode):  # sh:resultPath lists and nested details
+                kept += report.cbd(triple[2])
+    return kept
 
 
 def _empty_report() -> Graph:

@@ -512,3 +512,16 @@ def test_two_preferred_labels_warn_without_failing() -> None:
         (ORG_COLLEGE, SKOS.prefLabel, "Warning")
     ]
     assert "[Warning]" in result.text
+
+
+def test_focus_node_validation_reports_nested_shape_violations():
+    """pyshacl 0.40's own focus_nodes option passes sh:or value checks it should fail: a part
+    of a Place is caught only when the whole graph is validated."""
+    g = Graph()
+    a, b = URIRef("http://example.org/a"), URIRef("http://example.org/b")
+    g.add((a, VET.partOf, b))
+    g.add((b, RDF.type, VET.Place))
+    result = validate_graph(g, focus_nodes=[a])
+    assert not result.conforms
+    assert {str(v.source_shape) for v in result.violations} == {"https://w3id.org/vetkg/shapes#PartOf-value"}
+    assert all(v.focus_node == a for v in result.violations)
