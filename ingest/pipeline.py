@@ -74,9 +74,8 @@ def split_entities(graph: Graph, base_iri: str) -> tuple[list[ox.Triple], list[o
     return doc, entities
 
 
-def _entity_update(base_iri: str, triples: list[ox.Triple]) -> str:
-    """Replace the descriptions of the entities in ``triples``, then drop entities that no
-    graph refers to any more.
+def entity_descriptions_update(base_iri: str, triples: list[ox.Triple], replace: bool = True) -> str:
+    """Replace (or, with ``replace=False``, add to) the descriptions of the entities in ``triples``.
 
     Descriptions live once, in the entities graph, because a triple stored in two graphs is
     counted twice by Oxigraph's union default graph (a bag, where SPARQL's merge is a set).
@@ -84,15 +83,28 @@ def _entity_update(base_iri: str, triples: list[ox.Triple]) -> str:
     graph = entities_graph_iri(base_iri)
     subjects = " ".join(sorted({str(t.subject) for t in triples}))
     body = "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in triples)
-    parts = []
-    if subjects:
-        parts.append(f"DELETE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} VALUES ?s {{ {subjects} }} }}")
-        parts.append(f"INSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}")
-    parts.append(
+    if not replace:
+        return f"INSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}"
+    return (
+        f"DELETE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} VALUES ?s {{ {subjects} }} }} ;\n"
+        f"INSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}"
+    )
+
+
+def entity_prune_update(base_iri: str) -> str:
+    """Drop the descriptions of entities that no graph refers to any more."""
+    graph = entities_graph_iri(base_iri)
+    return (
         f"DELETE {{ GRAPH <{graph}> {{ ?e ?p ?o }} }} WHERE {{ GRAPH <{graph}> {{ ?e ?p ?o }} "
         f"FILTER NOT EXISTS {{ GRAPH ?g {{ ?x ?q ?e }} FILTER(?x != ?e) }} }}"
     )
-    return " ;\n".join(parts)
+
+
+def _entity_update(base_iri: str, triples: list[ox.Triple]) -> str:
+    """Replace the descriptions of the entities in ``triples``, then drop entities that no
+    graph refers to any more."""
+    parts = [entity_descriptions_update(base_iri, triples)] if triples else []
+    return " ;\n".join([*parts, entity_prune_update(base_iri)])
 
 
 def build_into_store(documents: list[BuiltDocument], store: Store, base_iri: str) -> str:
