@@ -58,12 +58,29 @@ def _open_store(settings: Settings, read_only: bool = False):
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @store_option
 @click.option("--base", "base_iri", help="Base IRI of the data.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: every core).")
+@click.option(
+    "--progress/--no-progress", default=None, help="Progress bars on stderr (default: above 20 documents, on a terminal)."
+)
+@click.option("--force", is_flag=True, help="Rebuild unchanged documents too (after the ingest itself changed).")
 @pass_settings
-def build(settings: Settings, files: tuple[Path, ...], store_path: str | None, base_iri: str | None) -> None:
-    """Read FILES (default: everything in seeds/) into the store, one named graph per document."""
+def build(
+    settings: Settings,
+    files: tuple[Path, ...],
+    store_path: str | None,
+    base_iri: str | None,
+    jobs: int | None,
+    progress: bool | None,
+    force: bool,
+) -> None:
+    """Read FILES (default: everything in seeds/) into the store, one named graph per document.
+
+    Documents whose text is already in the store are skipped; the others are checked in
+    parallel, and written only if every one of them is good.
+    """
+    from vetkg.ingest import parallel
     from vetkg.ingest.errors import InputError
-    from vetkg.ingest.pipeline import build_into_store, seed_files
-    from vetkg.shapes.validate import NonConformingGraph
+    from vetkg.ingest.pipeline import seed_files
 
     settings = settings.override(store_path=store_path, base_iri=base_iri)
     paths = list(files) or seed_files(Path(settings.seeds_dir))
@@ -71,20 +88,19 @@ def build(settings: Settings, files: tuple[Path, ...], store_path: str | None, b
         raise CliError(f"no documents to build: {settings.seeds_dir}/ is empty")
     store = None
     try:
-        # Read and check every document before the store is opened: a bad file writes nothing.
-        from vetkg.ingest.pipeline import ingest_files
-
-        documents = ingest_files(paths, base_iri=settings.base_iri)
+        # Every file is read before the store is opened, and every changed document is parsed
+        # and checked before anything is written: a bad file writes nothing.
+        inputs = parallel.scan(paths)
         store = _open_store(settings)
-        report = build_into_store(documents, store, base_iri=settings.base_iri)
+        report = parallel.build(inputs, store, settings.base_iri, jobs=jobs, progress=progress, force=force)
     except InputError as exc:
         raise CliError(str(exc), EXIT_INPUT) from exc
-    except NonConformingGraph as exc:
+    except parallel.NotConforming as exc:
         raise CliError(str(exc), EXIT_INVALID) from exc
     finally:
         if store is not None:
             store.close()
-    click.echo(report, err=True)
+    click.echo(str(report), err=True)
 
 
 @main.command()

@@ -1,0 +1,313 @@
+"""The build for many documents: every core, bounded memory, and no work for unchanged files.
+
+1. **Scan** (parent): each file is read and decoded once to take the SHA-256 of its text, the
+   ``vet:contentDigest`` its notice will carry. One SPARQL query fetches the digests already in
+   the store; a file whose digest is there is unchanged (the same text always gives the same
+   document key and graph) and is skipped.
+2. **Check** (process pool, fork): a worker reads, parses, builds the graph and runs the shapes
+   check of one changed document, writes its N-Triples to a temporary directory and hands back
+   only its graph IRI, digest and size. The parent never holds a graph, so memory stays flat
+   however many documents there are; the price is temporary disk space, about the size of the
+   N-Triples of the changed documents.
+3. **Write** (parent, only when every document passed): entity descriptions first, then the
+   document graphs in batches, then the ontology, the shapes and the pruning of entities no
+   graph names any more. Each batch is its own transaction, so a reader may see a build half
+   written; a build that stops half way is finished by running it again, since the documents
+   already written are then unchanged and their entities are already described.
+"""
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import closing
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from vetkg.ontology.namespace import VET
+from vetkg.server.stores import Store
+
+from .errors import InputError
+from .reader import read_document
+
+NT = ox.RdfFormat.N_TRIPLES
+BATCH_TRIPLES = 200_000  # triples per write transaction: big enough to amortise, small enough to hold
+AUTO_PROGRESS_ABOVE = 20  # documents; fewer finish before a bar would be worth reading
+
+
+class NotConforming(Exception):
+    """A document failed the shapes; ``str()`` is the one line for stderr."""
+
+
+@dataclass(frozen=True)
+class Input:
+    index: int
+    path: Path
+    digest: str
+
+
+@dataclass(frozen=True)
+class Checked:
+    index: int
+    path: Path
+    graph_iri: str
+    digest: str
+    triples: int
+    document_file: str  # N-Triples of the document graph
+    entity_file: str  # N-Triples of the descriptions of the things it names
+
+
+@dataclass(frozen=True)
+class Rejected:
+    index: int
+    message: str
+    conformance: bool  # False: unreadable or not of the genre; True: failed the shapes
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    built: int
+    triples: int
+    unchanged: int
+    quads: int
+
+    def __str__(self) -> str:
+        return (
+            f"vetkg: built {self.built} document(s), {self.triples} triples, "
+            f"{self.unchanged} unchanged, into {self.quads} quads"
+        )
+
+
+def text_digest(text: str) -> str:
+    """The ``vet:contentDigest`` of a document whose decoded text is ``text`` (see rdf.py)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def scan(paths: list[Path]) -> list[Input]:
+    """Read and decode every file; raise :class:`InputError` for the first that cannot be read."""
+    inputs = []
+    for i, path in enumerate(paths):
+        if path.is_dir():
+            raise InputError(f"{path}: is a directory, not a document")
+        inputs.append(Input(i, path, text_digest(read_document(path).text)))
+    return inputs
+
+
+def stored_digests(store: Store, base_iri: str) -> dict[str, str]:
+    """{contentDigest: graph IRI} of the document graphs under ``base_iri``, in one query."""
+    query = (
+        f"SELECT ?g ?d WHERE {{ GRAPH ?g {{ ?n a <{VET.Notice}> ; <{VET.contentDigest}> ?d }} "
+        f'FILTER(STRSTARTS(STR(?g), "{base_iri}graph/")) }}'
+    )
+    return {row["d"].value: row["g"].value for row in store.query(query)}
+
+
+# ---------------------------------------------------------------- the workers
+
+
+def _init_worker() -> None:
+    """Load jieba's dictionary with the domain words, and the shapes, once per worker."""
+    from vetkg.shapes.validate import class_hierarchy, load_shapes
+
+    from .lexicon import tokenizer
+
+    tokenizer()
+    load_shapes()
+    class_hierarchy()
+
+
+def check_document(task: tuple[int, str, str, str]) -> Checked | Rejected:
+    """Read, parse, build and check one document; write its N-Triples under ``outdir``."""
+    from vetkg.shapes.validate import NonConformingGraph, ensure_conforms
+
+    from .pipeline import ingest_file
+
+    index, name, base_iri, outdir = task
+    path = Path(name)
+    try:
+        doc = ingest_file(path, base_iri)
+        ensure_conforms(doc.graph, str(path))
+    except InputError as exc:
+        return Rejected(index, str(exc), conformance=False)
+    except NonConformingGraph as exc:
+        return Rejected(index, str(exc), conformance=True)
+    entity_prefix = f"<{base_iri}id/"
+    data = doc.graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
+    document_file, entity_file = f"{outdir}/{index:08d}.nt", f"{outdir}/{index:08d}.entities.nt"
+    triples = 0
+    # rdflib writes one triple per line with the subject first, so a line's subject tells
+    # whether it describes a shared entity (id/…) or belongs to the document
+    with open(document_file, "w", encoding="utf-8") as own, open(entity_file, "w", encoding="utf-8") as shared:
+        for line in data.splitlines(keepends=True):
+            if line.strip():
+                triples += 1
+                (shared if line.startswith(entity_prefix) else own).write(line)
+    digest = str(doc.graph.value(doc.notice, VET.contentDigest))
+    return Checked(index, path, str(doc.graph_iri), digest, triples, document_file, entity_file)
+
+
+def default_jobs() -> int:
+    try:
+        return len(os.sched_getaffinity(0))  # the cores this process may use, not the machine's
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def _progress(total: int, desc: str, show: bool | None):
+    from tqdm import tqdm
+
+    if show is None:
+        show = total > AUTO_PROGRESS_ABOVE and sys.stderr.isatty()
+    return tqdm(total=total, desc=desc, unit="doc", file=sys.stderr, disable=not show, leave=False)
+
+
+def _check_all(todo: list[Input], base_iri: str, outdir: str, jobs: int, show: bool | None) -> Iterator[Checked | Rejected]:
+    """Results in input order, so the first bad file reported is the first in the list, as in
+    a sequential build; workers still run ahead of the parent."""
+    tasks = [(inp.index, str(inp.path), base_iri, outdir) for inp in todo]
+    with _progress(len(tasks), "checking", show) as bar:
+        if jobs <= 1 or len(tasks) <= 1:
+            for task in tasks:
+                result = check_document(task)
+                bar.update()
+                yield result
+            return
+        # fork: workers start at once with the parent's imports; jieba and the shapes are then
+        # loaded once per worker by the initializer, not once per document
+        context = multiprocessing.get_context("fork")
+        pool = context.Pool(min(jobs, len(tasks)), initializer=_init_worker)
+        try:
+            for result in pool.imap(check_document, tasks, chunksize=1):
+                bar.update()
+                yield result
+        finally:
+            pool.terminate()  # a rejected document ends the build: no need to check the rest
+            pool.join()
+
+
+def check_documents(
+    inputs: list[Input], known: dict[str, str], base_iri: str, outdir: str, jobs: int, show: bool | None
+) -> tuple[list[Checked], int]:
+    """(checked documents, number unchanged); raise on the first bad or duplicate document."""
+    owners: dict[str, Path] = {}  # graph IRI -> the file that fills it in this build
+    todo = []
+    for inp in inputs:
+        graph = known.get(inp.digest)
+        if graph is None:
+            todo.append(inp)
+        elif graph in owners:
+            raise InputError(f"{inp.path}: the same document as {owners[graph]} ({graph})")
+        else:
+            owners[graph] = inp.path
+    unchanged = len(inputs) - len(todo)
+    checked: list[Checked] = []
+    # closing: leaving the loop on a bad document stops the pool at once
+    with closing(_check_all(todo, base_iri, outdir, jobs, show)) as results:
+        for result in results:
+            if isinstance(result, Rejected):
+                raise (NotConforming if result.conformance else InputError)(result.message)
+            if result.graph_iri in owners:
+                raise InputError(f"{result.path}: the same document as {owners[result.graph_iri]} ({result.graph_iri})")
+            owners[result.graph_iri] = result.path
+            checked.append(result)
+    return checked, unchanged
+
+
+# ---------------------------------------------------------------- writing
+
+
+def _batches(checked: list[Checked]) -> Iterator[list[Checked]]:
+    batch: list[Checked] = []
+    size = 0
+    for doc in checked:
+        batch.append(doc)
+        size += doc.triples
+        if size >= BATCH_TRIPLES:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def _entity_triples(checked: list[Checked]) -> list[ox.Triple]:
+    # the set holds each distinct description once: it grows with the things named, not with
+    # the number of documents that name them
+    lines: set[str] = set()
+    for doc in checked:
+        with open(doc.entity_file, encoding="utf-8") as f:
+            lines.update(f)
+    return sorted((q.triple for q in ox.parse("".join(lines), format=NT)), key=str)
+
+
+def _write_batch(store: Store, batch: list[Checked]) -> None:
+    native = getattr(store, "oxigraph", None)
+    if native is None:
+        store.replace_graphs({doc.graph_iri: [q.triple for q in ox.parse(path=doc.document_file, format=NT)] for doc in batch})
+        return
+    quads = [
+        ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(doc.graph_iri))
+        for doc in batch
+        for q in ox.parse(path=doc.document_file, format=NT)
+    ]
+    native.update(" ;\n".join(f"DROP SILENT GRAPH <{doc.graph_iri}>" for doc in batch))
+    native.extend(quads)
+
+
+def write_documents(store: Store, checked: list[Checked], base_iri: str, show: bool | None, replace: bool) -> None:
+    """Write the checked documents; ``replace`` recomputes the descriptions of the entities they
+    name from them alone, which is right only when they are every document of the store."""
+    from rdflib import Graph
+
+    from vetkg.ontology import ONTOLOGY_IRI
+    from vetkg.shapes import SHAPES_FILE
+    from vetkg.server.stores.oxigraph import triples_from_rdflib
+
+    from .pipeline import entity_descriptions_update, entity_prune_update, ontology_graph
+
+    # descriptions before the documents that point at them, so that a build stopped half way
+    # leaves no written document with an undescribed entity
+    entities = _entity_triples(checked)
+    if entities:
+        store.update(entity_descriptions_update(base_iri, entities, replace=replace))
+    del entities
+    with _progress(len(checked), "writing", show) as bar:
+        for batch in _batches(checked):
+            _write_batch(store, batch)
+            bar.update(len(batch))
+    store.replace_graphs(
+        {
+            ONTOLOGY_IRI: triples_from_rdflib(ontology_graph()),
+            f"{base_iri}graph/shapes": triples_from_rdflib(Graph().parse(SHAPES_FILE, format="turtle")),
+        },
+        then=entity_prune_update(base_iri),
+    )
+
+
+def build(
+    inputs: list[Input],
+    store: Store,
+    base_iri: str,
+    *,
+    jobs: int | None = None,
+    progress: bool | None = None,
+    force: bool = False,
+    workdir: str | None = None,
+) -> BuildReport:
+    """Check the changed documents of ``inputs`` in parallel, then write them all, or nothing
+    if one is bad. ``force`` rebuilds unchanged documents too (after the ingest itself changed)."""
+    stored = stored_digests(store, base_iri)
+    with tempfile.TemporaryDirectory(prefix="vetkg-build-", dir=workdir) as outdir:
+        checked, unchanged = check_documents(inputs, {} if force else stored, base_iri, outdir, jobs or default_jobs(), progress)
+        if checked:
+            # An entity named in an unchanged document keeps what that document says of it (a
+            # publisher, say): descriptions are replaced only when every stored document is
+            # rewritten, and otherwise added to. A description that only the old version of a
+            # changed document gave stays until a build rewrites everything.
+            everything = set(stored.values()) <= {c.graph_iri for c in checked}
+            write_documents(store, checked, base_iri, progress, replace=everything)
+    return BuildReport(len(checked), sum(c.triples for c in checked), unchanged, len(store))
