@@ -379,20 +379,24 @@ def _cn_day(n: int) -> str:
     return _cn(n)
 
 
+# layout → weight. numbered: the seed's 1. paragraphs; parts-items: the district plan's 一、 parts
+# with （一） items; parts-numbered: 一、 parts with 1. items; chapters: a 规划 in 第一章 chapters;
+# flat-parts: 一、 parts as the work areas themselves.
+LAYOUTS = {"numbered": 4, "parts-items": 3, "parts-numbered": 2, "chapters": 2, "flat-parts": 1}
+
+
 class Document:
     """One generated document: its lines, then its ground truth."""
 
-    def __init__(self, index: int, seed: int) -> None:
+    def __init__(self, index: int, seed: int, layouts: dict[str, int] = LAYOUTS, notice_rate: float = 0.8) -> None:
         self.rng = rng = random.Random(f"vetkg-corpus/{seed}/{index}")
         self.index = index
         v = vocabulary()
         self.region = _region(rng, v)
         self.w = Writer(rng, v, self.region)
         self.year = rng.randint(2021, 2030)
-        self.layout = rng.choices(
-            ["numbered", "parts-items", "parts-numbered", "chapters", "flat-parts"], weights=[4, 3, 2, 2, 1]
-        )[0]
-        self.header = rng.random() < 0.8
+        self.layout = rng.choices(list(layouts), weights=list(layouts.values()))[0]
+        self.header = rng.random() < notice_rate
         self.areas: list[Area] = []
         self.requirements = False
         self.breaks = rng.random() < 0.35
@@ -594,9 +598,9 @@ def _han(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
 
 
-def generate(index: int, seed: int) -> tuple[bytes, dict]:
+def generate(index: int, seed: int, layouts: dict[str, int] = LAYOUTS, notice_rate: float = 0.8) -> tuple[bytes, dict]:
     """Document ``index`` of the corpus of ``seed``: its bytes and its ground truth."""
-    doc = Document(index, seed)
+    doc = Document(index, seed, layouts, notice_rate)
     text, truth = doc.render()
     if doc.rng.random() < 0.1:
         text = text.replace("\n", "\r\n")
@@ -605,11 +609,14 @@ def generate(index: int, seed: int) -> tuple[bytes, dict]:
     return text.encode(encoding), truth
 
 
-def write_corpus(n: int, outdir: Path, seed: int = 0) -> list[Path]:
+def write_corpus(
+    n: int, outdir: Path, seed: int = 0, layouts: dict[str, int] = LAYOUTS, notice_rate: float = 0.8
+) -> list[Path]:
+    """Write documents 0 … n-1 of the corpus of ``seed`` (and their sidecars) into ``outdir``."""
     outdir.mkdir(parents=True, exist_ok=True)
     paths = []
     for i in range(n):
-        data, truth = generate(i, seed)
+        data, truth = generate(i, seed, layouts, notice_rate)
         path = outdir / f"doc-{i + 1:05d}.txt"
         path.write_bytes(data)
         truth["file"] = path.name
@@ -623,9 +630,16 @@ def main() -> None:
     parser.add_argument("n", type=int, help="number of documents")
     parser.add_argument("outdir", type=Path)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--layouts", default=",".join(LAYOUTS), help=f"comma-separated subset of: {', '.join(LAYOUTS)}"
+    )
+    parser.add_argument("--notice-rate", type=float, default=0.8, help="share of documents with a notice header")
     args = parser.parse_args()
+    chosen = args.layouts.split(",")
+    if unknown := set(chosen) - set(LAYOUTS):
+        parser.error(f"unknown layouts: {', '.join(sorted(unknown))}")
     start = time.perf_counter()
-    paths = write_corpus(args.n, args.outdir, args.seed)
+    paths = write_corpus(args.n, args.outdir, args.seed, {k: LAYOUTS[k] for k in chosen}, args.notice_rate)
     size = sum(p.stat().st_size for p in paths)
     print(f"{len(paths)} documents, {size / max(1, len(paths)) / 1024:.1f} KB each on average, "
           f"in {time.perf_counter() - start:.1f} s → {args.outdir}")
