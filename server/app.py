@@ -8,6 +8,7 @@ from .http import init_http
 from .linked_data import blueprint as linked_data_blueprint
 from .sparql import init_sparql
 from .stores import Store, get_store
+from .writes import init_writes
 
 
 def create_app(settings: Settings | None = None, store: Store | None = None) -> Flask:
@@ -23,5 +24,6 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.extensions["vetkg.store"] = store or get_store(settings.store, **settings.store_options())
     init_http(app, app.extensions["vetkg.store"])  # CORS, gzip, validators, /health, /metrics
     init_sparql(app)  # /sparql
+    init_writes(app)  # SPARQL Update on /sparql, the Graph Store Protocol on /store
     app.register_blueprint(linked_data_blueprint)  # IRIs, /ontology, VoID, dumps, the query page
     return app

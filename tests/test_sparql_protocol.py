@@ -272,10 +272,11 @@ def test_unknown_method_is_405(client):
     assert client.delete("/sparql").status_code == 405
 
 
-def test_update_is_checked_then_not_enabled(client):
+def test_update_is_checked_then_refused_read_only(client):
+    # No update tokens configured: the endpoint is read-only (tests/test_writes.py has the rest).
     ok = client.post("/sparql", data=b"CLEAR ALL", content_type="application/sparql-update")
-    assert ok.status_code == 501
-    assert "not enabled" in ok.text
+    assert ok.status_code == 403
+    assert "read-only" in ok.text
     bad = client.post("/sparql", data={"update": "CLEAR XYZ"})
     assert bad.status_code == 400 and "line 1" in bad.text
     load = client.post("/sparql", data=b"LOAD <http://example.org/x.ttl>", content_type="application/sparql-update")

@@ -19,8 +19,8 @@ from .results import QueryJob
 
 bp = Blueprint("sparql", __name__)
 
-# Set by the write side (SPARQL Update, issue 4): called with the checked update and the request's
-# operation, it returns the response. Until then an update is answered 501.
+# Set by the write side (vetkg.server.writes): called with the checked update and the request's
+# operation, it returns the response. Without one an update is answered 501.
 UpdateHandler = Callable[[CheckedUpdate, Operation], Response]
 UPDATE_HANDLER_KEY = "vetkg.sparql.update_handler"
 
@@ -133,7 +133,8 @@ def _service_description(op: Operation, settings: Settings) -> Response:
         # A person in a browser: the query page (served at /) describes the endpoint better.
         return redirect("/", code=303)
     fmt = choose(Kind.GRAPH, request.accept_mimetypes, op.format)
-    update_enabled = current_app.extensions.get(UPDATE_HANDLER_KEY) is not None
+    # Updates are on offer only when a token can authorise them.
+    update_enabled = current_app.extensions.get(UPDATE_HANDLER_KEY) is not None and bool(settings.update_tokens)
     version = dataset_version()
     etag = version.etag_for("service-description", request.base_url, fmt.media_type, str(update_enabled))
     cached = not_modified(etag)

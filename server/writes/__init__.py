@@ -1,0 +1,31 @@
+"""Validated, transactional writes: SPARQL 1.1 Update at ``/sparql`` and the Graph Store
+Protocol at ``/store``.
+
+A write is computed into a pending state of the store (:mod:`.state`, :mod:`.update`), checked
+(:mod:`.checks`: SHACL, HermiT), and only then committed in one Oxigraph transaction
+(:mod:`.transaction`, :mod:`.commit`). Commit hooks (``Writer.hooks``) are where history plugs in.
+"""
+from __future__ import annotations
+
+from flask import Flask
+
+from ..sparql import UPDATE_HANDLER_KEY
+from .change import Change
+from .checks import Checker
+from .gsp import bp as gsp_blueprint
+from .respond import WRITER_KEY
+from .sparql_update import handle_update
+from .transaction import CommitHook, Outcome, Writer
+
+
+def init_writes(app: Flask) -> None:
+    """Give ``app`` its writer, the update handler and ``/store`` (after ``init_sparql``)."""
+    settings = app.extensions["vetkg.settings"]
+    oxigraph = getattr(app.extensions["vetkg.store"], "oxigraph", None)
+    if oxigraph is not None:
+        app.extensions[WRITER_KEY] = Writer(oxigraph, app.extensions["vetkg.version"], Checker(settings.base_iri))
+    app.extensions[UPDATE_HANDLER_KEY] = handle_update
+    app.register_blueprint(gsp_blueprint)
+
+
+__all__ = ["Change", "CommitHook", "Outcome", "Writer", "WRITER_KEY", "init_writes"]

@@ -1,0 +1,197 @@
+"""Whether a pending change may be committed: SHACL for data, HermiT for the ontology.
+
+* A change to data graphs is validated incrementally (:func:`vetkg.shapes.incremental.validate_change`):
+  only the focus nodes it can affect, on the small graph their validation reads.
+* A change to the shapes graph, or to the ontology's class hierarchy (which decides what the
+  shapes target), revalidates all data against the shapes and hierarchy as they will be.
+* A change to the ontology graph must leave it consistent with no unsatisfiable class (HermiT).
+
+The data is the union of every graph but the ontology, shapes and history graphs, the store's
+default graph included: a triple written there is visible to queries, so it is checked too.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+import rdflib
+from rdflib import Graph
+from rdflib.term import Node
+
+from vetkg.ontology import ONTOLOGY_IRI
+from vetkg.ontology.owl import check_consistency
+from vetkg.shapes.incremental import Change as TripleChange
+from vetkg.shapes.incremental import validate_change
+from vetkg.shapes.validate import ValidationResult, Violation, class_hierarchy, load_shapes, validate_graph
+
+from .change import Change
+from .state import PendingState
+from .terms import to_ox, to_rdflib
+
+Triple = tuple[Node, Node, Node]
+
+
+@dataclass
+class Verdict:
+    """The outcome of checking a change. ``ok`` means it may be committed."""
+
+    report: Graph | None = None  # the sh:ValidationReport, when SHACL ran
+    violations: list[Violation] = field(default_factory=list)
+    shacl_conforms: bool = True
+    ontology_message: str = ""
+    unsatisfiable: list[str] = field(default_factory=list)
+    ontology_consistent: bool = True
+    full_validation: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.shacl_conforms and self.ontology_consistent and not self.unsatisfiable
+
+    @property
+    def errors(self) -> list[Violation]:
+        return [v for v in self.violations if v.severity == "Violation"]
+
+
+class DataUnion:
+    """A DataView (for the incremental validator) over the data graphs of a pending state, or of
+    the store before the change when ``before`` is set."""
+
+    def __init__(self, state: PendingState, system_graphs: set[ox.NamedNode], before: bool = False) -> None:
+        self.state = state
+        self.system = system_graphs
+        self.before = before
+
+    def _quads(self, s: object, p: object, o: object) -> Iterator[ox.Quad]:
+        if self.before:
+            return iter(self.state.base.quads_for_pattern(s, p, o, None))
+        return self.state.quads(s, p, o, None)  # type: ignore[arg-type]
+
+    def triples(self, s: Node | None, p: Node | None, o: Node | None) -> Iterator[Triple]:
+        try:
+            terms = [None if t is None else to_ox(t) for t in (s, p, o)]
+        except ValueError:
+            return
+        if isinstance(terms[0], ox.Literal) or (terms[1] is not None and not isinstance(terms[1], ox.NamedNode)):
+            return
+        seen: set[ox.Triple] = set()
+        for quad in self._quads(*terms):
+            if quad.graph_name in self.system or quad.triple in seen:
+                continue
+            seen.add(quad.triple)
+            yield to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)
+
+    def has(self, triple: ox.Triple) -> bool:
+        return any(
+            q.graph_name not in self.system
+            for q in (
+                self.state.base.quads_for_pattern(triple.subject, triple.predicate, triple.object, None)
+                if self.before
+                else self.state.quads(triple.subject, triple.predicate, triple.object, None)
+            )
+        )
+
+    def graph(self) -> Graph:
+        data = Graph()
+        for t in self.triples(None, None, None):
+            data.add(t)
+        return data
+
+
+def _rdflib_graph(quads: Iterator[ox.Quad]) -> Graph:
+    graph = Graph()
+    for q in quads:
+        graph.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
+    return graph
+
+
+class Checker:
+    """Checks changes against the shapes and ontology stored with the data.
+
+    The shapes graph and the class hierarchy are read from the store once and kept until a
+    committed change touches their graphs (:meth:`committed`)."""
+
+    def __init__(self, base_iri: str) -> None:
+        self.ontology = ox.NamedNode(ONTOLOGY_IRI)
+        self.shapes = ox.NamedNode(f"{base_iri}graph/shapes")
+        self.history = ox.NamedNode(f"{base_iri}graph/history")
+        self.system = {self.ontology, self.shapes, self.history}
+        self._cached: tuple[Graph, list[tuple[rdflib.URIRef, rdflib.URIRef]] | None] | None = None
+
+    def is_data_graph(self, graph: object) -> bool:
+        return graph not in self.system
+
+    def _shapes_of(self, state: PendingState) -> Graph:
+        if state.graph_exists(self.shapes):
+            graph = _rdflib_graph(state.quads(g=self.shapes))
+            if len(graph):
+                return graph
+        return load_shapes()  # no shapes in the store: the ones shipped with vetkg
+
+    def _hierarchy_of(self, state: PendingState) -> list[tuple[rdflib.URIRef, rdflib.URIRef]] | None:
+        if not state.graph_exists(self.ontology):
+            return None  # class_hierarchy() then reads ontology/vetkg.ttl
+        return class_hierarchy(_rdflib_graph(state.quads(g=self.ontology)))
+
+    def _current(self, state: PendingState) -> tuple[Graph, list[tuple[rdflib.URIRef, rdflib.URIRef]] | None]:
+        if self._cached is None:
+            self._cached = (self._shapes_of(state), self._hierarchy_of(state))
+        return self._cached
+
+    def committed(self, change: Change) -> None:
+        if change.touches(self.shapes.value) or change.touches(self.ontology.value):
+            self._cached = None
+
+    def check(self, change: Change, state: PendingState) -> Verdict:
+        verdict = Verdict()
+        if not change:
+            return verdict
+        touches_ontology = change.touches(self.ontology.value)
+        touches_shapes = change.touches(self.shapes.value)
+        if touches_ontology and state.graph_exists(self.ontology):
+            result = check_consistency(_rdflib_graph(state.quads(g=self.ontology)))
+            verdict.ontology_consistent = result.consistent
+            verdict.unsatisfiable = list(result.unsatisfiable)
+            verdict.ontology_message = result.message
+            if not result.ok:
+                return verdict
+        # The base store is unchanged until commit, so "current" is the state before the change.
+        shapes, hierarchy = self._current(state)
+        if touches_shapes:
+            shapes = self._shapes_of(state)
+        if touches_ontology:
+            new_hierarchy = self._hierarchy_of(state)
+            full = sorted(new_hierarchy or class_hierarchy()) != sorted(hierarchy or class_hierarchy())
+            hierarchy = new_hierarchy
+        else:
+            full = False
+        full = full or touches_shapes
+        after = DataUnion(state, self.system)
+        if full:
+            result: ValidationResult = validate_graph(after.graph(), shapes, hierarchy=hierarchy)
+            verdict.full_validation = True
+        else:
+            triples = self._triple_change(change, state, after)
+            if not triples:
+                return verdict
+            result = validate_change(triples, after, shapes, hierarchy)
+        verdict.report = result.report
+        verdict.violations = result.violations
+        verdict.shacl_conforms = result.conforms
+        return verdict
+
+    def _triple_change(self, change: Change, state: PendingState, after: DataUnion) -> TripleChange:
+        """The change to the union of the data graphs: a triple another graph still holds did not
+        leave it, a triple it already held did not enter it."""
+        before = DataUnion(state, self.system, before=True)
+        added = {
+            (to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object))
+            for q in change.added
+            if self.is_data_graph(q.graph_name) and not before.has(q.triple)
+        }
+        removed = {
+            (to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object))
+            for q in change.removed
+            if self.is_data_graph(q.graph_name) and not after.has(q.triple)
+        }
+        return TripleChange(added, removed)

@@ -1,0 +1,62 @@
+"""A validated change written to Oxigraph in ONE ``update()`` call, hence one transaction.
+
+Blank nodes cannot be named in DELETE DATA (a label there is a new node, not the stored one), and
+the ontology and shapes graphs hold RDF lists made of them. So a graph whose change adds or
+removes a quad with a blank node is rewritten whole in the same update (DROP, then INSERT DATA of
+everything it holds afterwards); its blank nodes then get new ids, with the same structure. Other
+graphs get DELETE DATA / INSERT DATA of exactly the change.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pyoxigraph as ox
+
+from .change import Change
+from .state import PendingState
+
+
+def _has_blank(quad: ox.Quad) -> bool:
+    return isinstance(quad.subject, ox.BlankNode) or isinstance(quad.object, ox.BlankNode)
+
+
+def _block(quads: Iterable[ox.Quad]) -> str:
+    by_graph: dict[object, list[str]] = {}
+    for q in quads:
+        by_graph.setdefault(q.graph_name, []).append(f"{q.subject} {q.predicate} {q.object} .")
+    parts = []
+    for graph, lines in by_graph.items():
+        body = "\n".join(lines)
+        parts.append(body if isinstance(graph, ox.DefaultGraph) else f"GRAPH {graph} {{\n{body}\n}}")
+    return "\n".join(parts)
+
+
+def commit_text(change: Change, state: PendingState, extra: Iterable[ox.Quad] = ()) -> str:
+    """The SPARQL update that takes the store to ``state``; ``extra`` quads (history) are inserted too."""
+    rewritten = {q.graph_name for q in change.added | change.removed if _has_blank(q)}
+    dropped = {ox.NamedNode(g) for g in change.dropped_graphs}
+    operations: list[str] = []
+    removals = [q for q in change.removed if q.graph_name not in rewritten and q.graph_name not in dropped]
+    if removals:
+        operations.append(f"DELETE DATA {{\n{_block(removals)}\n}}")
+    operations.extend(f"DROP SILENT GRAPH {g}" for g in sorted(dropped, key=str))
+    whole: list[ox.Quad] = []
+    for graph in sorted(rewritten, key=str):
+        operations.append("CLEAR SILENT DEFAULT" if isinstance(graph, ox.DefaultGraph) else f"DROP SILENT GRAPH {graph}")
+        whole.extend(state.quads(g=graph))
+    insertions = [q for q in change.added if q.graph_name not in rewritten] + whole + list(extra)
+    if insertions:
+        # One INSERT DATA: a blank node label names one node across all the graphs written here.
+        operations.append(f"INSERT DATA {{\n{_block(insertions)}\n}}")
+    for graph in sorted(change.created_graphs):
+        operations.append(f"CREATE SILENT GRAPH <{graph}>")
+    for graph in sorted(rewritten, key=str):
+        if isinstance(graph, ox.NamedNode) and graph.value not in change.dropped_graphs and state.graph_exists(graph):
+            operations.append(f"CREATE SILENT GRAPH {graph}")  # rewritten to empty, still there
+    return " ;\n".join(operations)
+
+
+def commit(store: ox.Store, change: Change, state: PendingState, extra: Iterable[ox.Quad] = ()) -> None:
+    text = commit_text(change, state, extra)
+    if text:
+        store.update(text)

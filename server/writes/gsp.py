@@ -1,0 +1,196 @@
+"""The SPARQL 1.1 Graph Store HTTP Protocol at ``/store``.
+
+``/store?graph=IRI`` and ``/store?default`` name a graph indirectly; ``/store/<path>`` names the
+graph whose IRI is that URL (direct identification). GET and HEAD are open to all; PUT (replace),
+POST (merge; to ``/store`` alone: a new graph, answered 201 with its IRI in Location), and DELETE
+(drop) need a bearer token and go through the same checks as SPARQL Update.
+"""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, current_app, request
+
+from ..config import Settings
+from ..http import conditional, dataset_version, not_modified
+from ..sparql.errors import ProtocolError
+from .auth import authorise, dry_run_requested
+from .rdfbody import read_body
+from .report import change_headers
+from .respond import checked_answer, run_write
+from .state import PendingState
+
+bp = Blueprint("gsp", __name__)
+
+GraphName = ox.NamedNode | ox.DefaultGraph
+SERIALISATIONS: dict[str, ox.RdfFormat] = {
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+    "application/n-quads": ox.RdfFormat.N_QUADS,
+    "application/trig": ox.RdfFormat.TRIG,
+}
+
+
+@dataclass
+class Target:
+    graph: GraphName | None  # None: the graph store itself (POST there creates a graph)
+
+
+def _settings() -> Settings:
+    return current_app.extensions["vetkg.settings"]
+
+
+def _oxigraph() -> ox.Store:
+    store = getattr(current_app.extensions["vetkg.store"], "oxigraph", None)
+    if store is None:
+        raise ProtocolError(501, "the Graph Store Protocol needs the embedded Oxigraph store")
+    return store
+
+
+@bp.errorhandler(ProtocolError)
+def _protocol_error(exc: ProtocolError) -> Response:
+    return exc.response()
+
+
+def _target(rest: str | None) -> Target:
+    graphs = request.args.getlist("graph")
+    default = "default" in request.args
+    if rest is not None:
+        if graphs or default:
+            raise ProtocolError(400, "a graph named by its URL takes neither ?graph= nor ?default")
+        return Target(ox.NamedNode(request.base_url))
+    if len(graphs) > 1:
+        raise ProtocolError(400, f"the graph parameter is given {len(graphs)} times; give it once")
+    if graphs and default:
+        raise ProtocolError(400, "give either ?graph=IRI or ?default, not both")
+    if default:
+        return Target(ox.DefaultGraph())
+    if graphs:
+        try:
+            return Target(ox.NamedNode(graphs[0]))
+        except ValueError as exc:
+            raise ProtocolError(400, f"graph: {graphs[0]!r} is not an absolute IRI ({exc})") from None
+    return Target(None)
+
+
+def _graph_exists(store: ox.Store | PendingState, graph: GraphName) -> bool:
+    if isinstance(graph, ox.DefaultGraph):
+        return True  # the default graph always exists, if empty
+    if isinstance(store, PendingState):
+        return store.graph_exists(graph)
+    return store.contains_named_graph(graph)
+
+
+def _describe(graph: GraphName) -> str:
+    return "the default graph" if isinstance(graph, ox.DefaultGraph) else f"graph <{graph.value}>"
+
+
+@bp.route("/store", methods=["GET", "PUT", "POST", "DELETE"])
+@bp.route("/store/<path:rest>", methods=["GET", "PUT", "POST", "DELETE"])
+def graph_store(rest: str | None = None) -> Response:
+    target = _target(rest)
+    if request.method == "GET":  # Flask answers HEAD with this, without the body
+        return _get(target)
+    who = authorise(request, _settings())
+    dry_run = dry_run_requested(request)
+    if request.method == "DELETE":
+        return _delete(target, who, dry_run)
+    return _put_or_post(target, who, dry_run, replace=request.method == "PUT")
+
+
+def _get(target: Target) -> Response:
+    graph = target.graph
+    if graph is None:
+        raise ProtocolError(400, "name the graph: /store?graph=IRI or /store?default")
+    store = _oxigraph()
+    media = request.accept_mimetypes.best_match(list(SERIALISATIONS), default="text/turtle") if request.accept_mimetypes else "text/turtle"
+    etag = dataset_version().etag_for("gsp", str(graph), media)
+    cached = not_modified(etag)
+    if cached is not None:
+        return cached
+    if not _graph_exists(store, graph):
+        raise ProtocolError(404, f"{_describe(graph)} is not in this store")
+    fmt = SERIALISATIONS[media]
+    if fmt.supports_datasets:
+        body = ox.serialize(store.quads_for_pattern(None, None, None, graph), format=fmt)
+    else:
+        body = ox.serialize([q.triple for q in store.quads_for_pattern(None, None, None, graph)], format=fmt)
+    resp = Response(body or b"", content_type=f"{media}; charset=utf-8")
+    resp.vary.add("Accept")
+    return conditional(resp, etag)
+
+
+def _body_quads(target: Target) -> list[ox.Quad]:
+    base = target.graph.value if isinstance(target.graph, ox.NamedNode) else request.base_url
+    quads = read_body(request, base, _settings().allow_remote_context)
+    if target.graph is not None:
+        named = sorted({q.graph_name.value for q in quads if isinstance(q.graph_name, ox.NamedNode)})
+        if named:
+            raise ProtocolError(
+                400,
+                f"the body names graphs ({', '.join(named[:3])}); a graph takes triples only — "
+                "POST a dataset to /store without graph= to write several graphs",
+            )
+    return quads
+
+
+def _put_or_post(target: Target, who: str, dry_run: bool, replace: bool) -> Response:
+    quads = _body_quads(target)
+    if target.graph is None and replace:
+        raise ProtocolError(400, "PUT replaces one graph: name it with ?graph=IRI or ?default")
+    new_graph: ox.NamedNode | None = None
+    if target.graph is None and any(isinstance(q.graph_name, ox.DefaultGraph) for q in quads):
+        # The graph store creates a graph for what was POSTed to it (GSP 5.5).
+        new_graph = ox.NamedNode(f"{_settings().base_iri}graph/gsp-{uuid.uuid4().hex}")
+
+    def compute(state: PendingState) -> bool:
+        """Apply the request; True when it created the graph it names."""
+        if target.graph is None:
+            created = False
+            for q in quads:
+                graph = new_graph if isinstance(q.graph_name, ox.DefaultGraph) else q.graph_name
+                created = created or not _graph_exists(state, graph)  # type: ignore[arg-type]
+                state.add(ox.Quad(q.subject, q.predicate, q.object, graph))
+            return created
+        graph = target.graph
+        existed = _graph_exists(state, graph)
+        if replace:
+            state.clear(graph)
+        if isinstance(graph, ox.NamedNode):
+            state.create(graph)
+        for q in quads:
+            state.add(ox.Quad(q.subject, q.predicate, q.object, graph))
+        return not existed
+
+    outcome = run_write(compute, who, dry_run)
+    answer = checked_answer(outcome, dry_run)
+    if answer is not None:
+        return answer
+    resp = Response(status=201 if outcome.value else 204)
+    if new_graph is not None:
+        resp.headers["Location"] = new_graph.value
+    return change_headers(resp, outcome)
+
+
+def _delete(target: Target, who: str, dry_run: bool) -> Response:
+    graph = target.graph
+    if graph is None:
+        raise ProtocolError(400, "DELETE drops one graph: name it with ?graph=IRI or ?default")
+
+    def compute(state: PendingState) -> None:
+        if isinstance(graph, ox.DefaultGraph):
+            state.clear(graph)
+            return
+        if not state.graph_exists(graph):
+            raise ProtocolError(404, f"{_describe(graph)} is not in this store")
+        state.drop(graph)
+
+    outcome = run_write(compute, who, dry_run)
+    answer = checked_answer(outcome, dry_run)
+    if answer is not None:
+        return answer
+    return change_headers(Response(status=204), outcome)

@@ -1,0 +1,109 @@
+"""The store as a write would leave it, without writing: the store minus removed plus added quads.
+
+Everything that computes a change (SPARQL Update, the Graph Store Protocol) reads and writes a
+:class:`PendingState`; the store itself is written once, after validation (:mod:`.transaction`).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pyoxigraph as ox
+
+from .change import Change
+from .terms import OxGraph, OxTerm
+
+GraphPattern = OxGraph | None  # None: every graph
+
+
+def _matches(quad: ox.Quad, s: OxTerm | None, p: OxTerm | None, o: OxTerm | None, g: GraphPattern) -> bool:
+    return (
+        (s is None or quad.subject == s)
+        and (p is None or quad.predicate == p)
+        and (o is None or quad.object == o)
+        and (g is None or quad.graph_name == g)
+    )
+
+
+class PendingState:
+    """``base`` with a change applied on top. ``base`` must not change meanwhile: the writer's lock
+    is held from the first read to the commit."""
+
+    def __init__(self, base: ox.Store) -> None:
+        self.base = base
+        self._added: dict[OxGraph, set[ox.Quad]] = {}
+        self._removed: set[ox.Quad] = set()
+        # Explicit existence of named graphs: True after CREATE or a first quad, False after DROP.
+        self._exists: dict[ox.NamedNode, bool] = {}
+
+    # -- reading ----------------------------------------------------------------------------------
+
+    def quads(
+        self, s: OxTerm | None = None, p: OxTerm | None = None, o: OxTerm | None = None, g: GraphPattern = None
+    ) -> Iterator[ox.Quad]:
+        removed = self._removed
+        for quad in self.base.quads_for_pattern(s, p, o, g):
+            if quad not in removed:
+                yield quad
+        pools = self._added.values() if g is None else [self._added.get(g, ())]
+        for pool in pools:
+            for quad in list(pool):
+                if _matches(quad, s, p, o, None):
+                    yield quad
+
+    def contains(self, quad: ox.Quad) -> bool:
+        if quad in self._removed:
+            return False
+        return quad in self._added.get(quad.graph_name, ()) or quad in self.base
+
+    def graph_exists(self, graph: ox.NamedNode) -> bool:
+        explicit = self._exists.get(graph)
+        if explicit is not None:
+            return explicit
+        return self.base.contains_named_graph(graph)
+
+    def named_graphs(self) -> list[ox.NamedNode]:
+        names = {g for g in self.base.named_graphs() if isinstance(g, ox.NamedNode)}
+        names.update(g for g, alive in self._exists.items() if alive)
+        names.difference_update(g for g, alive in self._exists.items() if not alive)
+        return sorted(names, key=lambda n: n.value)
+
+    # -- writing ----------------------------------------------------------------------------------
+
+    def add(self, quad: ox.Quad) -> None:
+        if isinstance(quad.graph_name, ox.NamedNode):
+            self._exists[quad.graph_name] = True
+        if quad in self._removed:
+            self._removed.discard(quad)
+        elif quad not in self.base:
+            self._added.setdefault(quad.graph_name, set()).add(quad)
+
+    def remove(self, quad: ox.Quad) -> None:
+        pool = self._added.get(quad.graph_name)
+        if pool is not None and quad in pool:
+            pool.discard(quad)
+        elif quad in self.base:
+            self._removed.add(quad)
+
+    def clear(self, graph: OxGraph) -> None:
+        for quad in list(self.quads(g=graph)):
+            self.remove(quad)
+
+    def create(self, graph: ox.NamedNode) -> None:
+        self._exists[graph] = True
+
+    def drop(self, graph: ox.NamedNode) -> None:
+        self.clear(graph)
+        self._exists[graph] = False
+
+    # -- the result -------------------------------------------------------------------------------
+
+    def change(self) -> Change:
+        added = frozenset(q for pool in self._added.values() for q in pool)
+        created, dropped = set(), set()
+        for graph, alive in self._exists.items():
+            before = self.base.contains_named_graph(graph)
+            if alive and not before:
+                created.add(graph.value)
+            elif not alive and before:
+                dropped.add(graph.value)
+        return Change(added, frozenset(self._removed), frozenset(created), frozenset(dropped))

@@ -1,0 +1,59 @@
+"""Terms between pyoxigraph (the store, the change) and rdflib (the SPARQL algebra, pyshacl)."""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pyoxigraph as ox
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import XSD
+from rdflib.term import Node
+
+OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
+OxGraph = ox.NamedNode | ox.BlankNode | ox.DefaultGraph
+
+_XSD_STRING = ox.NamedNode(str(XSD.string))
+
+
+@lru_cache(maxsize=200_000)
+def to_rdflib(term: OxTerm) -> Node:
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    # rdflib keeps a plain literal and an xsd:string one apart; the store does not. Plain, so a
+    # literal from the store equals the same literal written in an update or a shape.
+    if term.datatype == _XSD_STRING:
+        return Literal(term.value)
+    return Literal(term.value, datatype=URIRef(term.datatype.value))
+
+
+def to_ox(term: Node) -> OxTerm:
+    """The pyoxigraph term for ``term``; raises ValueError for what the store cannot hold."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(_bnode_id(str(term)))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise ValueError(f"not an RDF term: {term!r}")
+
+
+def _bnode_id(raw: str) -> str:
+    # Oxigraph accepts N-Triples blank node labels only; rdflib's are usually such labels already.
+    return raw if raw.replace("_", "").replace("-", "").isalnum() else "b" + raw.encode("utf-8").hex()
+
+
+def graph_to_rdflib(graph: OxGraph) -> URIRef | None:
+    """None for the default graph."""
+    return URIRef(graph.value) if isinstance(graph, ox.NamedNode) else None
+
+
+def quad_text(quad: ox.Quad) -> str:
+    """One quad in N-Quads, the form the change is kept and logged in."""
+    return str(quad) + " ."

@@ -1,0 +1,80 @@
+"""The one writer of an app: compute a change, check it, commit it whole, tell the hooks.
+
+Writes are serialised by a lock held from the first read of the store to the commit, so a change
+is always checked against the state it is committed to. Readers take no lock: Oxigraph gives each
+query a snapshot, before or after a commit, never between (the commit is one ``update()``).
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Generic, TypeVar
+
+import pyoxigraph as ox
+
+from ..http import DatasetVersion
+from .change import Change
+from .checks import Checker, Verdict
+from .commit import commit
+from .state import PendingState
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+#: Called inside the transaction, after the change passed its checks and before it is written,
+#: with the change, who made it and when. The quads it returns (a PROV record for the history
+#: graph, say) are inserted in the same ``update()`` as the change, so history and data cannot
+#: disagree. They are not validated. A hook that raises aborts the write (nothing is stored).
+CommitHook = Callable[[Change, str, datetime], Iterable[ox.Quad]]
+#: Called after the commit, still under the writer's lock so calls come in commit order.
+#: Exceptions are logged, never undo the write.
+AfterCommit = Callable[[Change, str, datetime], None]
+
+
+@dataclass
+class Outcome(Generic[T]):
+    change: Change
+    verdict: Verdict
+    committed: bool
+    value: T | None = None  # what the compute function returned (e.g. whether a graph was new)
+    timestamp: datetime | None = None
+    state: PendingState | None = None  # the store as the change would leave it, for reports
+
+
+@dataclass
+class Writer:
+    store: ox.Store
+    version: DatasetVersion
+    checker: Checker
+    hooks: list[CommitHook] = field(default_factory=list)
+    after_commit: list[AfterCommit] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._lock = threading.Lock()
+
+    def write(self, compute: Callable[[PendingState], T], who: str, dry_run: bool = False) -> Outcome[T]:
+        """Run ``compute`` on a pending state of the store, check the change it makes and, unless
+        it fails or ``dry_run``, commit it. Exceptions from ``compute`` propagate; nothing is
+        written then."""
+        with self._lock:
+            state = PendingState(self.store)
+            value = compute(state)
+            change = state.change()
+            verdict = self.checker.check(change, state)
+            if not verdict.ok or dry_run or not change:
+                return Outcome(change, verdict, committed=False, value=value, state=state)
+            timestamp = datetime.now(timezone.utc)
+            extra = [quad for hook in self.hooks for quad in hook(change, who, timestamp)]
+            commit(self.store, change, state, extra)
+            self.checker.committed(change)
+            self.version.bump()
+            log.info("write by %s committed: %s", who, change.summary())
+            for hook in self.after_commit:
+                try:
+                    hook(change, who, timestamp)
+                except Exception:  # noqa: BLE001 - the data is stored; a listener's failure must not hide it
+                    log.exception("after-commit hook %r failed", hook)
+            return Outcome(change, verdict, committed=True, value=value, timestamp=timestamp, state=state)
