@@ -93,7 +93,7 @@ def _describe(graph: GraphName) -> str:
 @bp.route("/store/<path:rest>", methods=["GET", "PUT", "POST", "DELETE"])
 def graph_store(rest: str | None = None) -> Response:
     target = _target(rest)
-    if request.method == "GET":  # Flask answers HEAD with this, without the body
+    if request.method in ("GET", "HEAD"):  # Flask drops the body of a HEAD answer
         return _get(target)
     who = authorise(request, _settings())
     dry_run = dry_run_requested(request)
