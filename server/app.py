@@ -21,7 +21,9 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app = Flask(__name__)
     app.config.from_mapping(settings.as_flask_config())
     app.extensions["vetkg.settings"] = settings
-    app.extensions["vetkg.store"] = store or get_store(settings.store, **settings.store_options())
+    # "is None", not "or": an empty store has length 0 and is falsy, and opening its path a second
+    # time fails on Oxigraph's lock.
+    app.extensions["vetkg.store"] = store if store is not None else get_store(settings.store, **settings.store_options())
     init_http(app, app.extensions["vetkg.store"])  # CORS, gzip, validators, /health, /metrics
     init_sparql(app)  # /sparql
     init_writes(app)  # SPARQL Update on /sparql, the Graph Store Protocol on /store

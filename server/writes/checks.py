@@ -17,15 +17,18 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 import rdflib
 from rdflib import Graph
+from rdflib.namespace import RDF
 from rdflib.term import Node
 
 from vetkg.ontology import ONTOLOGY_IRI
+from vetkg.ontology.owl import load_ontology_graph
 from vetkg.ontology.owl import check_consistency
 from vetkg.shapes.incremental import Change as TripleChange
 from vetkg.shapes.incremental import validate_change
 from vetkg.shapes.validate import ValidationResult, Violation, class_hierarchy, load_shapes, validate_graph
 
 from .change import Change
+from .disjoint import Pairs, add_to_report, disjoint_pairs, disjoint_violations
 from .state import PendingState
 from .terms import to_ox, to_rdflib
 
@@ -117,6 +120,7 @@ class Checker:
         self.history = ox.NamedNode(f"{base_iri}graph/history")
         self.system = {self.ontology, self.shapes, self.history}
         self._cached: tuple[Graph, list[tuple[rdflib.URIRef, rdflib.URIRef]] | None] | None = None
+        self._pairs: Pairs | None = None
 
     def is_data_graph(self, graph: object) -> bool:
         return graph not in self.system
@@ -138,9 +142,15 @@ class Checker:
             self._cached = (self._shapes_of(state), self._hierarchy_of(state))
         return self._cached
 
+    def _pairs_of(self, state: PendingState) -> Pairs:
+        if state.graph_exists(self.ontology):
+            return disjoint_pairs(_rdflib_graph(state.quads(g=self.ontology)))
+        return disjoint_pairs(load_ontology_graph())
+
     def committed(self, change: Change) -> None:
         if change.touches(self.shapes.value) or change.touches(self.ontology.value):
             self._cached = None
+            self._pairs = None
 
     def check(self, change: Change, state: PendingState) -> Verdict:
         verdict = Verdict()
@@ -176,9 +186,30 @@ class Checker:
                 return verdict
             result = validate_change(triples, after, shapes, hierarchy)
         verdict.report = result.report
-        verdict.violations = result.violations
+        verdict.violations = list(result.violations)
         verdict.shacl_conforms = result.conforms
+        clashes = self._disjoint(change, state, after, hierarchy, touches_ontology)
+        if clashes:
+            verdict.report = add_to_report(verdict.report, clashes)
+            verdict.violations.extend(clashes)
+            verdict.shacl_conforms = False
         return verdict
+
+    def _disjoint(self, change: Change, state: PendingState, after: DataUnion, hierarchy: list | None, fresh: bool) -> list:
+        """Nodes given a new type must not end up in two disjoint classes (see :mod:`.disjoint`)."""
+        rdf_type = ox.NamedNode(str(RDF.type))
+        nodes = {to_rdflib(q.subject) for q in change.added if q.predicate == rdf_type and self.is_data_graph(q.graph_name)}
+        if not nodes:
+            return []
+        if fresh or self._pairs is None:
+            pairs = self._pairs_of(state)
+            if not fresh:
+                self._pairs = pairs
+        else:
+            pairs = self._pairs
+        types_of = {n: {o for _, _, o in after.triples(n, RDF.type, None)} for n in nodes}
+        edges = list(hierarchy if hierarchy is not None else class_hierarchy())
+        return disjoint_violations(sorted(nodes, key=str), types_of, edges, pairs)
 
     def _triple_change(self, change: Change, state: PendingState, after: DataUnion) -> TripleChange:
         """The change to the union of the data graphs: a triple another graph still holds did not
