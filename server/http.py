@@ -22,7 +22,10 @@ from .stores import Store
 log = logging.getLogger(__name__)
 
 # Headers a script on another origin may read: validators, paging links, and our own signals.
-EXPOSED_HEADERS = ["ETag", "Last-Modified", "Link", "Content-Location", "Content-Type", "X-VetKG-Truncated", "X-VetKG-Max-Rows"]
+EXPOSED_HEADERS = [
+    "ETag", "Last-Modified", "Link", "Content-Location", "Content-Type", "Location",
+    "X-VetKG-Truncated", "X-VetKG-Max-Rows", "X-VetKG-Violations", "X-VetKG-Added", "X-VetKG-Removed",
+]
 COMPRESSED_TYPES = [
     "text/html", "text/css", "text/plain", "text/xml", "text/javascript", "application/javascript",
     "application/json", "application/xml",
@@ -162,7 +165,9 @@ def init_http(app: Flask, store: Store) -> None:
         app,
         resources={r"/*": {"origins": "*"}},
         send_wildcard=True,  # "*" rather than the echoed origin: nothing here uses credentials
-        methods=["GET", "HEAD", "POST", "OPTIONS"],
+        # PUT and DELETE are the Graph Store Protocol's; the bearer token rides in Authorization,
+        # which the default allow_headers ("*") lets a preflight ask for.
+        methods=["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS"],
         expose_headers=EXPOSED_HEADERS,
         max_age=86400,
     )

@@ -453,6 +453,20 @@ def test_cors(client):
     assert "POST" in preflight.headers["Access-Control-Allow-Methods"]
 
 
+@pytest.mark.parametrize("method", ["PUT", "DELETE"])
+def test_cors_lets_a_page_on_another_site_write_to_the_graph_store(client, method):
+    preflight = client.options(
+        "/store?graph=https://example.org/g",
+        headers={
+            "Origin": "https://example.org",
+            "Access-Control-Request-Method": method,
+            "Access-Control-Request-Headers": "Authorization, Content-Type",
+        },
+    )
+    assert method in preflight.headers["Access-Control-Allow-Methods"]
+    assert "authorization" in preflight.headers["Access-Control-Allow-Headers"].lower()
+
+
 def test_gzip(client):
     resp = get(client, ALL, {"Accept-Encoding": "gzip"})
     assert resp.headers["Content-Encoding"] == "gzip"
