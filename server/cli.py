@@ -105,20 +105,58 @@ def build(
 
 @main.command()
 @store_option
+@click.option("--update", "update_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Would this SPARQL Update pass? It is checked as a write would be, never applied.")
+@click.option("--shapes", "shapes_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Validate the stored data against these SHACL shapes (Turtle) instead.")
 @pass_settings
-def validate(settings: Settings, store_path: str | None) -> None:
+def validate(settings: Settings, store_path: str | None, update_file: Path | None, shapes_file: Path | None) -> None:
     """Check the stored graph against the SHACL shapes; exit 3 on a violation."""
+    from rdflib import Graph
+
     from vetkg.shapes.validate import validate_store
 
+    if update_file and shapes_file:
+        raise CliError("--update and --shapes check different things: give one of them")
     settings = settings.override(store_path=store_path)
+    shapes = None
+    if shapes_file is not None:
+        try:
+            shapes = Graph().parse(shapes_file, format="turtle")
+        except Exception as exc:  # noqa: BLE001 - rdflib's parsers raise many types; all mean a bad file
+            raise CliError(f"{shapes_file}: not readable Turtle shapes ({_first_line(exc)})") from exc
+    update = None
+    if update_file is not None:
+        try:
+            update = update_file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CliError(f"{update_file}: cannot read the update ({exc})") from exc
     store = _open_store(settings)
     try:
-        result = validate_store(store)
+        if update is not None:
+            from .stores.oxigraph import OxigraphStore
+            from .writes.offline import check_update
+            from .writes.update import UpdateFailed
+
+            if not isinstance(store, OxigraphStore):
+                raise CliError("--update checks need the embedded store; this store is remote", EXIT_STORE)
+
+            try:
+                conforms, text = check_update(store, settings, update)
+            except UpdateFailed as exc:
+                raise CliError(f"{update_file}: {exc}") from exc
+        else:
+            result = validate_store(store, shapes)
+            conforms, text = result.conforms, result.text
     finally:
         store.close()
-    click.echo(result.text)
-    if not result.conforms:
+    click.echo(text.rstrip("\n"))
+    if not conforms:
         sys.exit(EXIT_INVALID)
+
+
+def _first_line(exc: Exception) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
 @main.command()

@@ -220,8 +220,9 @@ def ensure_conforms(data: rdflib.Graph, label: str) -> None:
         raise NonConformingGraph(label, result)
 
 
-def validate_store(store: Store) -> ValidationResult:
-    """Validate the union of the document graphs of ``store``.
+def validate_store(store: Store, shapes: rdflib.Graph | None = None) -> ValidationResult:
+    """Validate the union of the document graphs of ``store`` (against ``shapes`` if given,
+    else the vetkg shapes).
 
     The ontology, shapes and history graphs are not data and are left out; the subclass axioms
     come from the ontology graph in the store when it is there (the ontology the data was built
@@ -246,7 +247,7 @@ def validate_store(store: Store) -> ValidationResult:
             ):
                 ontology.add((URIRef(quad.subject.value), URIRef(quad.predicate.value), URIRef(quad.object.value)))
         hierarchy = class_hierarchy(ontology)
-    result = validate_graph(data, hierarchy=hierarchy)
+    result = validate_graph(data, shapes, hierarchy=hierarchy)
     if result.conforms:
         result.text = f"{len(graphs)} document graph(s): " + result.text
     return result

@@ -104,3 +104,52 @@ def test_unknown_store_is_one_line(tmp_path: Path):
     result = subprocess.run([*VETKG, "validate"], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)
     assert result.returncode == 4
     assert result.stderr.strip() == "vetkg: unknown store 'nosuch'; known stores: memory, oxigraph, sparql"
+
+
+UPDATE_OK = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+INSERT DATA { GRAPH <https://w3id.org/vetkg/graph/entities> {
+  <https://w3id.org/vetkg/id/org/天津职业大学> skos:altLabel "天职大"@zh } }"""
+UPDATE_BAD = """PREFIX vet: <https://w3id.org/vetkg/ontology#>
+DELETE { GRAPH ?g { ?m vet:text ?t } } WHERE { GRAPH ?g { ?m a vet:Measure ; vet:text ?t } }"""
+SHAPES_STRICTER = """@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix vet: <https://w3id.org/vetkg/ontology#> .
+<urn:x:MeasureNeedsTarget> a sh:NodeShape ; sh:targetClass vet:Measure ;
+  sh:property [ sh:path vet:setsTarget ; sh:minCount 1 ; sh:message "every measure sets a target"@en ] ."""
+
+
+def _export(store: Path) -> bytes:
+    return subprocess.run([*VETKG, "export", "--store", str(store)], capture_output=True, timeout=300).stdout
+
+
+@pytest.mark.parametrize("update, code, says", [(UPDATE_OK, 0, "conforms"), (UPDATE_BAD, 3, "A measure has exactly one vet:text")],
+                         ids=["passes", "fails"])
+def test_validate_update_checks_without_applying(built: Path, tmp_path: Path, update: str, code: int, says: str):
+    before = _export(built)
+    path = tmp_path / "change.ru"
+    path.write_text(update, encoding="utf-8")
+    result = run("validate", "--store", str(built), "--update", str(path))
+    assert result.returncode == code, result.stdout + result.stderr
+    assert says in result.stdout
+    assert _export(built) == before
+
+
+def test_validate_with_other_shapes(built: Path, tmp_path: Path):
+    path = tmp_path / "stricter.ttl"
+    path.write_text(SHAPES_STRICTER, encoding="utf-8")
+    result = run("validate", "--store", str(built), "--shapes", str(path))
+    assert result.returncode == 3
+    assert "every measure sets a target" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "option, content, says",
+    [("--update", "INSERT DATUM { }", "syntax error"), ("--shapes", "@prefix broken", "not readable Turtle shapes")],
+    ids=["bad-update", "bad-shapes"],
+)
+def test_validate_bad_check_files_are_one_line(built: Path, tmp_path: Path, option: str, content: str, says: str):
+    path = tmp_path / "bad"
+    path.write_text(content, encoding="utf-8")
+    result = run("validate", "--store", str(built), option, str(path))
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and says in lines[0] and str(path) in lines[0]
