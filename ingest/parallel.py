@@ -244,18 +244,25 @@ def _entity_triples(checked: list[Checked]) -> list[ox.Triple]:
     return sorted((q.triple for q in ox.parse("".join(lines), format=NT)), key=str)
 
 
+def _nquads(batch: list[Checked]) -> bytes:
+    """The batch's N-Triples as N-Quads in their graphs: a line edit, no parsing."""
+    out = []
+    for doc in batch:
+        suffix = f" <{doc.graph_iri}> .\n"
+        with open(doc.document_file, encoding="utf-8") as f:
+            out.extend(line.rstrip()[:-1].rstrip() + suffix for line in f if line.strip())
+    return "".join(out).encode("utf-8")
+
+
 def _write_batch(store: Store, batch: list[Checked]) -> None:
     native = getattr(store, "oxigraph", None)
     if native is None:
         store.replace_graphs({doc.graph_iri: [q.triple for q in ox.parse(path=doc.document_file, format=NT)] for doc in batch})
         return
-    quads = [
-        ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(doc.graph_iri))
-        for doc in batch
-        for q in ox.parse(path=doc.document_file, format=NT)
-    ]
     native.update(" ;\n".join(f"DROP SILENT GRAPH <{doc.graph_iri}>" for doc in batch))
-    native.extend(quads)
+    # bulk_load, not extend: measured on 160k triples, 2.0 s and +70 MB against 5.5 s and
+    # +250 MB, because it skips the transaction buffer (the batch is not atomic; see above)
+    native.bulk_load(_nquads(batch), format=ox.RdfFormat.N_QUADS)
 
 
 def write_documents(store: Store, checked: list[Checked], base_iri: str, show: bool | None, replace: bool) -> None:
