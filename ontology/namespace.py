@@ -63,6 +63,7 @@ class VET(DefinedNamespace):
     OrdinalTarget: URIRef
 
     # provenance and qualified relations
+    Change: URIRef
     Mention: URIRef
     Involvement: URIRef
     Role: URIRef
@@ -114,6 +115,7 @@ class VET(DefinedNamespace):
     programmeKind: URIRef
     textSpan: URIRef
     foundIn: URIRef
+    reverts: URIRef
 
     # datatype properties
     documentNumber: URIRef
@@ -130,3 +132,6 @@ class VET(DefinedNamespace):
     ordinalUnit: URIRef
     sourceText: URIRef
     contentDigest: URIRef
+    changeNumber: URIRef
+    addedQuads: URIRef
+    removedQuads: URIRef

@@ -134,12 +134,10 @@ def validate(settings: Settings, store_path: str | None, update_file: Path | Non
     store = _open_store(settings)
     try:
         if update is not None:
-            from .stores.oxigraph import OxigraphStore
             from .writes.offline import check_update
             from .writes.update import UpdateFailed
 
-            if not isinstance(store, OxigraphStore):
-                raise CliError("--update checks need the embedded store; this store is remote", EXIT_STORE)
+            _embedded(store, "--update")
 
             try:
                 conforms, text = check_update(store, settings, update)
@@ -152,6 +150,57 @@ def validate(settings: Settings, store_path: str | None, update_file: Path | Non
         store.close()
     click.echo(text.rstrip("\n"))
     if not conforms:
+        sys.exit(EXIT_INVALID)
+
+
+def _embedded(store, what: str):
+    from .stores.oxigraph import OxigraphStore
+
+    if not isinstance(store, OxigraphStore):
+        raise CliError(f"{what} needs the embedded store; this store is remote", EXIT_STORE)
+    return store
+
+
+@main.command()
+@store_option
+@pass_settings
+def history(settings: Settings, store_path: str | None) -> None:
+    """List the committed writes: number, time, who, quads added and removed."""
+    from .writes.history import records
+
+    settings = settings.override(store_path=store_path)
+    store = _embedded(_open_store(settings), "history")
+    try:
+        rows = records(store.oxigraph, settings.base_iri)
+    finally:
+        store.close()
+    if not rows:
+        click.echo("no writes yet")
+    for r in rows:
+        note = f"  reverts {r.reverts}" if r.reverts is not None else ""
+        click.echo(f"{r.number:>4}  {r.when}  {r.who}  +{r.added} -{r.removed}{note}")
+
+
+@main.command()
+@click.argument("number", type=int)
+@store_option
+@click.option("--as", "who", default="cli", show_default=True, help="Name recorded as the author of the revert.")
+@pass_settings
+def revert(settings: Settings, number: int, store_path: str | None, who: str) -> None:
+    """Undo write NUMBER as a validated write of its own; exit 3 if the result would not conform."""
+    from .writes.history import RevertRefused
+    from .writes.offline import revert_change
+
+    settings = settings.override(store_path=store_path)
+    store = _embedded(_open_store(settings), "revert")
+    try:
+        committed, text = revert_change(store, settings, number, who)
+    except RevertRefused as exc:
+        raise CliError(str(exc)) from exc
+    finally:
+        store.close()
+    click.echo(text.rstrip("\n"))
+    if not committed:
         sys.exit(EXIT_INVALID)
 
 

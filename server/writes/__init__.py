@@ -15,6 +15,7 @@ from .checks import Checker
 from .gsp import bp as gsp_blueprint
 from .respond import WRITER_KEY
 from .sparql_update import handle_update
+from .history import history_hook
 from .transaction import CommitHook, Outcome, Writer
 
 
@@ -23,7 +24,12 @@ def init_writes(app: Flask) -> None:
     settings = app.extensions["vetkg.settings"]
     oxigraph = getattr(app.extensions["vetkg.store"], "oxigraph", None)
     if oxigraph is not None:
-        app.extensions[WRITER_KEY] = Writer(oxigraph, app.extensions["vetkg.version"], Checker(settings.base_iri))
+        app.extensions[WRITER_KEY] = Writer(
+            oxigraph,
+            app.extensions["vetkg.version"],
+            Checker(settings.base_iri),
+            hooks=[history_hook(oxigraph, settings.base_iri)],
+        )
     app.extensions[UPDATE_HANDLER_KEY] = handle_update
     app.register_blueprint(gsp_blueprint)
 

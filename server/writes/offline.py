@@ -1,21 +1,42 @@
-"""Would this update pass? The write path's checks, run on a store without a server."""
+"""The write path run on a store without a server: `vetkg validate --update`, `vetkg revert`."""
 from __future__ import annotations
 
 from ..config import Settings
 from ..http import DatasetVersion
 from ..stores.oxigraph import OxigraphStore
 from .checks import Checker
+from .history import history_hook, revert
 from .report import _text, summarise
-from .transaction import Writer
+from .transaction import Outcome, Writer
 from .update import UpdateOptions, apply_update
+
+
+def offline_writer(store: OxigraphStore, settings: Settings) -> Writer:
+    """A writer over ``store`` with the same checks and history as the server's."""
+    return Writer(
+        store.oxigraph,
+        DatasetVersion(store),
+        Checker(settings.base_iri),
+        hooks=[history_hook(store.oxigraph, settings.base_iri)],
+    )
+
+
+def report_text(writer: Writer, outcome: Outcome, dry_run: bool) -> str:
+    return _text(outcome, summarise(outcome, writer.checker.system), dry_run=dry_run)
 
 
 def check_update(store: OxigraphStore, settings: Settings, text: str) -> tuple[bool, str]:
     """(passes, report) for the SPARQL Update ``text`` on ``store``: the change is computed and
     checked exactly as a write to /sparql would be, and never committed. Raises UpdateFailed
     for an update that cannot be carried out."""
-    checker = Checker(settings.base_iri)
-    writer = Writer(store.oxigraph, DatasetVersion(store), checker)
+    writer = offline_writer(store, settings)
     options = UpdateOptions(union_default_graph=settings.union_default_graph)
     outcome = writer.write(lambda state: apply_update(state, text, options), who="offline", dry_run=True)
-    return outcome.verdict.ok, _text(outcome, summarise(outcome, checker.system), dry_run=True)
+    return outcome.verdict.ok, report_text(writer, outcome, dry_run=True)
+
+
+def revert_change(store: OxigraphStore, settings: Settings, number: int, who: str) -> tuple[bool, str]:
+    """Undo change ``number``; (committed, report). Raises RevertRefused."""
+    writer = offline_writer(store, settings)
+    outcome = revert(writer, settings.base_iri, number, who)
+    return outcome.verdict.ok, report_text(writer, outcome, dry_run=False)

@@ -1,0 +1,139 @@
+"""The write history: every committed change as a PROV record in ``{base}graph/history``.
+
+Each record holds who (the name of the update token), when, and the quads added and removed as
+N-Quads text, which is enough to undo it: :func:`revert` applies the inverse as a write of its
+own, checked like any other, and records that it reverts the earlier change.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import datetime
+
+import pyoxigraph as ox
+
+from vetkg.ingest.iris import slug
+from vetkg.ontology.namespace import VET
+
+from .change import Change
+from .transaction import CommitHook, Outcome, Writer
+
+PROV = "http://www.w3.org/ns/prov#"
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+# Set while a revert is being written, so the record says which change it undoes.
+_REVERTING: ContextVar[int | None] = ContextVar("reverting", default=None)
+
+
+class RevertRefused(Exception):
+    """A change that cannot be undone (unknown number, or blank nodes the store renamed)."""
+
+
+@dataclass(frozen=True)
+class Record:
+    number: int
+    when: str
+    who: str
+    added: int
+    removed: int
+    reverts: int | None
+
+
+def history_graph(base_iri: str) -> ox.NamedNode:
+    return ox.NamedNode(f"{base_iri}graph/history")
+
+
+def _nquads(quads: frozenset[ox.Quad]) -> str:
+    return "\n".join(sorted(f"{q} ." for q in quads))
+
+
+def _next_number(store: ox.Store, base_iri: str) -> int:
+    query = f"SELECT (MAX(?n) AS ?m) WHERE {{ GRAPH <{history_graph(base_iri).value}> {{ ?c <{VET.changeNumber}> ?n }} }}"
+    row = next(iter(store.query(query)), None)
+    return int(row["m"].value) + 1 if row is not None and row["m"] is not None else 1
+
+
+def history_hook(store: ox.Store, base_iri: str) -> CommitHook:
+    """A commit hook recording each change; runs under the writer's lock, so numbers are in
+    commit order and never reused."""
+    graph = history_graph(base_iri)
+
+    def record(change: Change, who: str, when: datetime) -> Iterator[ox.Quad]:
+        number = _next_number(store, base_iri)
+        node = ox.NamedNode(f"{base_iri}history/{number}")
+        agent = ox.NamedNode(f"{base_iri}agent/{slug(who) or 'anonymous'}")
+        yield ox.Quad(node, RDF_TYPE, ox.NamedNode(str(VET.Change)), graph)
+        yield ox.Quad(node, RDF_TYPE, ox.NamedNode(PROV + "Activity"), graph)
+        yield ox.Quad(node, ox.NamedNode(str(VET.changeNumber)), ox.Literal(str(number), datatype=ox.NamedNode(XSD + "integer")), graph)
+        yield ox.Quad(node, ox.NamedNode(PROV + "endedAtTime"), ox.Literal(when.isoformat(), datatype=ox.NamedNode(XSD + "dateTime")), graph)
+        yield ox.Quad(node, ox.NamedNode(PROV + "wasAssociatedWith"), agent, graph)
+        yield ox.Quad(agent, RDF_TYPE, ox.NamedNode(PROV + "Agent"), graph)
+        yield ox.Quad(agent, RDFS_LABEL, ox.Literal(who), graph)
+        yield ox.Quad(node, ox.NamedNode(str(VET.addedQuads)), ox.Literal(_nquads(change.added)), graph)
+        yield ox.Quad(node, ox.NamedNode(str(VET.removedQuads)), ox.Literal(_nquads(change.removed)), graph)
+        reverted = _REVERTING.get()
+        if reverted is not None:
+            yield ox.Quad(node, ox.NamedNode(str(VET.reverts)), ox.NamedNode(f"{base_iri}history/{reverted}"), graph)
+
+    return record
+
+
+def records(store: ox.Store, base_iri: str) -> list[Record]:
+    """The history, oldest first."""
+    query = f"""
+        PREFIX vet: <{VET}> PREFIX prov: <{PROV}> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        SELECT ?n ?when ?who ?added ?removed ?rev WHERE {{ GRAPH <{history_graph(base_iri).value}> {{
+            ?c vet:changeNumber ?n ; prov:endedAtTime ?when ; vet:addedQuads ?added ; vet:removedQuads ?removed ;
+               prov:wasAssociatedWith/rdfs:label ?who .
+            OPTIONAL {{ ?c vet:reverts/vet:changeNumber ?rev }} }} }} ORDER BY ?n"""
+
+    def count(text: str) -> int:
+        return sum(1 for line in text.splitlines() if line.strip())
+
+    return [
+        Record(
+            number=int(row["n"].value),
+            when=row["when"].value,
+            who=row["who"].value,
+            added=count(row["added"].value),
+            removed=count(row["removed"].value),
+            reverts=int(row["rev"].value) if row["rev"] is not None else None,
+        )
+        for row in store.query(query)
+    ]
+
+
+def _recorded_change(store: ox.Store, base_iri: str, number: int) -> tuple[list[ox.Quad], list[ox.Quad]]:
+    query = f"""SELECT ?added ?removed WHERE {{ GRAPH <{history_graph(base_iri).value}> {{
+        ?c <{VET.changeNumber}> {number} ; <{VET.addedQuads}> ?added ; <{VET.removedQuads}> ?removed }} }}"""
+    row = next(iter(store.query(query)), None)
+    if row is None:
+        raise RevertRefused(f"there is no change number {number} in the history")
+    added = list(ox.parse(row["added"].value.encode(), format=ox.RdfFormat.N_QUADS))
+    removed = list(ox.parse(row["removed"].value.encode(), format=ox.RdfFormat.N_QUADS))
+    if any(isinstance(t, ox.BlankNode) for q in added + removed for t in (q.subject, q.object)):
+        # the store gave those blank nodes new ids when it wrote them: they cannot be named again
+        raise RevertRefused(f"change {number} touched blank nodes (an RDF list); undo it with a new write")
+    return added, removed
+
+
+def revert(writer: Writer, base_iri: str, number: int, who: str, dry_run: bool = False) -> Outcome[None]:
+    """Undo change ``number`` as a validated write of its own."""
+    added, removed = _recorded_change(writer.store, base_iri, number)
+
+    def inverse(state) -> None:
+        for quad in added:
+            if state.contains(quad):
+                state.remove(quad)
+        for quad in removed:
+            if not state.contains(quad):
+                state.add(quad)
+
+    token = _REVERTING.set(number)
+    try:
+        return writer.write(inverse, who, dry_run=dry_run)
+    finally:
+        _REVERTING.reset(token)

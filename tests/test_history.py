@@ -1,0 +1,91 @@
+"""The write history: who changed what and when, `vetkg history`, and `vetkg revert N`."""
+from __future__ import annotations
+
+import gc
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from ingest_helpers import SEED, build_store
+from vetkg.server.app import create_app
+from vetkg.server.config import Settings
+from vetkg.server.export import export_dataset
+from vetkg.server.stores.oxigraph import OxigraphStore
+
+BASE = "https://w3id.org/vetkg/"
+HISTORY = BASE + "graph/history"
+AUTH = {"Authorization": "Bearer s3cret", "Content-Type": "application/sparql-update"}
+ORG = "<https://w3id.org/vetkg/id/org/天津职业大学>"
+ADD_ALT = f'INSERT DATA {{ GRAPH <{BASE}graph/entities> {{ {ORG} <http://www.w3.org/2004/02/skos/core#altLabel> "天职大"@zh }} }}'
+DROP_TEXT = """PREFIX vet: <https://w3id.org/vetkg/ontology#>
+DELETE { GRAPH ?g { ?m vet:text ?t } } WHERE { GRAPH ?g { ?m a vet:Measure ; vet:text ?t } }"""
+VETKG = [sys.executable, "-m", "vetkg.server.cli"]
+
+
+def data_nquads(store: OxigraphStore) -> list[str]:
+    """Every quad outside the history graph (and the ontology/shapes, whose lists are blank nodes)."""
+    keep = [g for g in store.graphs() if "/graph/" in g and not g.endswith(("/graph/history", "/graph/shapes"))]
+    return sorted(str(q) for g in keep for q in store.quads(g))
+
+
+@pytest.fixture
+def disk_store(tmp_path: Path) -> Path:
+    buffer = io.BytesIO()
+    export_dataset(build_store(SEED), buffer, "nquads")
+    store = OxigraphStore(tmp_path / "store")
+    store.oxigraph.load(buffer.getvalue(), format=ox.RdfFormat.N_QUADS)
+    store.close()
+    del store
+    gc.collect()  # pyoxigraph drops its lock with the object
+    return tmp_path / "store"
+
+
+def write(store_path: Path, *updates: str) -> list[int]:
+    store = OxigraphStore(store_path)
+    app = create_app(Settings(store_path=str(store_path), update_tokens={"alice": "s3cret"}), store)
+    client = app.test_client()
+    codes = [client.post("/sparql", data=u.encode(), headers=AUTH).status_code for u in updates]
+    store.close()
+    del app, client, store
+    gc.collect()
+    return codes
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*VETKG, *args], capture_output=True, text=True, timeout=300)
+
+
+def test_accepted_writes_are_recorded_with_who_and_what_rejected_ones_are_not(disk_store: Path):
+    assert write(disk_store, ADD_ALT, DROP_TEXT) == [204, 422]
+    store = OxigraphStore(disk_store)
+    rows = list(store.query(f"""PREFIX vet: <https://w3id.org/vetkg/ontology#> PREFIX prov: <http://www.w3.org/ns/prov#>
+        SELECT ?n ?who ?added WHERE {{ GRAPH <{HISTORY}> {{ ?c a vet:Change ; vet:changeNumber ?n ; vet:addedQuads ?added ;
+        prov:endedAtTime ?t ; prov:wasAssociatedWith/<http://www.w3.org/2000/01/rdf-schema#label> ?who }} }}"""))
+    assert [(r["n"].value, r["who"].value) for r in rows] == [("1", "alice")]
+    assert "天职大" in rows[0]["added"].value
+
+
+def test_history_and_revert_from_the_command_line(disk_store: Path):
+    before = data_nquads(OxigraphStore(disk_store))
+    gc.collect()
+    assert write(disk_store, ADD_ALT) == [204]
+    listed = run("history", "--store", str(disk_store))
+    assert listed.returncode == 0
+    assert listed.stdout.split()[:1] == ["1"] and "alice  +1 -0" in listed.stdout
+
+    reverted = run("revert", "1", "--store", str(disk_store), "--as", "bob")
+    assert reverted.returncode == 0, reverted.stdout + reverted.stderr
+    assert data_nquads(OxigraphStore(disk_store)) == before
+    gc.collect()
+    lines = run("history", "--store", str(disk_store)).stdout.strip().splitlines()
+    assert len(lines) == 2 and "bob  +0 -1  reverts 1" in lines[1]
+
+
+def test_reverting_an_unknown_change_is_one_line(disk_store: Path):
+    result = run("revert", "7", "--store", str(disk_store))
+    assert result.returncode == 2
+    assert result.stderr.strip() == "vetkg: there is no change number 7 in the history"
