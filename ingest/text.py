@@ -110,6 +110,8 @@ def rejoin_lines(text: MappedText) -> MappedText:
             continue
         if _MARKER.match(nxt) or not (is_han(line[-1]) or line[-1].isalnum()):
             continue
+        if _MARKER.match(line) and not re.search("[。；！？]", line):
+            continue  # a numbered heading on its own line (一、深化产教融合、推进校企合作)
         drop.update(range(m.start(), m.end()))
     return text.filter(lambda i: i not in drop)
 

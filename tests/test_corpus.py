@@ -112,40 +112,7 @@ def _per_area(store, graph: str, notice: str, pattern: str, fields: list[str]) -
 
 # ---------------------------------------------------------------- known gaps of the ingest
 #
-# A part heading alone on its line (一、加强党对职业教育工作的全面领导, then the measures in the
-# paragraph below) is joined to the paragraph when the line is 12 characters or more: the 、 of
-# the marker passes for prose punctuation in text.rejoin_lines, so the first measure becomes part
-# of the heading. Those areas are checked (and fail, strictly) in test_work_areas_and_measures;
-# the other tests leave them out so they still check every other area of the document.
-
-JOINED_HEADING = "一、 heading alone on a line of 12+ characters is joined to the next paragraph (text.rejoin_lines)"
-NO_ISSUER = "the shapes require vet:issuedBy, but a plan published without a notice header has no issuer"
-NESTED_PARTS = "the shapes require a part and general requirements to be part of the plan itself; a 规划 nests them in chapters"
-
-
-def _joined_heading(area: dict) -> bool:
-    return area["heading_alone"] and area["marker"].endswith("、") and len(area["marker"] + area["title"]) >= 12
-
-
-def _misread(truth: dict) -> set[str]:
-    return {a["path"] for a in truth["areas"] if _joined_heading(a)}
-
-
-def _cases(reasons) -> list:
-    """One parameter per document, marked xfail (strict) where ``reasons(truth)`` names a gap."""
-    out = []
-    for i in range(COUNT):
-        data, truth = corpus.generate(i, SEED)
-        why = reasons(truth)
-        out.append(pytest.param(i, marks=pytest.mark.xfail(strict=True, reason="; ".join(why))) if why else i)
-    return out
-
-
-def _shape_gaps(truth: dict) -> list[str]:
-    return [r for r, hit in ((NO_ISSUER, truth["document_number"] is None), (NESTED_PARTS, truth["layout"] == "chapters")) if hit]
-
-
-@pytest.mark.parametrize("index", _cases(_shape_gaps))
+@pytest.mark.parametrize("index", range(COUNT))
 def test_document_builds_and_conforms(generated, index):
     ingest_files([generated[index]], DEFAULT_BASE_IRI)
 
@@ -165,7 +132,7 @@ def test_notice_facts(store, generated, index):
     assert sorted(r["x"] for r in issuers) == sorted(truth["issuers"])
 
 
-@pytest.mark.parametrize("index", _cases(lambda t: [JOINED_HEADING] if _misread(t) else []))
+@pytest.mark.parametrize("index", range(COUNT))
 def test_work_areas_and_measures(store, generated, index):
     db, graphs, notices = store
     path = generated[index]
@@ -190,12 +157,11 @@ def test_institutions_and_their_areas(store, generated, index):
     for r in rows:
         entry = found.setdefault(r["name"], {"class": r["class"].rsplit("#", 1)[1], "areas": []})
         entry["areas"].append(_path(r["area"], notices[path.name]))
-    misread = _misread(truth)
     expected = {}
     for name, entry in truth["institutions"].items():
-        if areas := [a for a in entry["areas"] if a not in misread]:
+        if areas := list(entry["areas"]):
             expected[name] = {"class": entry["class"], "areas": areas}
-    found = {n: {"class": e["class"], "areas": sorted(a for a in e["areas"] if a not in misread)} for n, e in found.items()}
+    found = {n: {"class": e["class"], "areas": sorted(e["areas"])} for n, e in found.items()}
     found = {n: e for n, e in found.items() if e["areas"]}
     key = lambda p: [int(x) for x in p.split(".")]  # noqa: E731
     for entry in (*found.values(), *expected.values()):
@@ -214,11 +180,10 @@ def test_quantified_targets(store, generated, index):
         "vet:approximate ?approximate ; vet:comparator ?comparator .",
         ["value", "unit", "approximate", "comparator"],
     )
-    misread = _misread(truth)
-    found = Counter({k: n for k, n in found.items() if k[0] not in misread})
+    found = Counter(found)
     expected = Counter(
         (a["path"], str(t["value"]), t["unit"], str(t["approximate"]).lower(), t["comparator"])
-        for a in truth["areas"] if a["path"] not in misread for t in a["targets"]
+        for a in truth["areas"] for t in a["targets"]
     )
     assert found == expected
 
@@ -233,15 +198,13 @@ def test_ordinal_targets(store, generated, index):
         "?t a vet:OrdinalTarget ; vet:foundIn ?m ; vet:ordinalNumber ?number ; vet:ordinalUnit ?unit .",
         ["number", "unit"],
     )
-    misread = _misread(truth)
-    found = Counter({k: n for k, n in found.items() if k[0] not in misread})
+    found = Counter(found)
     expected = Counter(
-        (a["path"], str(o["number"]), o["unit"]) for a in truth["areas"] if a["path"] not in misread for o in a["ordinals"]
+        (a["path"], str(o["number"]), o["unit"]) for a in truth["areas"] for o in a["ordinals"]
     )
     assert found == expected
 
 
-@pytest.mark.xfail(strict=True, reason=JOINED_HEADING)
 def test_minimal_part_heading_alone_on_its_line(tmp_path: Path):
     path = tmp_path / "plan.txt"
     path.write_text(
