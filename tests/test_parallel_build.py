@@ -142,7 +142,7 @@ def test_a_changed_document_is_rebuilt_alone(built, documents, tmp_path):
     [
         ("没有结构的文字，没有标题，也没有编号。".encode() * 5, 2, "no document structure"),
         (b"", 2, "the file is empty"),
-        ("plan-without-notice", 3, "does not conform to the vetkg shapes"),
+        ("mismatched-number", 3, "does not conform to the vetkg shapes"),
     ],
     ids=["structureless", "empty", "non-conforming"],
 )
@@ -152,9 +152,10 @@ def test_a_bad_file_among_many_writes_nothing(built, documents, tmp_path, bad, c
     paths = sorted(docs.glob("*.txt"))
     _append_measure(paths[2], "新增校企合作企业77家。")  # work that must not be written
     bad_file = docs / "doc-bad.txt"
-    if bad == "plan-without-notice":
-        data, _ = corpus.generate(999, seed=7, layouts=BUILDABLE, notice_rate=0.0)
-        bad_file.write_bytes(data)
+    if bad == "mismatched-number":
+        # read by the ingest, refused by the shapes: 〔2025】 is no document number
+        seed = (Path(__file__).parent / "data" / "000_777b55b23df1fdd7.txt").read_text(encoding="utf-8")
+        bad_file.write_text(seed.replace("〔2025〕1号", "〔2025】1号"), encoding="utf-8")
     else:
         bad_file.write_bytes(bad)
     before = data_quads(store)
