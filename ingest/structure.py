@@ -166,6 +166,9 @@ def parse(source: SourceText) -> Document:
             while j < len(lines) - 1 and j < i + 3 and not _NOTICE_TITLE_END.search(lines[j].text):
                 j += 1
             if _NOTICE_TITLE_END.search(lines[j].text):
+                # 关于印发…工作要点 / 的通知: the closing word may itself stand on the next line
+                if j + 1 < len(lines) and re.fullmatch(r"的(通知|意见|决定|通报|函|批复)", lines[j + 1].text.strip()):
+                    j += 1
                 title_idx, title_end = i, j
                 break
     notice_title = None

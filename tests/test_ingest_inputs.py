@@ -199,3 +199,26 @@ def test_a_chapter_plan_without_notice():
     first = next(g.subjects(VET.ordinalNumber, Literal(1)))
     assert str(g.value(g.value(first, VET.locatedIn), RDFS.label)) == "马来西亚"
     assert (None, VET.citesLaw, URIRef(f"{DEFAULT_BASE_IRI}id/law/河北省职业教育条例")) in g
+
+
+def test_an_item_without_heading_and_a_title_broken_before_its_closing_word(tmp_path: Path):
+    """Found by the generated corpus: a one-sentence item with a comma has no heading (and must
+    still conform), and 的通知 may stand alone on the line after the title."""
+    from rdflib import RDF
+    from rdflib.namespace import DCTERMS
+
+    from vetkg.ontology.namespace import VET
+
+    text = (
+        "某某市教育局\n\n某教职〔2030〕2号\n\n关于印发2030年某某市职业教育工作要点\n的通知\n\n各区教育局：\n\n"
+        "现将《2030年某某市职业教育工作要点》印发给你们，请认真贯彻落实。\n\n2030年1月5日\n\n"
+        "2030年某某市职业教育工作要点\n\n1.深化产教融合。新增校企合作企业20家。\n\n2.推动职业教育高质量发展，深化校企合作。\n"
+    )
+    path = tmp_path / "plan.txt"
+    path.write_text(text, encoding="utf-8")
+    (doc,) = ingest_files([path], DEFAULT_BASE_IRI)  # conforms to the shapes
+    g = doc.graph
+    notice = next(g.subjects(RDF.type, VET.Notice))
+    assert str(g.value(notice, DCTERMS.title)) == "关于印发2030年某某市职业教育工作要点的通知"
+    assert len(list(g.objects(notice, VET.addressedTo))) == 1
+    assert len(set(g.subjects(RDF.type, VET.WorkArea))) == 2
