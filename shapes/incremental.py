@@ -25,14 +25,15 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import TYPE_CHECKING, Protocol, Union
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
+from rdflib.namespace import OWL, RDF, RDFS, SH
 from rdflib.term import Node
+
+from vetkg.server.stores.oxigraph import term_to_rdflib
 
 from .validate import (
     ValidationResult,
@@ -110,7 +111,7 @@ class StoreView:
             if key in seen:
                 continue
             seen.add(key)
-            yield (_from_ox(quad.subject), _from_ox(quad.predicate), _from_ox(quad.object))
+            yield (term_to_rdflib(quad.subject), term_to_rdflib(quad.predicate), term_to_rdflib(quad.object))
 
     def graphs_holding(self, triple: Triple) -> set[str]:
         """The data graphs that hold ``triple``."""
@@ -148,22 +149,6 @@ class ChangedView:
                 yield t
 
 
-_XSD_STRING = ox.NamedNode(str(XSD.string))
-
-
-@lru_cache(maxsize=200_000)
-def _from_ox(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    # An N-Triples plain literal reads back into rdflib without a datatype; match it, or the same
-    # string from the store and from a parsed dump would be two different terms.
-    if term.datatype == _XSD_STRING:
-        return Literal(term.value)
-    return Literal(term.value, datatype=URIRef(term.datatype.value))
 
 
 def _to_ox(term: Node | None) -> ox.NamedNode | ox.BlankNode | ox.Literal | None:
@@ -242,7 +227,7 @@ def _quads_by_triple(
         if isinstance(quad, ox.Quad):
             if not isinstance(quad.graph_name, ox.NamedNode):
                 continue
-            s, p, o, g = _from_ox(quad.subject), _from_ox(quad.predicate), _from_ox(quad.object), quad.graph_name.value
+            s, p, o, g = term_to_rdflib(quad.subject), term_to_rdflib(quad.predicate), term_to_rdflib(quad.object), quad.graph_name.value
         else:
             s, p, o, g = quad[0], quad[1], quad[2], str(quad[3])
         if is_data_graph(g):

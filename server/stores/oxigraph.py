@@ -6,6 +6,7 @@ rdflib graphs with :func:`triples_from_rdflib`.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any
 
@@ -13,6 +14,25 @@ import pyoxigraph as ox
 import rdflib
 
 from .base import Store, StoreError
+
+
+_XSD_STRING = ox.NamedNode("http://www.w3.org/2001/XMLSchema#string")
+
+
+@lru_cache(maxsize=200_000)
+def term_to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> rdflib.term.Node:
+    """The rdflib term for a pyoxigraph one (cached: the same terms recur across quads)."""
+    if isinstance(term, ox.NamedNode):
+        return rdflib.URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return rdflib.BNode(term.value)
+    if term.language:
+        return rdflib.Literal(term.value, lang=term.language)
+    # rdflib keeps a plain literal and an xsd:string one apart; the store does not. Plain, so a
+    # literal from the store equals the same literal in an update, a shape or a parsed dump.
+    if term.datatype == _XSD_STRING:
+        return rdflib.Literal(term.value)
+    return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
 
 
 def triples_from_rdflib(graph: rdflib.Graph) -> list[ox.Triple]:

@@ -1,32 +1,17 @@
 """Terms between pyoxigraph (the store, the change) and rdflib (the SPARQL algebra, pyshacl)."""
 from __future__ import annotations
 
-from functools import lru_cache
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
-from rdflib.namespace import XSD
 from rdflib.term import Node
+
+from ..stores.oxigraph import term_to_rdflib
 
 OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
 OxGraph = ox.NamedNode | ox.BlankNode | ox.DefaultGraph
 
-_XSD_STRING = ox.NamedNode(str(XSD.string))
-
-
-@lru_cache(maxsize=200_000)
-def to_rdflib(term: OxTerm) -> Node:
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    # rdflib keeps a plain literal and an xsd:string one apart; the store does not. Plain, so a
-    # literal from the store equals the same literal written in an update or a shape.
-    if term.datatype == _XSD_STRING:
-        return Literal(term.value)
-    return Literal(term.value, datatype=URIRef(term.datatype.value))
+to_rdflib = term_to_rdflib
 
 
 def to_ox(term: Node) -> OxTerm:
