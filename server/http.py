@@ -67,6 +67,11 @@ class DatasetVersion:
             self._modified = now if now > self._modified else self._modified + timedelta(seconds=1)
 
     @property
+    def generation(self) -> int:
+        """How many changes this server has committed: what a snapshot of the store is as of."""
+        return self._counter
+
+    @property
     def tag(self) -> str:
         return f"{self._seed}-{self._counter}"
 

@@ -2,15 +2,15 @@
 
 pyoxigraph cannot be interrupted: once ORDER BY or GROUP BY starts, the call holds its thread
 until the whole sort is done, and no flag or thread can stop it. So every query is evaluated in a
-child process forked for it, and a child still running at the deadline is killed (SIGKILL); its
-CPU and memory go with it.
+forked process, and a process still running at the deadline is killed (SIGKILL); its CPU and
+memory go with it.
 
 Forking hands the child the store as it is, with no copying or reopening (the pages are shared
-copy-on-write), which works for the in-memory store and for an open on-disk store alike; the cost
-is a few milliseconds per query. The child only reads, writes its answer to a pipe and leaves with
-``os._exit``. A fork made while another thread of the server holds a lock inside the store would
-leave the child waiting on that lock; the deadline then kills it like any slow query, so the
-failure is a 503, never a hung server.
+copy-on-write), which works for the in-memory store and for an open on-disk store alike. A fork
+costs milliseconds, so the children are kept in a pool (:mod:`.workers`) and reused until the
+next committed write makes their snapshot stale. A fork made while another thread of the server
+holds a lock inside the store would leave the child waiting on that lock; the deadline then kills
+it like any slow query, so the failure is a 503, never a hung server.
 
 A remote store (``store.enforces_deadlines``) is not forked for: the work happens on the other
 server, so the query runs in the request's thread and its HTTP call gives up at the deadline;
@@ -19,19 +19,18 @@ stopping the server's own work is left to the server's timeout.
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
-import time
 import traceback
-from multiprocessing.connection import Connection
+import weakref
+from collections.abc import Callable
 from typing import Any
 
 from ..stores import Store, StoreError, StoreRefused, StoreTimeout
 from .errors import ProtocolError
 from .results import QueryJob, QueryOutcome, evaluate
+from .workers import WorkerDied, WorkerPool
 
 log = logging.getLogger(__name__)
-_FORK = multiprocessing.get_context("fork")
 
 
 class QueryTimeout(ProtocolError):
@@ -42,30 +41,33 @@ class QueryTimeout(ProtocolError):
         self.seconds = seconds
 
 
-def _child(store: Store, job: QueryJob, conn: Connection) -> None:
+def _answer(store: Store, job: QueryJob) -> tuple[str, Any]:
+    """Evaluate ``job`` in a worker: a status and a payload, never an exception."""
     try:
-        message: tuple[str, Any] = ("ok", evaluate(store, job))
+        return ("ok", evaluate(store, job))
     except SyntaxError as exc:
-        message = ("syntax", str(exc))
+        return ("syntax", str(exc))
     except (ValueError, TypeError) as exc:
-        message = ("invalid", str(exc))
+        return ("invalid", str(exc))
     except OSError as exc:
-        message = ("store", str(exc))
-    except BaseException:  # noqa: BLE001 - reported to the parent, which logs it
-        message = ("bug", traceback.format_exc())
-    try:
-        conn.send(message)
-    finally:
-        conn.close()
-        # No atexit handlers, no flushing of buffers inherited from the server.
-        os._exit(0)
+        return ("store", str(exc))
+    except BaseException:  # noqa: BLE001 - reported to the server, which logs it
+        return ("bug", traceback.format_exc())
 
 
 class ForkExecutor:
-    """Evaluates each query in a forked child of this process, killed at its deadline."""
+    """Evaluates each query in a forked worker of this process, killed at its deadline.
 
-    def __init__(self, store: Store) -> None:
+    ``generation`` tells the dataset generation (see :mod:`.workers`); without it every query
+    gets a fresh child. ``workers`` is how many children are kept for reuse.
+    """
+
+    def __init__(self, store: Store, generation: Callable[[], int] | None = None, workers: int | None = None) -> None:
         self.store = store
+        size = (os.cpu_count() or 1) if workers is None else workers
+        self.pool = WorkerPool(lambda job: _answer(store, job), size if generation else 0, generation or (lambda: 0))
+        # Tests build many apps in one process; each app's workers end with it.
+        weakref.finalize(self, self.pool.close)
 
     def run(self, job: QueryJob, timeout: float) -> QueryOutcome:
         """The outcome of ``job``; raises QueryTimeout or a 400 ProtocolError."""
@@ -90,24 +92,16 @@ class ForkExecutor:
             raise ProtocolError(400, f"invalid query: {exc}") from None
 
     def _run_forked(self, job: QueryJob, timeout: float) -> QueryOutcome:
-        receiver, sender = _FORK.Pipe(duplex=False)
-        child = _FORK.Process(target=_child, args=(self.store, job, sender), daemon=True)
-        deadline = time.monotonic() + timeout
-        child.start()
-        sender.close()  # so a child that dies without answering shows as EOF here
         try:
-            if not receiver.poll(max(0.0, deadline - time.monotonic())):
-                raise QueryTimeout(timeout)
-            try:
-                status, payload = receiver.recv()
-            except EOFError:
-                log.error("query worker %s died with exit code %s", child.pid, child.exitcode)
-                raise RuntimeError("the query worker died without an answer") from None
-        finally:
-            receiver.close()
-            if child.is_alive():
-                child.kill()
-            child.join()
+            status, payload = self._ask(job, timeout)
+            if status == "store":
+                # A pooled worker's snapshot is older than the store's files: should the store
+                # have compacted away a file the snapshot still names, a fresh fork reads it
+                # right. A real evaluation error fails the same way again.
+                status, payload = self._ask(job, timeout, fresh=True)
+        except WorkerDied as exc:
+            log.error("%s", exc)
+            raise RuntimeError("the query worker died without an answer") from None
         if status == "ok":
             return payload
         if status == "syntax":
@@ -120,3 +114,13 @@ class ForkExecutor:
             raise ProtocolError(400, f"query evaluation failed: {payload}")
         log.error("query worker failed:\n%s", payload)
         raise RuntimeError("the query worker failed")
+
+    def _ask(self, job: QueryJob, timeout: float, fresh: bool = False) -> tuple[str, Any]:
+        done, answer = self.pool.run(job, timeout, fresh)
+        if not done:
+            raise QueryTimeout(timeout)
+        return answer
+
+    def close(self) -> None:
+        """Stop the pooled workers (they also end by themselves when this process does)."""
+        self.pool.close()

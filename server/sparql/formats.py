@@ -37,6 +37,22 @@ class Format:
     def iri(self) -> str:
         return (self.results or self.rdf).iri  # type: ignore[union-attr]
 
+    def __reduce__(self) -> tuple[object, tuple[str, str | None, str | None]]:
+        # pyoxigraph's format objects do not pickle, and a job crosses a pipe to its worker.
+        return _format, (
+            self.media_type,
+            None if self.results is None else self.results.media_type,
+            None if self.rdf is None else self.rdf.media_type,
+        )
+
+
+def _format(media_type: str, results: str | None, rdf: str | None) -> Format:
+    return Format(
+        media_type,
+        None if results is None else ox.QueryResultsFormat.from_media_type(results),
+        None if rdf is None else ox.RdfFormat.from_media_type(rdf),
+    )
+
 
 RESULTS_JSON = Format("application/sparql-results+json", results=ox.QueryResultsFormat.JSON)
 RESULTS_XML = Format("application/sparql-results+xml", results=ox.QueryResultsFormat.XML)

@@ -157,6 +157,9 @@ def _update(op: Operation, settings: Settings) -> Response:
 
 def init_sparql(app: Flask) -> None:
     """Register the endpoint on ``app`` (after :func:`vetkg.server.http.init_http`)."""
-    app.extensions["vetkg.sparql.executor"] = ForkExecutor(app.extensions["vetkg.store"])
+    version = dataset_version(app)
+    app.extensions["vetkg.sparql.executor"] = ForkExecutor(
+        app.extensions["vetkg.store"], lambda: version.generation, app.extensions["vetkg.settings"].query_workers
+    )
     app.extensions["vetkg.sparql.description"] = DescriptionCache()
     app.register_blueprint(bp)

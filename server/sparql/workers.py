@@ -1,0 +1,171 @@
+"""A pool of forked query workers, each a snapshot of the store at one dataset generation.
+
+Forking for every query costs milliseconds (the page tables of a large server process are
+copied), which is more than a label lookup takes. A worker forked once serves query after query
+from its snapshot until the dataset changes: the generation (``DatasetVersion.generation``, bumped
+after every committed write) is noted at the fork, and a worker whose generation is no longer
+current is retired before it is used, so a query never sees data older than the last commit
+acknowledged to a client.
+
+A worker that misses its deadline is killed like the per-query child it replaces; a query that
+arrives when every pooled worker is busy gets a child of its own, forked for it and gone after
+it, so a burst of slow queries never queues behind each other.
+"""
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import threading
+import time
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from typing import Any
+
+log = logging.getLogger(__name__)
+_FORK = multiprocessing.get_context("fork")
+
+Handler = Callable[[Any], Any]  # job -> message, run in the worker; must not raise
+
+
+class WorkerDied(RuntimeError):
+    """The worker ended without an answer (killed by the system, or a crash in native code)."""
+
+
+class Worker:
+    """One forked process answering jobs sent over a pipe, one at a time."""
+
+    def __init__(self, handler: Handler, generation: int, siblings: list[Connection], idle_seconds: float) -> None:
+        self.generation = generation
+        self.conn, child_end = _FORK.Pipe(duplex=True)
+        self.process = _FORK.Process(target=_serve, args=(handler, child_end, siblings, idle_seconds), daemon=True)
+        self.process.start()
+        child_end.close()  # so the worker's death shows here as EOF
+        self.jobs = 0
+
+    def ask(self, job: Any, seconds: float) -> tuple[bool, Any]:
+        """(True, answer) or (False, None) when ``seconds`` passed first; raises WorkerDied."""
+        self.conn.send(job)
+        self.jobs += 1
+        if not self.conn.poll(max(0.0, seconds)):
+            return False, None
+        try:
+            return True, self.conn.recv()
+        except (EOFError, OSError):
+            raise WorkerDied(f"query worker {self.process.pid} died (exit code {self.process.exitcode})") from None
+
+    def stop(self) -> None:
+        self.conn.close()
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join()
+
+
+def _serve(handler: Handler, conn: Connection, siblings: list[Connection], idle_seconds: float) -> None:
+    # The pipes of the other workers came along with the fork; holding them would keep those
+    # workers from seeing EOF when the server goes away.
+    for other in siblings:
+        try:
+            other.close()
+        except OSError:
+            pass
+    try:
+        # A worker idle for long leaves: a quiet server holds no copies of its store's pages.
+        while conn.poll(idle_seconds):
+            try:
+                job = conn.recv()
+            except (EOFError, OSError):
+                break
+            conn.send(handler(job))
+    finally:
+        # No atexit handlers, no flushing of buffers inherited from the server.
+        os._exit(0)
+
+
+class WorkerPool:
+    """Up to ``size`` reusable workers; more queries at once each fork a worker of their own.
+
+    ``generation`` tells the current dataset generation; ``max_jobs`` retires a worker after that
+    many queries, so the memory a worker's copy-on-write pages and caches take stays bounded, and
+    a worker with no query for ``idle_seconds`` ends.
+    """
+
+    def __init__(
+        self,
+        handler: Handler,
+        size: int,
+        generation: Callable[[], int],
+        max_jobs: int = 1000,
+        idle_seconds: float = 300.0,
+    ) -> None:
+        self.handler = handler
+        self.size = size
+        self.generation = generation
+        self.max_jobs = max_jobs
+        self.idle_seconds = idle_seconds
+        self._idle: list[Worker] = []
+        self._all: set[Worker] = set()
+        self._lock = threading.Lock()
+
+    def run(self, job: Any, seconds: float, fresh: bool = False) -> tuple[bool, Any]:
+        """Run ``job`` in a worker: (True, answer), or (False, None) if ``seconds`` passed first
+        (that worker is then killed). ``fresh``: in a child forked for it alone, never a pooled
+        one. Raises WorkerDied."""
+        deadline = time.monotonic() + seconds
+        worker, pooled = (self._fork(self.generation()), False) if fresh else self._acquire()
+        try:
+            done, answer = worker.ask(job, deadline - time.monotonic())
+        except BaseException:
+            self._discard(worker)
+            raise
+        if not done or not pooled:
+            self._discard(worker)
+        else:
+            self._release(worker)
+        return done, answer
+
+    def close(self) -> None:
+        with self._lock:
+            workers, self._idle, self._all = list(self._all), [], set()
+        for worker in workers:
+            worker.stop()
+
+    # ------------------------------------------------------------------------------------------
+
+    def _acquire(self) -> tuple[Worker, bool]:
+        current = self.generation()
+        stale: list[Worker] = []
+        with self._lock:
+            while self._idle:
+                worker = self._idle.pop()
+                if worker.generation == current and worker.process.is_alive():
+                    return worker, True
+                stale.append(worker)
+                self._all.discard(worker)
+            pooled = len(self._all) < self.size
+        for worker in stale:
+            worker.stop()
+        worker = self._fork(current)
+        if pooled:
+            with self._lock:
+                self._all.add(worker)
+        return worker, pooled
+
+    def _fork(self, generation: int) -> Worker:
+        with self._lock:
+            siblings = [w.conn for w in self._all]
+        return Worker(self.handler, generation, siblings, self.idle_seconds)
+
+    def _release(self, worker: Worker) -> None:
+        keep = worker.generation == self.generation() and worker.jobs < self.max_jobs
+        with self._lock:
+            if keep:
+                self._idle.append(worker)
+                return
+            self._all.discard(worker)
+        worker.stop()
+
+    def _discard(self, worker: Worker) -> None:
+        with self._lock:
+            self._all.discard(worker)
+        worker.stop()
