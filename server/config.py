@@ -27,8 +27,8 @@ class Settings:
     query_timeout: float = 30.0
     max_rows: int = 10000
     # Query processes kept between queries (0: fork one per query); more queries at once than
-    # this each fork one of their own.
-    query_workers: int = field(default_factory=lambda: os.cpu_count() or 1)
+    # this each fork one of their own. One per server thread, since a thread runs one query.
+    query_workers: int = 8
     allow_service: bool = False  # SERVICE and remote FROM / LOAD
     # FROM / default-graph-uri / named-graph-uri naming a graph the store lacks: refused (400)
     # unless True, when such a graph is simply empty. Nothing is ever fetched either way.
