@@ -73,23 +73,35 @@ def _solutions(result: ox.QuerySolutions, job: QueryJob) -> QueryOutcome:
     rows = list(islice(result, job.max_rows + 1))
     truncated = len(rows) > job.max_rows
     rows = rows[: job.max_rows]
-    doc: dict[str, Any] = {
-        "head": {"vars": names},
-        "results": {
-            "bindings": [
-                {name: term_json(row[name]) for name in names if row[name] is not None} for row in rows
-            ]
-        },
-    }
-    data = json.dumps(doc, ensure_ascii=False).encode("utf-8")
+    data = _solutions_json(names, rows, truncated and job.fmt.results == ox.QueryResultsFormat.JSON)
     if job.fmt.results == ox.QueryResultsFormat.JSON:
-        if truncated:
-            # Clients read head/results only; this extra member is for people and our own page.
-            doc["truncated"] = True
-            data = json.dumps(doc, ensure_ascii=False).encode("utf-8")
+        # A "truncated" member is for people and our own page; clients read head/results only.
         return QueryOutcome(data, truncated, len(rows))
     again = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
     return QueryOutcome(again.serialize(format=job.fmt.results), truncated, len(rows))
+
+
+def _solutions_json(names: list[str], rows: list[ox.QuerySolution], truncated: bool) -> bytes:
+    """SPARQL JSON of ``rows``, written as text: the same term recurs row after row, so each
+    is encoded once (this is about twice as fast as json.dumps of the whole document)."""
+    keys = [json.dumps(name, ensure_ascii=False) + ":" for name in names]
+    columns = range(len(names))
+    encoded: dict[Any, str] = {}
+    bindings = []
+    for row in rows:
+        items = []
+        for i in columns:
+            term = row[i]
+            if term is None:
+                continue
+            text = encoded.get(term)
+            if text is None:
+                text = encoded[term] = json.dumps(term_json(term), ensure_ascii=False)
+            items.append(keys[i] + text)
+        bindings.append("{" + ",".join(items) + "}")
+    head = json.dumps({"vars": names}, ensure_ascii=False)
+    tail = ',"truncated":true}' if truncated else "}"
+    return ('{"head":' + head + ',"results":{"bindings":[' + ",".join(bindings) + "]}" + tail).encode("utf-8")
 
 
 def _graph(result: ox.QueryTriples, job: QueryJob) -> QueryOutcome:

@@ -1,0 +1,47 @@
+"""SPARQL JSON written by the endpoint's own writer (server/sparql/results.py) against pyoxigraph's."""
+from __future__ import annotations
+
+import json
+
+import pyoxigraph as ox
+
+from vetkg.server.sparql.formats import RESULTS_JSON, RESULTS_XML, Kind
+from vetkg.server.sparql.results import QueryJob, evaluate
+from vetkg.server.stores.oxigraph import MemoryStore
+
+DATA = """
+@prefix ex: <http://example.org/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+ex:a ex:name "天津"@zh , "plain" , "say \\"hi\\"\\n" ; ex:n 3 , "2.5"^^xsd:decimal ; ex:knows _:b .
+_:b ex:name "b" .
+ex:c ex:n 4 .
+"""
+QUERY = """
+SELECT ?s ?o ?name ?t WHERE {
+  ?s ?p ?o OPTIONAL { ?o <http://example.org/name> ?name }
+  BIND(IF(isIRI(?s), <<( ?s <http://example.org/p> ?o )>>, ?undefined) AS ?t)
+} ORDER BY ?s ?o
+"""
+
+
+def _store() -> MemoryStore:
+    store = MemoryStore()
+    store.oxigraph.load(DATA.encode(), format=ox.RdfFormat.TURTLE, to_graph=ox.DefaultGraph())
+    return store
+
+
+def test_json_matches_pyoxigraph_for_every_kind_of_term():
+    store = _store()
+    ours = json.loads(evaluate(store, QueryJob(QUERY, Kind.SOLUTIONS, RESULTS_JSON, 1000)).body)
+    theirs = json.loads(store.oxigraph.query(QUERY).serialize(format=ox.QueryResultsFormat.JSON))
+    assert len(ours["results"]["bindings"]) == 8
+    assert ours == theirs
+
+
+def test_capped_json_says_so_and_other_formats_follow():
+    store = _store()
+    outcome = evaluate(store, QueryJob(QUERY, Kind.SOLUTIONS, RESULTS_JSON, 3))
+    doc = json.loads(outcome.body)
+    assert outcome.truncated and doc["truncated"] is True and len(doc["results"]["bindings"]) == 3
+    xml = evaluate(store, QueryJob(QUERY, Kind.SOLUTIONS, RESULTS_XML, 3))
+    assert xml.truncated and xml.body.count(b"<result>") == 3
