@@ -9,6 +9,7 @@ import hashlib
 import logging
 import threading
 import time
+import uuid
 from datetime import datetime, timedelta, timezone
 
 from flask import Flask, Response, current_app, g, jsonify, request
@@ -38,29 +39,32 @@ COMPRESSED_TYPES = [
 class DatasetVersion:
     """A token that changes whenever the dataset may have changed.
 
-    It starts from the store (named graphs and quad count, so two servers over the same data agree)
-    and changes again on every ``bump()``.
+    It starts from a token drawn when the server starts and changes again on every ``bump()``.
+    Nothing in it is read from the store: counting the quads of a large store takes seconds, and
+    a write that keeps the count (one triple replaced) must change it all the same, across
+    restarts too.
     """
 
     def __init__(self, store: Store) -> None:
         self._lock = threading.Lock()
         self._store = store
         self._counter = 0
-        self._seed = self._fingerprint()
+        self._seed = uuid.uuid4().hex[:16]
         self._modified = datetime.now(timezone.utc).replace(microsecond=0)
+        self._quads: tuple[int, int] | None = None  # (generation, quad count)
 
-    def _fingerprint(self) -> str:
-        digest = hashlib.sha256()
-        for graph in self._store.graphs():
-            digest.update(graph.encode("utf-8") + b"\n")
-        digest.update(str(len(self._store)).encode("ascii"))
-        return digest.hexdigest()[:16]
+    def quads(self) -> int:
+        """The store's quad count, counted once per generation."""
+        generation = self._counter
+        known = self._quads
+        if known is None or known[0] != generation:
+            known = self._quads = (generation, len(self._store))
+        return known[1]
 
     def bump(self) -> None:
         """Record a change to the store: new ETags, a new Last-Modified."""
         with self._lock:
             self._counter += 1
-            self._seed = self._fingerprint()
             # Last-Modified has one-second resolution: never let a bump within the same second
             # leave it unchanged, or If-Modified-Since would answer 304 for changed data.
             now = datetime.now(timezone.utc).replace(microsecond=0)
@@ -188,7 +192,7 @@ def init_http(app: Flask, store: Store) -> None:
         return jsonify(
             status="ok",
             store=settings.store,
-            quads=len(store),
+            quads=dataset_version().quads(),
             graphs=len(store.graphs()),
             version=dataset_version().tag,
         )

@@ -13,7 +13,10 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 import pytest
 import rdflib
-from conftest import BASE, GRAPH_A, GRAPH_B, ONTOLOGY, VET
+from conftest import BASE, GRAPH_A, GRAPH_B, ONTOLOGY, VET, memory_store
+
+from vetkg.server.app import create_app
+from vetkg.server.config import Settings
 
 NOTICES = f"SELECT ?doc ?title WHERE {{ ?doc a <{VET}Notice> ; <http://purl.org/dc/terms/title> ?title }} ORDER BY ?doc"
 ALL = "SELECT * WHERE { ?s ?p ?o }"
@@ -431,6 +434,30 @@ def test_etag_and_304(app, client, monkeypatch):
     changed = get(client, NOTICES, {"If-None-Match": etag, "If-Modified-Since": first.headers["Last-Modified"]})
     assert changed.status_code == 200
     assert changed.headers["ETag"] != etag
+
+
+def test_etags_do_not_survive_a_restart(make_app):
+    """The version is not read off the store: a restart after a write that kept the quad count
+    must not revive the old tags."""
+    store = memory_store(None)
+    first = get(create_app(Settings(store="memory"), store).test_client(), NOTICES).headers["ETag"]
+    second = get(create_app(Settings(store="memory"), store).test_client(), NOTICES).headers["ETag"]
+    assert first != second
+
+
+def test_health_counts_quads_again_after_a_write(make_app):
+    app = make_app(update_tokens={"alice": "s3cret"})
+    client = app.test_client()
+    before = client.get("/health").json["quads"]
+    written = client.post(
+        "/sparql",
+        data={"update": "INSERT DATA { GRAPH <http://example.org/g> { <http://example.org/s> <http://example.org/p> 1 } }"},
+        headers={"Authorization": "Bearer s3cret"},
+    )
+    assert written.status_code == 204, written.text
+    after = client.get("/health").json["quads"]
+    # the triple and the write's history record
+    assert after > before + 1 and after == len(app.extensions["vetkg.store"])
 
 
 def test_post_is_not_conditional(client):
