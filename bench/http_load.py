@@ -266,9 +266,9 @@ def _sample(pid: int, interval: float, stop, conn) -> None:
 class MemorySampler:
     """Samples the server every ``interval`` seconds while the block runs.
 
-    The server evaluates each query in a forked child (server/sparql/executor.py) whose pages are
-    shared copy-on-write with the server; adding the children's RSS would count the store many
-    times. What is counted at each sample: the server's resident set plus the *private* pages
+    The server evaluates queries in forked children (server/sparql/executor.py: one per query, or
+    a pool reused until the next write) whose pages are shared copy-on-write with the server;
+    adding the children's RSS would count the store many times. What is counted at each sample: the server's resident set plus the *private* pages
     (Private_Clean + Private_Dirty of smaps_rollup) of every child alive then. The peak of that
     sum, and the server's own VmHWM at the end, are reported; the larger is the figure.
 

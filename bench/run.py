@@ -99,7 +99,7 @@ def options(argv: list[str] | None = None) -> argparse.Namespace:
                         help="documents of the one-worker build and of jieba's floor")
     parser.add_argument("--build-budget", type=positive(float), default=900,
                         help="seconds a scale's build may take; beyond it a part is built and replicated")
-    parser.add_argument("--rdflib-cap", type=positive(float), default=60, help="seconds before an rdflib query is stopped")
+    parser.add_argument("--rdflib-cap", type=positive(float), default=30, help="seconds before an rdflib query is stopped")
     parser.add_argument("--rdflib-budget", type=positive(float), default=10,
                         help="seconds of repeated rdflib runs per query (at least one run)")
     parser.add_argument("--clients", type=positive(int), default=8)
@@ -420,7 +420,8 @@ def memory_table(figures: list[ScaleFigures]) -> Table:
     for f in figures:
         t.add(label(f.triples), num(f.memory_hwm_kb / 1024), num(f.memory_peak_kb / 1024),
               num(f.memory_children_kb / 1024), f.max_children)
-    t.notes.append("The server evaluates each query in a forked child sharing the server's pages copy-on-write; "
+    t.notes.append("The server evaluates queries in forked children (its query workers) sharing the server's "
+                   "pages copy-on-write; "
                    "their RSS is mostly those shared pages, so only their private pages (Private_Clean + "
                    "Private_Dirty) are added to the server's resident set, sampled every 50 ms over the whole "
                    "serving (sequential queries, the concurrent load and the updates). The figure judged is the "
