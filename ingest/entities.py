@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
-from .lexicon import NAME_INTERNAL_VERBS, lexicon, tokens
+from .lexicon import NAME_INTERNAL_VERBS, lexicon, tokens, word_index
 from .text import HAN
 
 PUNCT = set("，。；：、！？（）()“”‘’《》〈〉「」『』【】,.;:!? ·\n")
@@ -120,10 +121,15 @@ def _zone_pattern() -> re.Pattern[str]:
 _COMPANY = re.compile("(股份有限公司|有限责任公司|有限公司|集团有限公司)")
 
 
+@cache
+def _places_longest_first() -> tuple[str, ...]:
+    return tuple(sorted(lexicon().places, key=len, reverse=True))
+
+
 def _is_generic_org(name: str) -> bool:
     lex = lexicon()
     core = name
-    for place in sorted(lex.places, key=len, reverse=True):
+    for place in _places_longest_first():
         if core.startswith(place):
             core = core[len(place) :]
             break
@@ -143,20 +149,24 @@ def find_orgs(s: str) -> list[Mention]:
         start = name_start(s, m.start(), "org", tokens(s))
         if m.start() - start >= 2 and not any(f.start <= start < f.end for f in found):
             found.append(Mention("org", s[start : m.end()], start, m.end(), "Enterprise"))
-    for name, cls in lexicon().bodies.items():
-        for m in re.finditer(re.escape(name), s):
-            found.append(Mention("org", name, m.start(), m.end(), cls))
+    bodies = lexicon().bodies
+    for name, start in word_index("bodies").occurrences(s):
+        found.append(Mention("org", name, start, start + len(name), bodies[name]))
     return found
 
 
 # ---------------------------------------------------------------- helpers
 
 
+@cache
 def _stops(kind: str) -> frozenset[str]:
     verbs = lexicon().verbs
     if kind in {"programme", "platform"}:
         verbs = verbs - NAME_INTERNAL_VERBS
     return verbs | _STOP_WORDS - (_NAME_JOINERS if kind == "platform" else frozenset())
+
+
+_QUANTITY_WORD = re.compile(r"\d+|[个所家项批轮]")
 
 
 def name_start(s: str, end: int, kind: str, toks: list[tuple[str, int, int]]) -> int:
@@ -169,7 +179,7 @@ def name_start(s: str, end: int, kind: str, toks: list[tuple[str, int, int]]) ->
             if ws < end:  # jieba knows the whole name as one word (华为技术有限公司)
                 start = ws
             continue
-        if word in stops or any(c in PUNCT for c in word) or re.fullmatch(r"\d+|[个所家项批轮]", word):
+        if word in stops or any(c in PUNCT for c in word) or _QUANTITY_WORD.fullmatch(word):
             break
         start = ws
     return start
@@ -310,17 +320,17 @@ def find_headed_names(s: str, toks) -> list[Mention]:
 # ---------------------------------------------------------------- lexicon words
 
 
-def _lexicon_hits(s: str, words, kind: str, cls_of, toks=None) -> list[Mention]:
-    """Occurrences of lexicon words; with ``toks``, only those on word boundaries, so that
-    教育 is not found inside 职业教育."""
+def _lexicon_hits(s: str, part: str, kind: str, cls_of, toks=None) -> list[Mention]:
+    """Occurrences of the words of one part of the lexicon; with ``toks``, only those on word
+    boundaries, so that 教育 is not found inside 职业教育."""
     starts = None if toks is None else {ws for _, ws, _ in toks}
     ends = None if toks is None else {we for _, _, we in toks}
     out = []
-    for word in sorted(words, key=len, reverse=True):
-        for m in re.finditer(re.escape(word), s):
-            if starts is not None and (m.start() not in starts or m.end() not in ends):
-                continue
-            out.append(Mention(kind, word, m.start(), m.end(), cls_of(word)))
+    for word, start in word_index(part).occurrences(s):
+        end = start + len(word)
+        if starts is not None and (start not in starts or end not in ends):
+            continue
+        out.append(Mention(kind, word, start, end, cls_of(word)))
     return out
 
 
@@ -340,7 +350,7 @@ _INDUSTRY_TAIL = re.compile(
 
 def find_places(s: str, toks) -> list[Mention]:
     lex = lexicon()
-    found = _lexicon_hits(s, lex.places, "place", lambda w: _PLACE_CLASS[lex.places[w]], toks)
+    found = _lexicon_hits(s, "places", "place", lambda w: _PLACE_CLASS[lex.places[w]], toks)
     found = [m for m in found if not (m.name == "中国" and re.match("(特色|式)", s[m.end :]))]
     for m in _zone_pattern().finditer(s):
         found.append(Mention("place", m.group(0), m.start(), m.end(), "EconomicZone"))
@@ -348,15 +358,14 @@ def find_places(s: str, toks) -> list[Mention]:
 
 
 def find_industries(s: str, toks) -> list[Mention]:
-    lex = lexicon()
-    found = _lexicon_hits(s, lex.industries, "industry", lambda w: "Industry", toks)
+    found = _lexicon_hits(s, "industries", "industry", lambda w: "Industry", toks)
     for m in _INDUSTRY_TAIL.finditer(s):
         pos = m.start(1)
         for item in m.group(1).split("、"):
             start, name = pos, item
             if pos == m.start(1):  # the first item may begin with the verb that governs the list
                 toks = tokens(item)
-                stops = lexicon().verbs | _STOP_WORDS
+                stops = _list_head_stops()
                 while toks and (toks[0][0] in stops or toks[0][0] in {"在", "对"}):
                     toks = toks[1:]
                 if toks:
@@ -367,9 +376,14 @@ def find_industries(s: str, toks) -> list[Mention]:
     return found
 
 
+@cache
+def _list_head_stops() -> frozenset[str]:
+    return lexicon().verbs | _STOP_WORDS
+
+
 def find_lexicon_programmes(s: str) -> list[Mention]:
     lex = lexicon()
-    return _lexicon_hits(s, lex.programmes, "programme", lambda w: lex.programmes[w])
+    return _lexicon_hits(s, "programmes", "programme", lambda w: lex.programmes[w])
 
 
 # ---------------------------------------------------------------- overlaps
@@ -414,8 +428,14 @@ def resolve(mentions: list[Mention], protected: list[tuple[int, int]]) -> list[M
 _LIST_GLUE = re.compile(r"^[、和与及等\s]*$")
 
 
-def assign_roles(s: str, mentions: list[Mention]) -> None:
+@cache
+def _roles_longest_first() -> tuple[tuple[str, str], ...]:
     roles = lexicon().roles
+    return tuple((verb, roles[verb]) for verb in sorted(roles, key=len, reverse=True))
+
+
+def assign_roles(s: str, mentions: list[Mention]) -> None:
+    roles = _roles_longest_first()
     orgs = [m for m in mentions if m.kind == "org"]
     for i, org in enumerate(orgs):
         clause_start = max((s.rfind(p, 0, org.start) for p in "，。；："), default=-1) + 1
@@ -426,9 +446,9 @@ def assign_roles(s: str, mentions: list[Mention]) -> None:
             left = s[clause_start : orgs[j].start]
             j -= 1
         org.role = "roleImplement"
-        for verb in sorted(roles, key=len, reverse=True):
+        for verb, role in roles:
             if left.endswith(verb):
-                org.role = roles[verb]
+                org.role = role
                 break
 
 
@@ -467,10 +487,15 @@ _COMPARATORS = {
 }
 
 
+@cache
+def _counted_stops() -> frozenset[str]:
+    return lexicon().verbs - NAME_INTERNAL_VERBS
+
+
 def _counted_after(s: str, pos: int, toks) -> str:
     """The noun phrase a number counts, read rightwards: up to a clause mark, the next number
     or a verb; of a phrase with 的 the head after it."""
-    stops = lexicon().verbs - NAME_INTERNAL_VERBS
+    stops = _counted_stops()
     clause_end = min([x for x in (s.find(p, pos) for p in "，。；：") if x >= 0] + [len(s)])
     quote_free = re.sub("“[^”]*”", lambda m: "“" * len(m.group(0)), s[pos:clause_end])
     if "的" in quote_free:
@@ -502,10 +527,15 @@ def _counted_after(s: str, pos: int, toks) -> str:
 _CLOSERS = {"）": "（", ")": "(", "”": "“"}
 
 
+@cache
+def _before_stops() -> frozenset[str]:
+    return lexicon().verbs | {"等", "每年", "年"}
+
+
 def _counted_before(s: str, pos: int, toks) -> tuple[str, int]:
     """The noun phrase before a post-posed number (新增校企合作企业40家), read leftwards; a
     bracketed or quoted part inside it (职业教育集团（联盟）, “双师型”教师) belongs to it."""
-    stops = lexicon().verbs | {"等", "每年", "年"}
+    stops = _before_stops()
     start = pos
     for word, ws, we in reversed(toks):
         if we > start:

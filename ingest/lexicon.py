@@ -4,7 +4,8 @@ from __future__ import annotations
 import logging
 import warnings
 from dataclasses import dataclass
-from functools import cache
+from collections.abc import Iterable
+from functools import cache, lru_cache
 from importlib import resources
 
 with warnings.catch_warnings():
@@ -72,4 +73,49 @@ def tokenizer() -> jieba.Tokenizer:
 
 def tokens(text: str) -> list[tuple[str, int, int]]:
     """(word, start, end) for ``text``."""
-    return list(tokenizer().tokenize(text))
+    return list(_tokens(text))
+
+
+@lru_cache(maxsize=4096)
+def _tokens(text: str) -> tuple[tuple[str, int, int], ...]:
+    # a sentence is segmented several times (once per extractor that needs word boundaries,
+    # once per company name in it); jieba's result depends on the text alone
+    return tuple(tokenizer().tokenize(text))
+
+
+class WordIndex:
+    """Every occurrence of a fixed set of words in a text, found in one pass over the text.
+
+    It gives what ``re.finditer(re.escape(word), text)`` gives for each word in turn (an
+    occurrence of a word never overlaps an earlier one of the same word), without a regular
+    expression per word and text.
+    """
+
+    def __init__(self, words: Iterable[str]) -> None:
+        by_first: dict[str, list[str]] = {}
+        for word in words:
+            if word:
+                by_first.setdefault(word[0], []).append(word)
+        self._by_first = {c: tuple(sorted(ws, key=len, reverse=True)) for c, ws in by_first.items()}
+
+    def occurrences(self, text: str) -> list[tuple[str, int]]:
+        """(word, start) pairs, longest words first, then by position."""
+        found: list[tuple[str, int]] = []
+        free: dict[str, int] = {}  # word -> where its next occurrence may start
+        index = self._by_first
+        for i, ch in enumerate(text):
+            candidates = index.get(ch)
+            if candidates is None:
+                continue
+            for word in candidates:
+                if text.startswith(word, i) and free.get(word, 0) <= i:
+                    free[word] = i + len(word)
+                    found.append((word, i))
+        found.sort(key=lambda hit: -len(hit[0]))
+        return found
+
+
+@cache
+def word_index(name: str) -> WordIndex:
+    """The :class:`WordIndex` of one part of the lexicon (``places``, ``industries``, …)."""
+    return WordIndex(getattr(lexicon(), name))
