@@ -5,13 +5,13 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
-
-from rdflib import URIRef
+from functools import lru_cache
 
 _DROP = re.compile(r"[“”‘’\"'《》〈〉「」『』【】]")
 _FOLD = re.compile(r"[^\w]+")
 
 
+@lru_cache(maxsize=8192)
 def slug(name: str) -> str:
     """A path segment for ``name``: NFKC, quotes and brackets dropped, other punctuation and
     spaces folded to ``-``. Chinese stays Chinese: IRIs allow it, and researchers read it."""
@@ -27,22 +27,25 @@ def document_key(number: str | None, text: str) -> str:
 
 @dataclass(frozen=True)
 class Minter:
+    """The IRIs of one document and of the things it names, as plain strings (the graph
+    builder writes plain triples, see triples.py)."""
+
     base: str
     key: str
 
-    def entity(self, kind: str, name: str) -> URIRef:
-        return URIRef(f"{self.base}id/{kind}/{slug(name)}")
+    def entity(self, kind: str, name: str) -> str:
+        return f"{self.base}id/{kind}/{slug(name)}"
 
     @property
-    def notice(self) -> URIRef:
-        return URIRef(f"{self.base}doc/{self.key}")
+    def notice(self) -> str:
+        return f"{self.base}doc/{self.key}"
 
     @property
-    def graph(self) -> URIRef:
-        return URIRef(f"{self.base}graph/{self.key}")
+    def graph(self) -> str:
+        return f"{self.base}graph/{self.key}"
 
-    def doc(self, path: str) -> URIRef:
-        return URIRef(f"{self.base}doc/{self.key}/{path}")
+    def doc(self, path: str) -> str:
+        return f"{self.base}doc/{self.key}/{path}"
 
-    def span(self, start: int, end: int) -> URIRef:
+    def span(self, start: int, end: int) -> str:
         return self.doc(f"span/{start}-{end}")

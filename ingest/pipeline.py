@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -12,7 +13,7 @@ from vetkg.server.stores import Store
 from vetkg.server.stores.oxigraph import triples_from_rdflib
 
 from .errors import InputError
-from .rdf import build_graph
+from .rdf import DocumentTriples, build_triples
 from .reader import read_document
 from .structure import parse
 
@@ -22,9 +23,20 @@ SUFFIXES = {".txt", ".text"}
 @dataclass
 class BuiltDocument:
     path: Path
-    graph_iri: URIRef
-    notice: URIRef
-    graph: Graph
+    built: DocumentTriples
+
+    @property
+    def graph_iri(self) -> URIRef:
+        return self.built.graph_iri
+
+    @property
+    def notice(self) -> URIRef:
+        return self.built.notice
+
+    @cached_property
+    def graph(self) -> Graph:
+        # made on first use: the parallel build needs only the N-Triples of ``built``
+        return self.built.graph()
 
 
 def seed_files(directory: Path) -> list[Path]:
@@ -34,9 +46,7 @@ def seed_files(directory: Path) -> list[Path]:
 
 
 def ingest_file(path: Path, base_iri: str) -> BuiltDocument:
-    doc = parse(read_document(path))
-    graph_iri, notice, graph = build_graph(doc, base_iri)
-    return BuiltDocument(path, graph_iri, notice, graph)
+    return BuiltDocument(path, build_triples(parse(read_document(path)), base_iri))
 
 
 def ingest_files(paths: list[Path], base_iri: str) -> list[BuiltDocument]:

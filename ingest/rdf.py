@@ -1,8 +1,15 @@
-"""A parsed document, with what its sentences name, as an RDF graph (see ontology/README.md)."""
+"""A parsed document, with what its sentences name, as an RDF graph (see ontology/README.md).
+
+The builder writes plain triples (triples.py): IRIs as ``str``, literals as ``Lit``, in the
+lexical forms rdflib gives the same values, so the rdflib graph made from them is the one the
+builder used to fill directly.
+"""
 from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass
+from functools import cache, cached_property
 
 from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, SDO
@@ -13,6 +20,25 @@ from .entities import Extraction, Mention, Target, extract
 from .iris import Minter, document_key, slug
 from .structure import Document, Section, split_sentences
 from .text import MappedText
+from .triples import Lit, Triple, ntriples, to_graph
+
+# the terms the builder writes, as plain strings
+_TYPE, _LABEL, _PREF_LABEL, _IN_SCHEME = str(RDF.type), str(RDFS.label), str(SKOS.prefLabel), str(SKOS.inScheme)
+_TITLE, _ISSUED, _DERIVED_FROM = str(DCTERMS.title), str(DCTERMS.issued), str(PROV.wasDerivedFrom)
+_VALUE, _UNIT_TEXT = str(SDO.value), str(SDO.unitText)
+_SPECIFIC_RESOURCE, _HAS_SOURCE, _HAS_SELECTOR = str(OA.SpecificResource), str(OA.hasSource), str(OA.hasSelector)
+_POSITION_SELECTOR, _START, _END = str(OA.TextPositionSelector), str(OA.start), str(OA.end)
+_QUOTE_SELECTOR, _EXACT, _PREFIX, _SUFFIX = str(OA.TextQuoteSelector), str(OA.exact), str(OA.prefix), str(OA.suffix)
+_ANNOTATION, _HAS_BODY, _HAS_TARGET = str(OA.Annotation), str(OA.hasBody), str(OA.hasTarget)
+_INTEGER, _DECIMAL, _BOOLEAN = str(XSD.integer), str(XSD.decimal), str(XSD.boolean)
+_DATE, _GYEAR = str(XSD.date), str(XSD.gYear)
+
+
+@cache
+def _vet(name: str) -> str:
+    # VET is a closed namespace: an unknown name raises here rather than minting a wrong IRI
+    return str(VET[name])
+
 
 _ENTITY_PATH = {
     "org": "org",
@@ -28,8 +54,25 @@ _GOAL_VERBS = re.compile(r"^(提升|深化|促进|推进|加快|构建|建设|�
 _QUOTE_CONTEXT = 16
 
 
-def zh(text: str) -> Literal:
-    return Literal(text, lang="zh")
+def zh(text: str) -> Lit:
+    return Lit(text, "zh")
+
+
+def _plain(text: str) -> Lit:
+    return Lit(text)
+
+
+def _integer(value: int) -> Lit:
+    return Lit(str(int(value)), None, _INTEGER)
+
+
+def _boolean(value: bool) -> Lit:
+    return Lit("true" if value else "false", None, _BOOLEAN)
+
+
+def _decimal(value: float) -> Lit:
+    # rdflib's own lexical form of a float as xsd:decimal (2.5, 12.0): rare enough to ask it
+    return Lit(str(Literal(value, datatype=XSD.decimal)), None, _DECIMAL)
 
 
 def _joined(parts: list[MappedText]) -> MappedText | None:
@@ -44,175 +87,180 @@ class GraphBuilder:
         self.doc = doc
         self.raw = doc.source.text
         self.mint = Minter(base, document_key(doc.number.text if doc.number else None, self.raw))
-        self.g = Graph()
-        for prefix, ns in (("vet", VET), ("oa", OA), ("schema", SDO), ("dcterms", DCTERMS), ("prov", PROV), ("skos", SKOS)):
-            self.g.bind(prefix, ns)
+        self.notice = self.mint.notice
+        # a dict as an ordered set: the graph is a set of triples, and a builder says some twice
+        self.triples: dict[Triple, None] = {}
+        self._spans: set[str] = set()
         self.plan_titles = {t.text for t in (doc.plan_title,) if t is not None}
+
+    def add(self, s: str, p: str, o: str | Lit) -> None:
+        self.triples[(s, p, o)] = None
 
     # ------------------------------------------------------------ provenance
 
-    def span(self, start: int, end: int) -> URIRef:
+    def span(self, start: int, end: int) -> str:
         """The Web Annotation target for original characters [start, end)."""
-        g, iri = self.g, self.mint.span(start, end)
-        if (iri, RDF.type, OA.SpecificResource) in g:
+        iri = self.mint.span(start, end)
+        if iri in self._spans:
             return iri
-        pos, quote = URIRef(f"{iri}#position"), URIRef(f"{iri}#quote")
+        self._spans.add(iri)
+        add, raw = self.add, self.raw
+        pos, quote = f"{iri}#position", f"{iri}#quote"
         # xsd:integer, not the nonNegativeInteger of Web Annotation: Oxigraph stores the
         # subtype as xsd:integer, and the graph must read the same before and after the store
-        g.add((iri, RDF.type, OA.SpecificResource))
-        g.add((iri, OA.hasSource, self.mint.notice))
-        g.add((iri, OA.hasSelector, pos))
-        g.add((iri, OA.hasSelector, quote))
-        g.add((pos, RDF.type, OA.TextPositionSelector))
-        g.add((pos, OA.start, Literal(start, datatype=XSD.integer)))
-        g.add((pos, OA.end, Literal(end, datatype=XSD.integer)))
-        g.add((quote, RDF.type, OA.TextQuoteSelector))
-        g.add((quote, OA.exact, Literal(self.raw[start:end])))
-        g.add((quote, OA.prefix, Literal(self.raw[max(0, start - _QUOTE_CONTEXT) : start])))
-        g.add((quote, OA.suffix, Literal(self.raw[end : end + _QUOTE_CONTEXT])))
+        add(iri, _TYPE, _SPECIFIC_RESOURCE)
+        add(iri, _HAS_SOURCE, self.notice)
+        add(iri, _HAS_SELECTOR, pos)
+        add(iri, _HAS_SELECTOR, quote)
+        add(pos, _TYPE, _POSITION_SELECTOR)
+        add(pos, _START, _integer(start))
+        add(pos, _END, _integer(end))
+        add(quote, _TYPE, _QUOTE_SELECTOR)
+        add(quote, _EXACT, Lit(raw[start:end]))
+        add(quote, _PREFIX, Lit(raw[max(0, start - _QUOTE_CONTEXT) : start]))
+        add(quote, _SUFFIX, Lit(raw[end : end + _QUOTE_CONTEXT]))
         return iri
 
-    def span_of(self, text: MappedText) -> URIRef:
+    def span_of(self, text: MappedText) -> str:
         return self.span(*text.span(0, len(text)))
 
     # ------------------------------------------------------------ entities
 
-    def entity(self, m: Mention) -> URIRef:
-        g = self.g
+    def entity(self, m: Mention) -> str:
+        add = self.add
         iri = self.mint.entity(_ENTITY_PATH[m.kind], m.name)
         label = m.name.strip("“”") if m.name.count("“") == 1 and m.name.startswith("“") and m.name.endswith("”") else m.name
-        g.add((iri, RDFS.label, zh(label)))
-        g.add((iri, SKOS.prefLabel, zh(label)))
+        add(iri, _LABEL, zh(label))
+        add(iri, _PREF_LABEL, zh(label))
         if m.kind == "programme":
-            g.add((iri, RDF.type, VET.Programme))
-            g.add((iri, VET.programmeKind, VET[m.cls]))
+            add(iri, _TYPE, _vet("Programme"))
+            add(iri, _vet("programmeKind"), _vet(m.cls))
         elif m.kind == "industry":
-            g.add((iri, RDF.type, VET.Industry))
-            g.add((iri, SKOS.inScheme, VET.IndustryScheme))
+            add(iri, _TYPE, _vet("Industry"))
+            add(iri, _IN_SCHEME, _vet("IndustryScheme"))
         else:
-            g.add((iri, RDF.type, VET[m.cls]))
+            add(iri, _TYPE, _vet(m.cls))
         if m.publisher:
             publisher = self.entity(Mention("org", m.publisher, 0, 0, _org_cls(m.publisher)))
-            g.add((iri, VET.publishedBy, publisher))
+            add(iri, _vet("publishedBy"), publisher)
         return iri
 
-    def mention(self, m: Mention, sentence: MappedText, found_in: URIRef) -> URIRef:
-        g = self.g
+    def mention(self, m: Mention, sentence: MappedText, found_in: str) -> str:
+        add = self.add
         start, end = sentence.span(m.start, m.end)
         iri = self.mint.doc(f"mention/{start}-{end}")
         entity = self.entity(m)
         span = self.span(start, end)
-        g.add((iri, RDF.type, VET.Mention))
-        g.add((iri, RDF.type, OA.Annotation))
-        g.add((iri, OA.hasBody, entity))
-        g.add((iri, OA.hasTarget, span))
-        g.add((iri, VET.textSpan, span))
-        g.add((iri, VET.foundIn, found_in))
-        g.add((found_in, VET.mentions, entity))
+        add(iri, _TYPE, _vet("Mention"))
+        add(iri, _TYPE, _ANNOTATION)
+        add(iri, _HAS_BODY, entity)
+        add(iri, _HAS_TARGET, span)
+        add(iri, _vet("textSpan"), span)
+        add(iri, _vet("foundIn"), found_in)
+        add(found_in, _vet("mentions"), entity)
         return entity
 
-    def target(self, t: Target, sentence: MappedText, found_in: URIRef) -> URIRef:
-        g = self.g
+    def target(self, t: Target, sentence: MappedText, found_in: str) -> str:
+        add = self.add
         start, end = sentence.span(t.start, t.end)
         iri = self.mint.doc(f"target/{start}-{end}")
-        g.add((iri, VET.textSpan, self.span(start, end)))
-        g.add((iri, VET.foundIn, found_in))
-        g.add((found_in, VET.setsTarget, iri))
+        add(iri, _vet("textSpan"), self.span(start, end))
+        add(iri, _vet("foundIn"), found_in)
+        add(found_in, _vet("setsTarget"), iri)
         if t.counted:
-            g.add((iri, VET.countedThing, zh(t.counted)))
+            add(iri, _vet("countedThing"), zh(t.counted))
         if t.action:
-            g.add((iri, VET.targetAction, zh(t.action)))
+            add(iri, _vet("targetAction"), zh(t.action))
         if t.kind == "quantified":
-            g.add((iri, RDF.type, VET.QuantifiedTarget))
-            datatype = XSD.decimal if isinstance(t.value, float) else XSD.integer
-            g.add((iri, SDO.value, Literal(t.value, datatype=datatype)))
-            g.add((iri, SDO.unitText, Literal(t.unit)))
-            g.add((iri, VET.approximate, Literal(t.approximate)))
-            g.add((iri, VET.comparator, Literal(t.comparator)))
-            g.add((iri, RDFS.label, zh(f"{t.action}{t.counted} {t.value} {t.unit}".strip())))
+            add(iri, _TYPE, _vet("QuantifiedTarget"))
+            add(iri, _VALUE, _decimal(t.value) if isinstance(t.value, float) else _integer(t.value))
+            add(iri, _UNIT_TEXT, _plain(t.unit))
+            add(iri, _vet("approximate"), _boolean(t.approximate))
+            add(iri, _vet("comparator"), _plain(t.comparator))
+            add(iri, _LABEL, zh(f"{t.action}{t.counted} {t.value} {t.unit}".strip()))
         else:
-            g.add((iri, RDF.type, VET.OrdinalTarget))
-            g.add((iri, VET.ordinalNumber, Literal(int(t.value))))
-            g.add((iri, VET.ordinalUnit, Literal(t.unit)))
+            add(iri, _TYPE, _vet("OrdinalTarget"))
+            add(iri, _vet("ordinalNumber"), _integer(int(t.value)))
+            add(iri, _vet("ordinalUnit"), _plain(t.unit))
             if t.concerns is not None:
-                g.add((iri, VET.concerns, self.mint.entity("programme", t.concerns.name)))
+                add(iri, _vet("concerns"), self.mint.entity("programme", t.concerns.name))
             if t.place is not None:
-                g.add((iri, VET.locatedIn, self.mint.entity("place", t.place.name)))
+                add(iri, _vet("locatedIn"), self.mint.entity("place", t.place.name))
             prefix = t.place.name if t.place else ""
-            g.add((iri, RDFS.label, zh(f"{prefix}第{t.value}{t.unit}{t.counted}")))
+            add(iri, _LABEL, zh(f"{prefix}第{t.value}{t.unit}{t.counted}"))
         return iri
 
     # ------------------------------------------------------------ text units
 
-    def annotate(self, unit: URIRef, sentence: MappedText) -> Extraction:
+    def annotate(self, unit: str, sentence: MappedText) -> Extraction:
         """Mentions, involvements and targets of one sentence, attached to ``unit``."""
-        g = self.g
+        add = self.add
         ex = extract(sentence.text, self.plan_titles)
         involvements = 0
         for m in ex.mentions:
             entity = self.mention(m, sentence, unit)
             if m.kind == "org":
                 involvements += 1
-                inv = URIRef(f"{unit}/involvement/{involvements}")
-                g.add((unit, VET.involves, entity))
-                g.add((unit, VET.hasInvolvement, inv))
-                g.add((inv, RDF.type, VET.Involvement))
-                g.add((inv, VET.agent, entity))
-                g.add((inv, VET.role, VET[m.role or "roleImplement"]))
+                inv = f"{unit}/involvement/{involvements}"
+                add(unit, _vet("involves"), entity)
+                add(unit, _vet("hasInvolvement"), inv)
+                add(inv, _TYPE, _vet("Involvement"))
+                add(inv, _vet("agent"), entity)
+                add(inv, _vet("role"), _vet(m.role or "roleImplement"))
             elif m.kind == "industry":
-                g.add((unit, VET.targetsIndustry, entity))
+                add(unit, _vet("targetsIndustry"), entity)
             elif m.kind == "law":
-                g.add((unit, VET.citesLaw, entity))
+                add(unit, _vet("citesLaw"), entity)
         for t in ex.targets:
             self.target(t, sentence, unit)
         return ex
 
-    def measure(self, iri: URIRef, parent: URIRef, ordinal: int, sentence: MappedText) -> None:
-        g = self.g
-        g.add((iri, RDF.type, VET.Measure))
-        g.add((iri, VET.partOf, parent))
-        g.add((iri, VET.ordinal, Literal(ordinal)))
-        g.add((iri, VET.text, zh(sentence.text)))
-        g.add((iri, RDFS.label, zh(_short(sentence.text))))
-        g.add((iri, VET.textSpan, self.span_of(sentence)))
-        g.add((iri, PROV.wasDerivedFrom, self.mint.notice))
+    def measure(self, iri: str, parent: str, ordinal: int, sentence: MappedText) -> None:
+        add = self.add
+        add(iri, _TYPE, _vet("Measure"))
+        add(iri, _vet("partOf"), parent)
+        add(iri, _vet("ordinal"), _integer(ordinal))
+        add(iri, _vet("text"), zh(sentence.text))
+        add(iri, _LABEL, zh(_short(sentence.text)))
+        add(iri, _vet("textSpan"), self.span_of(sentence))
+        add(iri, _DERIVED_FROM, self.notice)
         for verb in self.annotate(iri, sentence).verbs:
-            g.add((iri, VET.actionVerb, zh(verb)))
+            add(iri, _vet("actionVerb"), zh(verb))
 
-    def requirements(self, iri: URIRef, paragraphs: list[MappedText], own_text: bool = True) -> None:
+    def requirements(self, iri: str, paragraphs: list[MappedText], own_text: bool = True) -> None:
         """General requirements: an unnumbered paragraph, or a part headed 指导思想 / 总体要求,
         which already carries its text as a part (``own_text=False``)."""
-        g = self.g
-        g.add((iri, RDF.type, VET.GeneralRequirements))
+        add = self.add
+        add(iri, _TYPE, _vet("GeneralRequirements"))
         text = _joined(paragraphs)
         if text is None:
             return
         if own_text:
-            g.add((iri, VET.text, zh(text.text)))
-            g.add((iri, VET.textSpan, self.span_of(text)))
+            add(iri, _vet("text"), zh(text.text))
+            add(iri, _vet("textSpan"), self.span_of(text))
         for para in paragraphs:
             for sentence in split_sentences(para):
                 self.annotate(iri, sentence)
                 body = sentence.text.split("：", 1)[-1]
                 for clause in re.split("[，；。]", body):
                     if _GOAL_VERBS.match(clause) and len(clause) >= 4:
-                        g.add((iri, VET.goal, zh(clause)))
+                        add(iri, _vet("goal"), zh(clause))
 
-    def section(self, sec: Section, parent: URIRef, path: str) -> None:
-        g = self.g
+    def section(self, sec: Section, parent: str, path: str) -> None:
+        add = self.add
         iri = self.mint.doc(path)
-        g.add((iri, RDF.type, VET.Part if sec.is_part else VET.WorkArea))
-        g.add((iri, VET.partOf, parent))
-        g.add((iri, VET.ordinal, Literal(sec.number)))
+        add(iri, _TYPE, _vet("Part") if sec.is_part else _vet("WorkArea"))
+        add(iri, _vet("partOf"), parent)
+        add(iri, _vet("ordinal"), _integer(sec.number))
         if sec.heading is not None:
-            g.add((iri, DCTERMS.title, zh(sec.heading.text)))
-            g.add((iri, RDFS.label, zh(f"{sec.marker}{sec.heading.text}")))
+            add(iri, _TITLE, zh(sec.heading.text))
+            add(iri, _LABEL, zh(f"{sec.marker}{sec.heading.text}"))
         else:
-            g.add((iri, RDFS.label, zh(sec.marker)))
+            add(iri, _LABEL, zh(sec.marker))
         whole = _joined([sec.heading, *sec.body])
         if whole is not None:
-            g.add((iri, VET.text, zh(whole.text)))
-            g.add((iri, VET.textSpan, self.span_of(whole)))
+            add(iri, _vet("text"), zh(whole.text))
+            add(iri, _vet("textSpan"), self.span_of(whole))
         if sec.is_requirements:
             self.requirements(iri, sec.body, own_text=False)
         else:
@@ -224,53 +272,59 @@ class GraphBuilder:
 
     # ------------------------------------------------------------ the document
 
-    def build(self) -> Graph:
-        g, doc, notice = self.g, self.doc, self.mint.notice
-        g.add((notice, RDF.type, VET.Notice))
+    def build(self) -> dict[Triple, None]:
+        add, doc, notice = self.add, self.doc, self.notice
+        add(notice, _TYPE, _vet("Notice"))
         title = doc.notice_title or doc.plan_title
-        g.add((notice, DCTERMS.title, zh(title.text)))
-        g.add((notice, RDFS.label, zh(title.text)))
-        g.add((notice, VET.sourceText, Literal(self.raw)))
-        g.add((notice, VET.contentDigest, Literal(hashlib.sha256(self.raw.encode("utf-8")).hexdigest())))
+        add(notice, _TITLE, zh(title.text))
+        add(notice, _LABEL, zh(title.text))
+        add(notice, _vet("sourceText"), _plain(self.raw))
+        add(notice, _vet("contentDigest"), _plain(self.digest))
         if doc.number is not None:
-            g.add((notice, VET.documentNumber, Literal(doc.number.text)))
-            g.add((notice, VET.textSpan, self.span_of(doc.number)))
+            add(notice, _vet("documentNumber"), _plain(doc.number.text))
+            add(notice, _vet("textSpan"), self.span_of(doc.number))
         if doc.date is not None:
-            g.add((notice, DCTERMS.issued, Literal(doc.date, datatype=XSD.date)))
+            add(notice, _ISSUED, Lit(doc.date.isoformat(), None, _DATE))
         for issuer in doc.issuers:
             m = Mention("org", issuer.text, 0, len(issuer), _org_cls(issuer.text))
-            g.add((notice, VET.issuedBy, self.mention(m, issuer, notice)))
+            add(notice, _vet("issuedBy"), self.mention(m, issuer, notice))
         for addressee in doc.addressees:
             iri = self.mint.entity("addressee", addressee.text)
-            g.add((iri, RDF.type, VET.AddresseeGroup))
-            g.add((iri, RDFS.label, zh(addressee.text)))
-            g.add((notice, VET.addressedTo, iri))
+            add(iri, _TYPE, _vet("AddresseeGroup"))
+            add(iri, _LABEL, zh(addressee.text))
+            add(notice, _vet("addressedTo"), iri)
         for para in doc.notice_body:
             for sentence in split_sentences(para):
                 self.annotate(notice, sentence)
 
         plan = self.mint.doc("plan")
-        g.add((notice, VET.issues, plan))
-        g.add((plan, RDF.type, VET.WorkPlan))
+        add(notice, _vet("issues"), plan)
+        add(plan, _TYPE, _vet("WorkPlan"))
         plan_title = (doc.plan_title or title).text
-        g.add((plan, DCTERMS.title, zh(plan_title)))
-        g.add((plan, RDFS.label, zh(plan_title)))
+        add(plan, _TITLE, zh(plan_title))
+        add(plan, _LABEL, zh(plan_title))
         year = re.search(r"(?:19|20)\d{2}", plan_title) or (doc.date and re.search(r"\d{4}", doc.date.isoformat()))
         if year:
-            g.add((plan, VET.year, Literal(year.group(0), datatype=XSD.gYear)))
+            add(plan, _vet("year"), Lit(year.group(0), None, _GYEAR))
         if doc.plan_title is not None:
-            g.add((plan, VET.textSpan, self.span_of(doc.plan_title)))
+            add(plan, _vet("textSpan"), self.span_of(doc.plan_title))
             region = next((m for m in extract(plan_title).mentions if m.kind == "place"), None)
             if region is not None:
-                g.add((plan, VET.locatedIn, self.entity(region)))
+                add(plan, _vet("locatedIn"), self.entity(region))
         if doc.requirements:
-            self.requirements(self.mint.doc("requirements"), doc.requirements)
-            g.add((self.mint.doc("requirements"), VET.partOf, plan))
-            g.add((self.mint.doc("requirements"), RDFS.label, zh("总体要求")))
+            requirements = self.mint.doc("requirements")
+            self.requirements(requirements, doc.requirements)
+            add(requirements, _vet("partOf"), plan)
+            add(requirements, _LABEL, zh("总体要求"))
         word = "part" if any(s.is_part for s in doc.sections) else "area"
         for sec in doc.sections:
             self.section(sec, plan, f"{word}/{sec.number}")
-        return g
+        return self.triples
+
+    @cached_property
+    def digest(self) -> str:
+        """The ``vet:contentDigest`` of the notice: SHA-256 of the decoded text."""
+        return hashlib.sha256(self.raw.encode("utf-8")).hexdigest()
 
 
 def _org_cls(name: str) -> str:
@@ -283,10 +337,32 @@ def _short(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+@dataclass
+class DocumentTriples:
+    """The graph of one document as plain triples (see triples.py)."""
+
+    graph_iri: URIRef
+    notice: URIRef
+    digest: str  # the notice's vet:contentDigest
+    triples: list[Triple]
+
+    def ntriples(self) -> str:
+        return ntriples(self.triples)
+
+    def graph(self) -> Graph:
+        return to_graph(self.triples)
+
+
+def build_triples(doc: Document, base: str) -> DocumentTriples:
+    builder = GraphBuilder(doc, base)
+    triples = list(builder.build())
+    return DocumentTriples(URIRef(builder.mint.graph), URIRef(builder.mint.notice), builder.digest, triples)
+
+
 def build_graph(doc: Document, base: str) -> tuple[URIRef, URIRef, Graph]:
     """(graph IRI, notice IRI, graph) for ``doc``."""
-    builder = GraphBuilder(doc, base)
-    return builder.mint.graph, builder.mint.notice, builder.build()
+    built = build_triples(doc, base)
+    return built.graph_iri, built.notice, built.graph()
 
 
-__all__ = ["build_graph", "slug"]
+__all__ = ["DocumentTriples", "build_graph", "build_triples", "slug"]
