@@ -10,6 +10,7 @@ from collections.abc import Iterator
 import pyoxigraph as ox
 
 from .change import Change
+from .source import QuadSource
 from .terms import OxGraph, OxTerm
 
 GraphPattern = OxGraph | None  # None: every graph
@@ -26,9 +27,10 @@ def _matches(quad: ox.Quad, s: OxTerm | None, p: OxTerm | None, o: OxTerm | None
 
 class PendingState:
     """``base`` with a change applied on top. ``base`` must not change meanwhile: the writer's lock
-    is held from the first read to the commit."""
+    is held from the first read to the commit. It is the embedded store or a remote one read
+    through SPARQL (:mod:`.source`)."""
 
-    def __init__(self, base: ox.Store) -> None:
+    def __init__(self, base: QuadSource) -> None:
         self.base = base
         self._added: dict[OxGraph, set[ox.Quad]] = {}
         self._removed: set[ox.Quad] = set()

@@ -1,0 +1,133 @@
+"""Quad-pattern reads of a remote SPARQL store, shaped like pyoxigraph's ``Store``.
+
+A write is computed over a pending state of the store (:mod:`vetkg.server.writes.state`), which
+reads it with ``quads_for_pattern``, ``in``, ``contains_named_graph`` and ``named_graphs``. Over
+HTTP each of those is a SPARQL query, so :class:`RemoteQuads` remembers every answer: it lives
+for one write, under the writer's lock, while the store does not change (vetkg being its only
+writer), and the checks ask the same patterns again and again.
+
+What the remote cannot do as the embedded store does:
+
+* Its own default graph is not vetkg's: vetkg keeps everything in named graphs, and a server's
+  default graph without ``FROM`` is the union (Virtuoso, GraphDB) or a graph of its own. Reads of
+  the default graph are empty; the writer refuses changes to it.
+* A blank node cannot be named in a query. A pattern holding one is asked with a variable and
+  the answer filtered by the node's label, which is stable on Virtuoso (``nodeID://…``), Fuseki
+  and GraphDB; a quad with a blank node is "in" the store when a read returned it.
+* Answers may be capped by the server (Virtuoso's ResultSetMaxRows): every answer carries the
+  count of its matches, and further pages are asked for until all have arrived.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pyoxigraph as ox
+
+from .base import StoreError
+from .sparql import RemoteSparqlStore
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+Pattern = tuple[Term | None, Term | None, Term | None, Any]
+_NAMES = ("s", "p", "o", "g")
+
+
+class RemoteQuads:
+    """Pattern reads of ``store`` for one write; answers are kept until the object is dropped."""
+
+    def __init__(self, store: RemoteSparqlStore) -> None:
+        self.store = store
+        self._answers: dict[Pattern, list[ox.Quad]] = {}
+        self._asked: dict[ox.Quad, bool] = {}
+        self._graphs: list[ox.NamedNode] | None = None
+        self._blank: set[ox.Quad] = set()  # quads with blank nodes a read returned
+
+    # -- the four calls ---------------------------------------------------------------------------
+
+    def quads_for_pattern(
+        self, subject: Term | None, predicate: Term | None, object: Term | None, graph_name: Any = None
+    ) -> Iterator[ox.Quad]:
+        key: Pattern = (subject, predicate, object, graph_name)
+        found = self._answers.get(key)
+        if found is None:
+            found = self._read(key)
+            self._answers[key] = found
+            self._blank.update(q for q in found if _has_blank(q))
+        return iter(found)
+
+    def __contains__(self, quad: ox.Quad) -> bool:
+        if not isinstance(quad.graph_name, ox.NamedNode):
+            return False  # the remote's default graph is not vetkg's (see the module's text)
+        if _has_blank(quad):
+            return quad in self._blank
+        known = self._asked.get(quad)
+        if known is None:
+            known = bool(self.store.query(f"ASK {{ GRAPH {quad.graph_name} {{ {quad.subject} {quad.predicate} {quad.object} }} }}"))
+            self._asked[quad] = known
+        return known
+
+    def contains_named_graph(self, graph_name: Any) -> bool:
+        return isinstance(graph_name, ox.NamedNode) and graph_name in self.named_graphs()
+
+    def named_graphs(self) -> list[ox.NamedNode]:
+        if self._graphs is None:
+            # A graph without triples does not exist on Virtuoso: graphs() lists those with some.
+            self._graphs = [ox.NamedNode(g) for g in self.store.graphs()]
+        return self._graphs
+
+    # -- reading ----------------------------------------------------------------------------------
+
+    def _read(self, key: Pattern) -> list[ox.Quad]:
+        s, p, o, g = key
+        if g is not None and not isinstance(g, ox.NamedNode):
+            return []
+        if s is None and p is None and o is None:
+            # Whole graphs: the store's own paged reading, one graph at a time.
+            if g is not None:
+                return list(self.store.quads(g.value)) if self.contains_named_graph(g) else []
+            return list(self.store.quads())
+        if g is not None and all(isinstance(t, (ox.NamedNode, ox.Literal)) for t in (s, p, o)):
+            quad = ox.Quad(s, p, o, g)  # type: ignore[arg-type]
+            return [quad] if quad in self else []
+        return self._select(s, p, o, g)
+
+    def _select(self, s: Term | None, p: Term | None, o: Term | None, g: ox.NamedNode | None) -> list[ox.Quad]:
+        terms = [s, p, o, g]
+        # Unbound terms and blank nodes are variables; blank nodes are matched by label afterwards.
+        variables = [n for n, t in zip(_NAMES, terms) if t is None or isinstance(t, ox.BlankNode)]
+        text = [f"?{n}" if n in variables else str(t) for n, t in zip(_NAMES, terms)]
+        filters = [f"isBlank(?{n})" for n, t in zip(_NAMES, terms) if isinstance(t, ox.BlankNode)]
+        if g is None:
+            filters += [f'!STRSTARTS(STR(?g), "{prefix}")' for prefix in self.store.system_graph_prefixes]
+        body = f"GRAPH {text[3]} {{ {text[0]} {text[1]} {text[2]} }}"
+        if filters:
+            body += f" FILTER({' && '.join(filters)})"
+        selected = " ".join(f"?{n}" for n in variables)
+        quads: list[ox.Quad] = []
+        expected: int | None = None
+        received = 0  # rows the server sent; those of other blank nodes are dropped here
+        limit = self.store.page_size
+        while expected is None or received < expected:
+            # The first page carries the number of matches, so a capped answer is seen as one.
+            counted = f"{{ SELECT (COUNT(*) AS ?count) WHERE {{ {body} }} }} " if expected is None else ""
+            query = (f"SELECT ?count {selected} WHERE {{ {counted}{body} }} ORDER BY {selected} "
+                     f"LIMIT {limit} OFFSET {received}")
+            rows = list(self.store.query(query))
+            if not rows:
+                if expected is None:
+                    return []
+                raise StoreError(f"the store changed while a write read it: {received} of {expected} rows arrived")
+            if expected is None:
+                expected = int(rows[0]["count"].value)
+            received += len(rows)
+            # A short page is the server's cap (see RemoteSparqlStore._graph_triples).
+            limit = min(limit, len(rows))
+            for row in rows:
+                values = [row[n] if n in variables else t for n, t in zip(_NAMES, terms)]
+                if all(not isinstance(t, ox.BlankNode) or values[i] == t for i, t in enumerate(terms)):
+                    quads.append(ox.Quad(*values))  # type: ignore[arg-type]
+        return quads
+
+
+def _has_blank(quad: ox.Quad) -> bool:
+    return isinstance(quad.subject, ox.BlankNode) or isinstance(quad.object, ox.BlankNode)
