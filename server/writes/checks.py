@@ -149,8 +149,12 @@ class Checker:
 
     def committed(self, change: Change) -> None:
         if change.touches(self.shapes.value) or change.touches(self.ontology.value):
-            self._cached = None
-            self._pairs = None
+            self.forget()
+
+    def forget(self) -> None:
+        """Read the shapes and the ontology from the store again at the next check."""
+        self._cached = None
+        self._pairs = None
 
     def check(self, change: Change, state: PendingState) -> Verdict:
         verdict = Verdict()

@@ -17,6 +17,7 @@ from ..config import Settings
 from ..http import conditional, dataset_version, not_modified
 from ..sparql.errors import ProtocolError
 from .auth import authorise, dry_run_requested
+from .backend import EmbeddedBackend, RemoteBackend, backend_for
 from .rdfbody import read_body
 from .report import change_headers
 from .respond import checked_answer, run_write
@@ -44,11 +45,11 @@ def _settings() -> Settings:
     return current_app.extensions["vetkg.settings"]
 
 
-def _oxigraph() -> ox.Store:
-    store = getattr(current_app.extensions["vetkg.store"], "oxigraph", None)
-    if store is None:
-        raise ProtocolError(501, "the Graph Store Protocol needs the embedded Oxigraph store")
-    return store
+def _backend() -> EmbeddedBackend | RemoteBackend:
+    backend = backend_for(current_app.extensions["vetkg.store"], _settings().base_iri)
+    if backend is None:
+        raise ProtocolError(501, "the Graph Store Protocol cannot read this server's store")
+    return backend
 
 
 @bp.errorhandler(ProtocolError)
@@ -77,12 +78,10 @@ def _target(rest: str | None) -> Target:
     return Target(None)
 
 
-def _graph_exists(store: ox.Store | PendingState, graph: GraphName) -> bool:
+def _graph_exists(store: PendingState, graph: GraphName) -> bool:
     if isinstance(graph, ox.DefaultGraph):
         return True  # the default graph always exists, if empty
-    if isinstance(store, PendingState):
-        return store.graph_exists(graph)
-    return store.contains_named_graph(graph)
+    return store.graph_exists(graph)
 
 
 def _describe(graph: GraphName) -> str:
@@ -106,19 +105,20 @@ def _get(target: Target) -> Response:
     graph = target.graph
     if graph is None:
         raise ProtocolError(400, "name the graph: /store?graph=IRI or /store?default")
-    store = _oxigraph()
+    source = _backend().source()
     media = request.accept_mimetypes.best_match(list(SERIALISATIONS), default="text/turtle") if request.accept_mimetypes else "text/turtle"
     etag = dataset_version().etag_for("gsp", str(graph), media)
     cached = not_modified(etag)
     if cached is not None:
         return cached
-    if not _graph_exists(store, graph):
+    if isinstance(graph, ox.NamedNode) and not source.contains_named_graph(graph):
         raise ProtocolError(404, f"{_describe(graph)} is not in this store")
     fmt = SERIALISATIONS[media]
+    quads = source.quads_for_pattern(None, None, None, graph)
     if fmt.supports_datasets:
-        body = ox.serialize(store.quads_for_pattern(None, None, None, graph), format=fmt)
+        body = ox.serialize(quads, format=fmt)
     else:
-        body = ox.serialize([q.triple for q in store.quads_for_pattern(None, None, None, graph)], format=fmt)
+        body = ox.serialize([q.triple for q in quads], format=fmt)
     resp = Response(body or b"", content_type=f"{media}; charset=utf-8")
     resp.vary.add("Accept")
     return conditional(resp, etag)

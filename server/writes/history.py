@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, Protocol
 
 import pyoxigraph as ox
 
@@ -26,6 +27,12 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 
 # Set while a revert is being written, so the record says which change it undoes.
 _REVERTING: ContextVar[int | None] = ContextVar("reverting", default=None)
+
+
+class Queryable(Protocol):
+    """Anything that answers SPARQL: pyoxigraph's Store, a vetkg store, a writer's backend."""
+
+    def query(self, sparql: str) -> Any: ...
 
 
 class RevertRefused(Exception):
@@ -50,13 +57,13 @@ def _nquads(quads: frozenset[ox.Quad]) -> str:
     return "\n".join(sorted(f"{q} ." for q in quads))
 
 
-def _next_number(store: ox.Store, base_iri: str) -> int:
+def _next_number(store: Queryable, base_iri: str) -> int:
     query = f"SELECT (MAX(?n) AS ?m) WHERE {{ GRAPH <{history_graph(base_iri).value}> {{ ?c <{VET.changeNumber}> ?n }} }}"
     row = next(iter(store.query(query)), None)
     return int(row["m"].value) + 1 if row is not None and row["m"] is not None else 1
 
 
-def history_hook(store: ox.Store, base_iri: str) -> CommitHook:
+def history_hook(store: Queryable, base_iri: str) -> CommitHook:
     """A commit hook recording each change; runs under the writer's lock, so numbers are in
     commit order and never reused."""
     graph = history_graph(base_iri)
@@ -81,7 +88,7 @@ def history_hook(store: ox.Store, base_iri: str) -> CommitHook:
     return record
 
 
-def records(store: ox.Store, base_iri: str) -> list[Record]:
+def records(store: Queryable, base_iri: str) -> list[Record]:
     """The history, oldest first."""
     query = f"""
         PREFIX vet: <{VET}> PREFIX prov: <{PROV}> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -106,7 +113,7 @@ def records(store: ox.Store, base_iri: str) -> list[Record]:
     ]
 
 
-def _recorded_change(store: ox.Store, base_iri: str, number: int) -> tuple[list[ox.Quad], list[ox.Quad]]:
+def _recorded_change(store: Queryable, base_iri: str, number: int) -> tuple[list[ox.Quad], list[ox.Quad]]:
     query = f"""SELECT ?added ?removed WHERE {{ GRAPH <{history_graph(base_iri).value}> {{
         ?c <{VET.changeNumber}> {number} ; <{VET.addedQuads}> ?added ; <{VET.removedQuads}> ?removed }} }}"""
     row = next(iter(store.query(query)), None)
@@ -122,7 +129,7 @@ def _recorded_change(store: ox.Store, base_iri: str, number: int) -> tuple[list[
 
 def revert(writer: Writer, base_iri: str, number: int, who: str, dry_run: bool = False) -> Outcome[None]:
     """Undo change ``number`` as a validated write of its own."""
-    added, removed = _recorded_change(writer.store, base_iri, number)
+    added, removed = _recorded_change(writer.backend, base_iri, number)
 
     def inverse(state) -> None:
         for quad in added:

@@ -1,9 +1,11 @@
-"""The write path run on a store without a server: `vetkg validate --update`, `vetkg revert`."""
+"""The write path run without a server: `vetkg validate --update`, `vetkg revert`, `vetkg repair`,
+on the embedded store or a remote one."""
 from __future__ import annotations
 
 from ..config import Settings
 from ..http import DatasetVersion
-from ..stores.oxigraph import OxigraphStore
+from ..stores.base import Store, StoreError
+from .backend import backend_for
 from .checks import Checker
 from .history import history_hook, revert
 from .report import _text, summarise
@@ -11,13 +13,16 @@ from .transaction import Outcome, Writer
 from .update import UpdateOptions, apply_update
 
 
-def offline_writer(store: OxigraphStore, settings: Settings) -> Writer:
+def offline_writer(store: Store, settings: Settings) -> Writer:
     """A writer over ``store`` with the same checks and history as the server's."""
+    backend = backend_for(store, settings.base_iri)
+    if backend is None:
+        raise StoreError(f"vetkg cannot write to a store of type {type(store).__name__}")
     return Writer(
-        store.oxigraph,
+        backend,
         DatasetVersion(store),
         Checker(settings.base_iri),
-        hooks=[history_hook(store.oxigraph, settings.base_iri)],
+        hooks=[history_hook(backend, settings.base_iri)],
     )
 
 
@@ -25,7 +30,7 @@ def report_text(writer: Writer, outcome: Outcome, dry_run: bool) -> str:
     return _text(outcome, summarise(outcome, writer.checker.system), dry_run=dry_run)
 
 
-def check_update(store: OxigraphStore, settings: Settings, text: str) -> tuple[bool, str]:
+def check_update(store: Store, settings: Settings, text: str) -> tuple[bool, str]:
     """(passes, report) for the SPARQL Update ``text`` on ``store``: the change is computed and
     checked exactly as a write to /sparql would be, and never committed. Raises UpdateFailed
     for an update that cannot be carried out."""
@@ -35,8 +40,13 @@ def check_update(store: OxigraphStore, settings: Settings, text: str) -> tuple[b
     return outcome.verdict.ok, report_text(writer, outcome, dry_run=True)
 
 
-def revert_change(store: OxigraphStore, settings: Settings, number: int, who: str) -> tuple[bool, str]:
+def revert_change(store: Store, settings: Settings, number: int, who: str) -> tuple[bool, str]:
     """Undo change ``number``; (committed, report). Raises RevertRefused."""
     writer = offline_writer(store, settings)
     outcome = revert(writer, settings.base_iri, number, who)
     return outcome.verdict.ok, report_text(writer, outcome, dry_run=False)
+
+
+def repair_store(store: Store, settings: Settings) -> bool:
+    """Complete a write a remote store was interrupted in; True when there was one."""
+    return offline_writer(store, settings).backend.recover()

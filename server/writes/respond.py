@@ -7,6 +7,8 @@ from typing import Any, TypeVar
 from flask import Response, current_app, request
 
 from ..sparql.errors import ProtocolError
+from ..stores.base import StoreError
+from .journal import WriteInterrupted
 from .report import change_headers, report_response
 from .state import PendingState
 from .transaction import Outcome, Writer
@@ -19,7 +21,7 @@ WRITER_KEY = "vetkg.writer"
 def writer() -> Writer:
     found = current_app.extensions.get(WRITER_KEY)
     if found is None:
-        raise ProtocolError(501, "writes need the embedded Oxigraph store; this server queries a remote store")
+        raise ProtocolError(501, "this server's store cannot be written through vetkg")
     return found
 
 
@@ -32,6 +34,11 @@ def run_write(compute: Callable[[PendingState], T], who: str, dry_run: bool) -> 
     except RuntimeError as exc:
         # HermiT could not run (no Java …): no verdict, so nothing may be written.
         raise ProtocolError(503, f"the change could not be checked, so nothing was written: {exc}") from None
+    except WriteInterrupted as exc:
+        raise ProtocolError(502, f"the remote store failed in the middle of the write: {exc}") from None
+    except StoreError as exc:
+        # Reading the remote store, or its first request, failed: nothing was written.
+        raise ProtocolError(502, f"the remote store failed, nothing was written: {exc}") from None
 
 
 def checked_answer(outcome: Outcome[Any], dry_run: bool) -> Response | None:

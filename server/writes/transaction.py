@@ -2,7 +2,9 @@
 
 Writes are serialised by a lock held from the first read of the store to the commit, so a change
 is always checked against the state it is committed to. Readers take no lock: Oxigraph gives each
-query a snapshot, before or after a commit, never between (the commit is one ``update()``).
+query a snapshot, before or after a commit, never between (the commit is one ``update()``). A
+remote store is written in several requests, which readers may see between (:mod:`.journal`);
+the lock only keeps vetkg's own writes apart, so vetkg must be the remote's only writer.
 """
 from __future__ import annotations
 
@@ -16,10 +18,11 @@ from typing import Generic, TypeVar
 import pyoxigraph as ox
 
 from ..http import DatasetVersion
+from .backend import Backend
 from .change import Change
 from .checks import Checker, Verdict
-from .commit import commit
 from .state import PendingState
+from .update import UpdateFailed
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -27,7 +30,8 @@ T = TypeVar("T")
 #: Called inside the transaction, after the change passed its checks and before it is written,
 #: with the change, who made it and when. The quads it returns (a PROV record for the history
 #: graph, say) are inserted in the same ``update()`` as the change, so history and data cannot
-#: disagree. They are not validated. A hook that raises aborts the write (nothing is stored).
+#: disagree (on a remote store: in its last request). They are not validated. A hook that raises
+#: aborts the write (nothing is stored).
 CommitHook = Callable[[Change, str, datetime], Iterable[ox.Quad]]
 #: Called after the commit, still under the writer's lock so calls come in commit order.
 #: Exceptions are logged, never undo the write.
@@ -46,7 +50,7 @@ class Outcome(Generic[T]):
 
 @dataclass
 class Writer:
-    store: ox.Store
+    backend: Backend
     version: DatasetVersion
     checker: Checker
     hooks: list[CommitHook] = field(default_factory=list)
@@ -60,17 +64,29 @@ class Writer:
         it fails or ``dry_run``, commit it. Exceptions from ``compute`` propagate; nothing is
         written then."""
         with self._lock:
-            state = PendingState(self.store)
+            if self.backend.recover():
+                # An interrupted commit was completed: it may have changed shapes or ontology.
+                self.checker.forget()
+                self.version.bump()
+            state = PendingState(self.backend.source())
             value = compute(state)
             change = state.change()
+            if not self.backend.default_graph and ox.DefaultGraph() in change.graphs():
+                raise UpdateFailed(
+                    "this store is remote and keeps vetkg's data in named graphs only: name the graph "
+                    "(GRAPH <…> in an update, ?graph=IRI in the Graph Store Protocol)"
+                )
             verdict = self.checker.check(change, state)
             if not verdict.ok or dry_run or not change:
                 return Outcome(change, verdict, committed=False, value=value, state=state)
             timestamp = datetime.now(timezone.utc)
             extra = [quad for hook in self.hooks for quad in hook(change, who, timestamp)]
-            commit(self.store, change, state, extra)
-            self.checker.committed(change)
-            self.version.bump()
+            try:
+                self.backend.commit(change, state, extra)
+            finally:
+                # Even a commit that failed half-way may have changed the store: forget what was read.
+                self.checker.committed(change)
+                self.version.bump()
             log.info("write by %s committed: %s", who, change.summary())
             for hook in self.after_commit:
                 try:
