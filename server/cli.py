@@ -134,15 +134,16 @@ def validate(settings: Settings, store_path: str | None, update_file: Path | Non
     store = _open_store(settings)
     try:
         if update is not None:
+            from .stores import StoreError
             from .writes.offline import check_update
             from .writes.update import UpdateFailed
-
-            _embedded(store, "--update")
 
             try:
                 conforms, text = check_update(store, settings, update)
             except UpdateFailed as exc:
                 raise CliError(f"{update_file}: {exc}") from exc
+            except StoreError as exc:
+                raise CliError(str(exc), EXIT_STORE) from exc
         else:
             result = validate_store(store, shapes)
             conforms, text = result.conforms, result.text
@@ -153,25 +154,23 @@ def validate(settings: Settings, store_path: str | None, update_file: Path | Non
         sys.exit(EXIT_INVALID)
 
 
-def _embedded(store, what: str):
-    from .stores.oxigraph import OxigraphStore
-
-    if not isinstance(store, OxigraphStore):
-        raise CliError(f"{what} needs the embedded store; this store is remote", EXIT_STORE)
-    return store
-
-
 @main.command()
 @store_option
 @pass_settings
 def history(settings: Settings, store_path: str | None) -> None:
     """List the committed writes: number, time, who, quads added and removed."""
+    from .stores import StoreError
+    from .writes.offline import offline_writer
     from .writes.history import records
 
     settings = settings.override(store_path=store_path)
-    store = _embedded(_open_store(settings), "history")
+    store = _open_store(settings)
     try:
-        rows = records(store.oxigraph, settings.base_iri)
+        backend = offline_writer(store, settings).backend
+        rows = records(backend, settings.base_iri)
+        interrupted = backend.interrupted()
+    except StoreError as exc:
+        raise CliError(str(exc), EXIT_STORE) from exc
     finally:
         store.close()
     if not rows:
@@ -179,6 +178,28 @@ def history(settings: Settings, store_path: str | None) -> None:
     for r in rows:
         note = f"  reverts {r.reverts}" if r.reverts is not None else ""
         click.echo(f"{r.number:>4}  {r.when}  {r.who}  +{r.added} -{r.removed}{note}")
+    if interrupted:
+        click.echo("an interrupted write is pending: the store may hold part of it; "
+                   "`vetkg repair` (or the next write) completes it")
+
+
+@main.command()
+@store_option
+@pass_settings
+def repair(settings: Settings, store_path: str | None) -> None:
+    """Complete a write the remote store was interrupted in (see `vetkg history`)."""
+    from .stores import StoreError
+    from .writes.offline import repair_store
+
+    settings = settings.override(store_path=store_path)
+    store = _open_store(settings)
+    try:
+        repaired = repair_store(store, settings)
+    except StoreError as exc:
+        raise CliError(str(exc), EXIT_STORE) from exc
+    finally:
+        store.close()
+    click.echo("the interrupted write is completed" if repaired else "nothing to repair")
 
 
 @main.command()
@@ -188,15 +209,19 @@ def history(settings: Settings, store_path: str | None) -> None:
 @pass_settings
 def revert(settings: Settings, number: int, store_path: str | None, who: str) -> None:
     """Undo write NUMBER as a validated write of its own; exit 3 if the result would not conform."""
+    from .stores import StoreError
     from .writes.history import RevertRefused
     from .writes.offline import revert_change
+    from .writes.update import UpdateFailed
 
     settings = settings.override(store_path=store_path)
-    store = _embedded(_open_store(settings), "revert")
+    store = _open_store(settings)
     try:
         committed, text = revert_change(store, settings, number, who)
-    except RevertRefused as exc:
+    except (RevertRefused, UpdateFailed) as exc:
         raise CliError(str(exc)) from exc
+    except StoreError as exc:
+        raise CliError(str(exc), EXIT_STORE) from exc
     finally:
         store.close()
     click.echo(text.rstrip("\n"))
