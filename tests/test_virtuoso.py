@@ -1,4 +1,5 @@
-"""`vetkg build`, `validate` and `serve` against an existing SPARQL 1.1 server: Virtuoso from Debian.
+"""`vetkg build`, `validate`, `serve` and validated writes against an existing SPARQL 1.1 server:
+Virtuoso from Debian.
 
 The same two documents are built into the embedded store in memory, which is the reference: the
 remote store must hold the same quads and answer researchers' queries with the same rows. A
@@ -24,6 +25,10 @@ from ingest_helpers import BINHAI, PREFIXES, SEED, build_store
 from virtuoso import Virtuoso, running_virtuoso
 
 import vetkg.server
+from flask import Flask
+from flask.testing import FlaskClient
+from vetkg.server.app import create_app
+from vetkg.server.config import Settings
 from vetkg.server.stores import Store, StoreError, StoreRefused, StoreTimeout, get_store
 from vetkg.server.stores.sparql import RemoteSparqlStore
 
@@ -226,6 +231,213 @@ def test_server_errors_are_one_line_store_errors(virtuoso: Virtuoso, built: Remo
                             env={**remote_env(virtuoso), "VETKG_STORE_URL": f"http://127.0.0.1:{free_port()}/sparql"})
     assert result.returncode == 4
     assert result.stderr.strip().count("\n") == 0 and "Connection refused" in result.stderr
+
+
+# ------------------------------------------------------------------------------------------------
+# Validated writes against the remote store: SPARQL Update, the Graph Store Protocol, history.
+# A Virtuoso of their own, so the comparisons above never see the history graph they write.
+# ------------------------------------------------------------------------------------------------
+
+BASE = "https://w3id.org/vetkg/"
+ENTITIES = BASE + "graph/entities"
+ONTOLOGY = "https://w3id.org/vetkg/ontology"
+TOKEN = "s3cret"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+RDFS_COMMENT = "http://www.w3.org/2000/01/rdf-schema#comment"
+
+
+@pytest.fixture(scope="module")
+def writable(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
+    with running_virtuoso(tmp_path_factory.mktemp("virtuoso-writes"), max_rows=1000) as server:
+        result = vetkg(server, "build", str(SEED))
+        assert result.returncode == 0, result.stderr
+        yield server
+
+
+def remote_app(server: Virtuoso, store: RemoteSparqlStore | None = None) -> Flask:
+    settings = Settings(store="sparql", store_url=server.sparql_url, update_tokens={"alice": TOKEN})
+    return create_app(settings, store or RemoteSparqlStore(server.sparql_url))
+
+
+@pytest.fixture
+def client(writable: Virtuoso) -> FlaskClient:
+    return remote_app(writable).test_client()
+
+
+def sparql_update(client: FlaskClient, text: str, accept: str = "text/plain") -> Any:
+    return client.post("/sparql", data=(PREFIXES + text).encode("utf-8"),
+                       headers={"Content-Type": "application/sparql-update", "Accept": accept, **AUTH})
+
+
+def ask_virtuoso(server: Virtuoso, text: str) -> bool:
+    """Asked of Virtuoso itself, not through vetkg: what any other client of the store sees."""
+    answer = requests.post(server.sparql_url, data={"query": PREFIXES + text},
+                           headers={"Accept": "application/sparql-results+json"}, timeout=60)
+    assert answer.status_code == 200, answer.text
+    return answer.json()["boolean"]
+
+
+def export(server: Virtuoso) -> bytes:
+    result = subprocess.run([sys.executable, "-m", "vetkg.server.cli", "export"], capture_output=True,
+                            env=remote_env(server), timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout
+    return result.stdout
+
+
+def a_measure(server: Virtuoso) -> dict[str, str]:
+    row = next(iter(RemoteSparqlStore(server.sparql_url).query(
+        PREFIXES + "SELECT ?m ?g WHERE { GRAPH ?g { ?m a vet:Measure ; vet:text ?t } } ORDER BY ?m LIMIT 1")))
+    return {"m": row["m"].value, "g": row["g"].value}
+
+
+def test_an_accepted_update_is_written_to_the_remote_store(writable: Virtuoso, client: FlaskClient) -> None:
+    org = BASE + "id/org/天津职业大学"
+    resp = sparql_update(client, f'INSERT DATA {{ GRAPH <{ENTITIES}> {{ <{org}> rdfs:comment "一所高职院校"@zh }} }}')
+    assert resp.status_code == 204, resp.text
+    assert resp.headers["X-VetKG-Added"] == "1"
+    assert ask_virtuoso(writable, f'ASK {{ GRAPH <{ENTITIES}> {{ <{org}> rdfs:comment "一所高职院校"@zh }} }}')
+    # A WHERE clause evaluated over the remote store, and a deletion found through it.
+    resp = sparql_update(client, f'DELETE {{ GRAPH ?g {{ ?o rdfs:comment ?c }} }} WHERE {{ GRAPH ?g {{ ?o rdfs:comment ?c FILTER(?o = <{org}>) }} }}')
+    assert resp.status_code == 204, resp.text
+    assert resp.headers["X-VetKG-Removed"] == "1"
+    assert not ask_virtuoso(writable, f"ASK {{ <{org}> rdfs:comment ?c }}")
+
+
+@pytest.mark.parametrize("kind", ["delete-text", "law-as-place", "gsp-measure-without-parent"])
+def test_a_non_conforming_write_is_422_and_the_remote_is_byte_identical(writable: Virtuoso, client: FlaskClient, kind: str) -> None:
+    measure = a_measure(writable)
+    before = export(writable)
+    if kind == "gsp-measure-without-parent":
+        body = f"<{measure['m']}/x> a <https://w3id.org/vetkg/ontology#Measure> .".encode()
+        resp = client.post(f"/store?graph={measure['g']}", data=body, content_type="text/turtle",
+                           headers={**AUTH, "Accept": "text/plain"})
+        expected = "vet:partOf"
+    elif kind == "delete-text":
+        resp = sparql_update(client, f"DELETE WHERE {{ GRAPH <{measure['g']}> {{ <{measure['m']}> vet:text ?t }} }}")
+        expected = "vet:text"
+    else:
+        law = next(iter(RemoteSparqlStore(writable.sparql_url).query(
+            PREFIXES + "SELECT ?law WHERE { ?m vet:citesLaw ?law } ORDER BY ?law LIMIT 1")))["law"].value
+        resp = sparql_update(client, f"INSERT DATA {{ GRAPH <{ENTITIES}> {{ <{law}> a vet:Place }} }}")
+        expected = "disjoint"
+    assert resp.status_code == 422, resp.text
+    assert expected in resp.text and "Traceback" not in resp.text
+    assert export(writable) == before
+
+
+def test_a_write_to_the_default_graph_is_refused_and_changes_nothing(writable: Virtuoso, client: FlaskClient) -> None:
+    before = export(writable)
+    resp = sparql_update(client, f'INSERT DATA {{ <{BASE}id/org/x> rdfs:comment "no graph" }}')
+    assert resp.status_code == 400 and "named graphs only" in resp.text
+    assert client.put("/store?default", data=b"<urn:a> <urn:b> <urn:c> .", content_type="application/n-triples",
+                      headers=AUTH).status_code == 400
+    assert export(writable) == before
+
+
+def test_gsp_put_get_and_delete_on_the_remote_store(writable: Virtuoso, client: FlaskClient) -> None:
+    graph = BASE + "graph/notes"
+    url = f"/store?graph={graph}"
+    assert client.get(url).status_code == 404
+    first = f'<{BASE}id/org/x> <{RDFS_COMMENT}> "first" .\n<{BASE}id/org/y> <{RDFS_COMMENT}> "其一" .\n'.encode()
+    assert client.put(url, data=first, content_type="application/n-triples", headers=AUTH).status_code == 201
+    assert ask_virtuoso(writable, f'ASK {{ GRAPH <{graph}> {{ <{BASE}id/org/y> rdfs:comment "其一" }} }}')
+    second = f'<{BASE}id/org/x> <{RDFS_COMMENT}> "second" .\n'.encode()
+    replaced = client.put(url, data=second, content_type="application/n-triples", headers=AUTH)
+    assert replaced.status_code == 204, replaced.text
+    assert (replaced.headers["X-VetKG-Added"], replaced.headers["X-VetKG-Removed"]) == ("1", "2")
+    got = client.get(url, headers={"Accept": "application/n-triples"})
+    assert got.status_code == 200
+    assert [t.object.value for t in ox.parse(got.data, format=ox.RdfFormat.N_TRIPLES)] == ["second"]
+    assert client.delete(url, headers=AUTH).status_code == 204
+    assert not ask_virtuoso(writable, f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+    assert client.get(url).status_code == 404
+    assert client.delete(url, headers=AUTH).status_code == 404
+
+
+def test_an_ontology_write_with_blank_nodes_rewrites_the_graph_on_the_remote(writable: Virtuoso, client: FlaskClient) -> None:
+    remote = RemoteSparqlStore(writable.sparql_url)
+    size = remote.graph_size(ONTOLOGY)
+    resp = sparql_update(client, f"""INSERT DATA {{ GRAPH <{ONTOLOGY}> {{
+        vet:Pilot a owl:Class ; rdfs:label "pilot"@en, "试点"@zh ;
+            rdfs:subClassOf [ a owl:Restriction ; owl:onProperty vet:partOf ; owl:someValuesFrom vet:WorkPlan ] }} }}""")
+    assert resp.status_code == 204, resp.text
+    assert remote.graph_size(ONTOLOGY) == size + 7
+    assert ask_virtuoso(writable, f"ASK {{ GRAPH <{ONTOLOGY}> {{ vet:Pilot rdfs:subClassOf [ owl:someValuesFrom vet:WorkPlan ] }} }}")
+    # Every RDF list of the ontology survived the rewrite: HermiT still reads it as consistent.
+    unsatisfiable = sparql_update(client, f"INSERT DATA {{ GRAPH <{ONTOLOGY}> {{ vet:Centre rdfs:subClassOf vet:Industry }} }}")
+    assert unsatisfiable.status_code == 422 and "unsatisfiable" in unsatisfiable.text
+
+
+def test_history_lists_remote_writes_and_revert_undoes_them(writable: Virtuoso, client: FlaskClient) -> None:
+    org = BASE + "id/org/天津市教育委员会"
+    resp = sparql_update(client, f'INSERT DATA {{ GRAPH <{ENTITIES}> {{ <{org}> rdfs:comment "待撤销"@zh }} }}')
+    assert resp.status_code == 204, resp.text
+    listed = vetkg(writable, "history")
+    assert listed.returncode == 0, listed.stderr
+    last = listed.stdout.strip().splitlines()[-1].split()
+    assert last[2:] == ["alice", "+1", "-0"], listed.stdout
+    undone = vetkg(writable, "revert", last[0], "--as", "bob")
+    assert undone.returncode == 0, undone.stdout + undone.stderr
+    assert not ask_virtuoso(writable, f'ASK {{ <{org}> rdfs:comment "待撤销"@zh }}')
+    again = vetkg(writable, "history").stdout.strip().splitlines()[-1].split()
+    assert again[2:] == ["bob", "+0", "-1", "reverts", last[0]]
+    assert "interrupted" not in vetkg(writable, "history").stdout
+
+
+class FailingStore(RemoteSparqlStore):
+    """Virtuoso that stops taking updates after ``allowed`` requests, as a crash or a network cut would."""
+
+    allowed = 10**9
+
+    def update(self, sparql: str) -> None:
+        if self.allowed <= 0:
+            raise StoreError("simulated: the connection was reset")
+        self.allowed -= 1
+        super().update(sparql)
+
+
+def test_a_write_interrupted_half_way_is_journaled_and_completed(writable: Virtuoso) -> None:
+    graph = BASE + "graph/bulk"
+    body = "".join(f'<{BASE}id/org/n{i}> <{RDFS_COMMENT}> "注释 {i}" .\n' for i in range(50)).encode()
+    # Requests of at most 10 triples; the journal entry and two of them are sent, then the store fails.
+    failing = FailingStore(writable.sparql_url, chunk_triples=10, max_update_bytes=1500)
+    failing.allowed = 3
+    resp = remote_app(writable, failing).test_client().put(f"/store?graph={graph}", data=body,
+                                                           content_type="application/n-triples", headers=AUTH)
+    assert resp.status_code == 502, resp.text
+    assert "journaled" in resp.text and "Traceback" not in resp.text
+    remote = RemoteSparqlStore(writable.sparql_url)
+    assert remote.graph_size(graph) == 20  # half a write, as a non-transactional store leaves it
+    pending = vetkg(writable, "history")
+    assert "an interrupted write is pending" in pending.stdout
+    repaired = vetkg(writable, "repair")
+    assert repaired.returncode == 0 and "completed" in repaired.stdout, repaired.stdout + repaired.stderr
+    assert remote.graph_size(graph) == 50
+    listed = vetkg(writable, "history").stdout
+    assert "interrupted" not in listed and listed.strip().splitlines()[-1].split()[2:] == ["alice", "+50", "-0"]
+    assert vetkg(writable, "repair").stdout.strip() == "nothing to repair"
+    # The next write through the server finds nothing left to complete and goes through.
+    assert remote_app(writable).test_client().delete(f"/store?graph={graph}", headers=AUTH).status_code == 204
+    assert remote.graph_size(graph) == 0
+
+
+def test_the_next_write_completes_an_interrupted_one(writable: Virtuoso) -> None:
+    graph = BASE + "graph/bulk2"
+    body = "".join(f'<{BASE}id/org/m{i}> <{RDFS_COMMENT}> "m{i}" .\n' for i in range(30)).encode()
+    failing = FailingStore(writable.sparql_url, chunk_triples=10, max_update_bytes=1500)
+    failing.allowed = 2
+    app = remote_app(writable, failing)
+    assert app.test_client().put(f"/store?graph={graph}", data=body, content_type="application/n-triples",
+                                 headers=AUTH).status_code == 502
+    failing.allowed = 10**9  # the store is back
+    org = BASE + "id/org/x"
+    resp = sparql_update(app.test_client(), f'INSERT DATA {{ GRAPH <{ENTITIES}> {{ <{org}> rdfs:comment "after" }} }}')
+    assert resp.status_code == 204, resp.text
+    remote = RemoteSparqlStore(writable.sparql_url)
+    assert remote.graph_size(graph) == 30
+    tail = [line.split()[2:] for line in vetkg(writable, "history").stdout.strip().splitlines()[-2:]]
+    assert tail == [["alice", "+30", "-0"], ["alice", "+1", "-0"]]
 
 
 def test_a_slow_query_gives_up_at_its_deadline(built: RemoteSparqlStore) -> None:
