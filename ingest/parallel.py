@@ -17,6 +17,7 @@
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import multiprocessing
 import os
@@ -112,43 +113,44 @@ def stored_digests(store: Store, base_iri: str) -> dict[str, str]:
 
 def _init_worker() -> None:
     """Load jieba's dictionary with the domain words, and the shapes, once per worker."""
-    from vetkg.shapes.validate import class_hierarchy, load_shapes
+    from vetkg.shapes.validate import class_hierarchy, load_shapes, prepare_fast_check
 
     from .lexicon import tokenizer
 
     tokenizer()
     load_shapes()
     class_hierarchy()
+    prepare_fast_check()
+    # jieba's dictionary and the shapes live as long as the worker: keep the cycle collector
+    # from walking their hundreds of thousands of objects again and again
+    gc.freeze()
 
 
 def check_document(task: tuple[int, str, str, str]) -> Checked | Rejected:
     """Read, parse, build and check one document; write its N-Triples under ``outdir``."""
-    from vetkg.shapes.validate import NonConformingGraph, ensure_conforms
+    from vetkg.shapes.validate import NonConformingGraph, ensure_conforms_ntriples
 
     from .pipeline import ingest_file
+    from .triples import ntriples_lines
 
     index, name, base_iri, outdir = task
     path = Path(name)
     try:
         doc = ingest_file(path, base_iri)
-        ensure_conforms(doc.graph, str(path))
+        lines = list(ntriples_lines(doc.built.triples))
+        # no rdflib graph on the way: it is made only to report a document that fails
+        ensure_conforms_ntriples("".join(line for _, line in lines), str(path), doc.built.graph)
     except InputError as exc:
         return Rejected(index, str(exc), conformance=False)
     except NonConformingGraph as exc:
         return Rejected(index, str(exc), conformance=True)
-    entity_prefix = f"<{base_iri}id/"
-    data = doc.graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
+    entity_prefix = f"{base_iri}id/"
     document_file, entity_file = f"{outdir}/{index:08d}.nt", f"{outdir}/{index:08d}.entities.nt"
-    triples = 0
-    # rdflib writes one triple per line with the subject first, so a line's subject tells
-    # whether it describes a shared entity (id/…) or belongs to the document
+    # a triple whose subject is a shared entity (id/…) describes it; the rest is the document's
     with open(document_file, "w", encoding="utf-8") as own, open(entity_file, "w", encoding="utf-8") as shared:
-        for line in data.splitlines(keepends=True):
-            if line.strip():
-                triples += 1
-                (shared if line.startswith(entity_prefix) else own).write(line)
-    digest = str(doc.graph.value(doc.notice, VET.contentDigest))
-    return Checked(index, path, str(doc.graph_iri), digest, triples, document_file, entity_file)
+        own.writelines(line for subject, line in lines if not subject.startswith(entity_prefix))
+        shared.writelines(line for subject, line in lines if subject.startswith(entity_prefix))
+    return Checked(index, path, str(doc.graph_iri), doc.built.digest, len(lines), document_file, entity_file)
 
 
 def default_jobs() -> int:
