@@ -13,6 +13,7 @@ import http.client
 import json
 import multiprocessing
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -39,12 +40,16 @@ class Server:
         self.env.update({f"VETKG_{k.upper()}": v for k, v in (env or {}).items()})
         self.log = log
         self.proc: subprocess.Popen | None = None
+        self._err: object = None
 
     def __enter__(self) -> Server:
         vetkg = Path(sys.executable).with_name("vetkg")
         command = [str(vetkg), "serve", "--store", str(self.store), "--host", "127.0.0.1", "--port", str(self.port)]
         err = open(self.log, "wb") if self.log else subprocess.DEVNULL  # noqa: SIM115 - closed in __exit__
-        self.proc = subprocess.Popen(command, env=self.env, stdout=subprocess.DEVNULL, stderr=err)
+        # A session of its own: the server's forked query workers join its process group, and
+        # the group is what __exit__ stops (workers outlive a terminated server otherwise).
+        self.proc = subprocess.Popen(command, env=self.env, stdout=subprocess.DEVNULL, stderr=err,
+                                     start_new_session=True)
         self._err = err
         deadline = time.monotonic() + 120  # opening a large on-disk store takes a moment
         while time.monotonic() < deadline:
@@ -67,15 +72,24 @@ class Server:
         return self.proc.pid
 
     def __exit__(self, *exc: object) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
+        if self.proc is not None:
+            group = self.proc.pid  # the session leader's pid is the group id
+            _signal_group(group, signal.SIGTERM)
             try:
                 self.proc.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+            _signal_group(group, signal.SIGKILL)  # any worker still there
         if self._err not in (None, subprocess.DEVNULL):
             self._err.close()
+
+
+def _signal_group(group: int, sig: int) -> None:
+    try:
+        os.killpg(group, sig)
+    except (ProcessLookupError, PermissionError):
+        pass
 
 
 class Client:
