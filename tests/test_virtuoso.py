@@ -385,6 +385,35 @@ def test_history_lists_remote_writes_and_revert_undoes_them(writable: Virtuoso, 
     assert "interrupted" not in vetkg(writable, "history").stdout
 
 
+class CountingStore(RemoteSparqlStore):
+    """Counts the HTTP requests vetkg sends: a pattern read is one round trip each."""
+
+    requests = 0
+
+    def _post(self, *args: Any, **kwargs: Any) -> bytes:
+        self.requests += 1
+        return super()._post(*args, **kwargs)
+
+
+def test_many_triples_are_looked_up_in_few_requests_and_match_as_stored(writable: Virtuoso) -> None:
+    triples = "\n".join(
+        f'<{BASE}id/org/bulk{i}> rdfs:comment "批注 {i}"@zh , "note {i}" ; <http://example.org/rank> {i} ; '
+        f'<http://example.org/seen> "2025-01-{i % 28 + 1:02d}"^^xsd:date .' for i in range(150))
+    counting = CountingStore(writable.sparql_url)
+    client = remote_app(writable, counting).test_client()
+    counting.requests = 0
+    first = sparql_update(client, f"INSERT DATA {{ GRAPH <{ENTITIES}> {{ {triples} }} }}")
+    assert first.status_code == 204, first.text
+    assert first.headers["X-VetKG-Added"] == "600"
+    assert counting.requests < 40, counting.requests  # not one "is it there?" per triple
+    # Read back as Virtuoso stores them, the same literals are found: inserting them again changes nothing.
+    again = sparql_update(client, f"INSERT DATA {{ GRAPH <{ENTITIES}> {{ {triples} }} }}")
+    assert again.status_code == 204 and again.headers["X-VetKG-Added"] == "0"
+    gone = sparql_update(client, f"DELETE DATA {{ GRAPH <{ENTITIES}> {{ {triples} }} }}")
+    assert gone.status_code == 204 and gone.headers["X-VetKG-Removed"] == "600"
+    assert not ask_virtuoso(writable, f"ASK {{ <{BASE}id/org/bulk7> ?p ?o }}")
+
+
 class FailingStore(RemoteSparqlStore):
     """Virtuoso that stops taking updates after ``allowed`` requests, as a crash or a network cut would."""
 

@@ -19,7 +19,7 @@ What the remote cannot do as the embedded store does:
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import pyoxigraph as ox
@@ -41,6 +41,7 @@ class RemoteQuads:
         self._asked: dict[ox.Quad, bool] = {}
         self._graphs: list[ox.NamedNode] | None = None
         self._blank: set[ox.Quad] = set()  # quads with blank nodes a read returned
+        self._whole: dict[ox.NamedNode, set[ox.Quad]] = {}  # graphs read whole
 
     # -- the four calls ---------------------------------------------------------------------------
 
@@ -53,6 +54,8 @@ class RemoteQuads:
             found = self._read(key)
             self._answers[key] = found
             self._blank.update(q for q in found if _has_blank(q))
+            if subject is None and predicate is None and object is None and isinstance(graph_name, ox.NamedNode):
+                self._whole[graph_name] = set(found)
         return iter(found)
 
     def __contains__(self, quad: ox.Quad) -> bool:
@@ -62,9 +65,54 @@ class RemoteQuads:
             return quad in self._blank
         known = self._asked.get(quad)
         if known is None:
+            whole = self._whole.get(quad.graph_name)
+            if whole is not None:
+                return quad in whole
+            if not self.contains_named_graph(quad.graph_name):
+                return False  # a graph not there holds nothing: no need to ask
             known = bool(self.store.query(f"ASK {{ GRAPH {quad.graph_name} {{ {quad.subject} {quad.predicate} {quad.object} }} }}"))
             self._asked[quad] = known
         return known
+
+    def prefetch(self, quads: Iterable[ox.Quad], batch: int = 200) -> None:
+        """Learn which of ``quads`` the store holds in one query per ``batch`` instead of one each:
+        an update adding many triples to an existing graph asks about every one of them."""
+        graphs = set(self.named_graphs())
+        unknown = [q for q in dict.fromkeys(quads)
+                   if q not in self._asked and not _has_blank(q) and q.graph_name in graphs
+                   and q.graph_name not in self._whole]
+        for start in range(0, len(unknown), batch):
+            part = unknown[start:start + batch]
+            values = " ".join(f"({q.subject} {q.predicate} {q.object} {q.graph_name})" for q in part)
+            held = self._held(f"VALUES (?s ?p ?o ?g) {{ {values} }} GRAPH ?g {{ ?s ?p ?o }}")
+            if held is not None:
+                for q in part:
+                    self._asked[q] = q in held
+
+    def prefetch_triples(self, triples: Iterable[ox.Triple], batch: int = 100) -> None:
+        """Read the quads of each of ``triples`` in every graph, a batch per query: the checks ask,
+        for each triple a change adds or removes, whether another graph holds it too."""
+        unknown = [t for t in dict.fromkeys(triples)
+                   if not _has_blank(t) and (t.subject, t.predicate, t.object, None) not in self._answers]
+        system = " && ".join(f'!STRSTARTS(STR(?g), "{p}")' for p in self.store.system_graph_prefixes)
+        for start in range(0, len(unknown), batch):
+            part = unknown[start:start + batch]
+            values = " ".join(f"({t.subject} {t.predicate} {t.object})" for t in part)
+            held = self._held(f"VALUES (?s ?p ?o) {{ {values} }} GRAPH ?g {{ ?s ?p ?o }}" + (f" FILTER({system})" if system else ""))
+            if held is None:
+                continue  # more rows than the server gives at once: each is asked alone when needed
+            found: dict[ox.Triple, list[ox.Quad]] = {t: [] for t in part}
+            for quad in held:
+                found.setdefault(quad.triple, []).append(quad)
+            for t, quads in found.items():
+                self._answers[(t.subject, t.predicate, t.object, None)] = quads
+
+    def _held(self, body: str) -> set[ox.Quad] | None:
+        """The quads ``body`` binds ?s ?p ?o ?g to; None when the server's cap cut the answer."""
+        rows = list(self.store.query(f"SELECT ?count ?s ?p ?o ?g WHERE {{ {{ SELECT (COUNT(*) AS ?count) WHERE {{ {body} }} }} {body} }}"))
+        if rows and len(rows) < int(rows[0]["count"].value):
+            return None
+        return {ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows}
 
     def contains_named_graph(self, graph_name: Any) -> bool:
         return isinstance(graph_name, ox.NamedNode) and graph_name in self.named_graphs()
@@ -129,5 +177,5 @@ class RemoteQuads:
         return quads
 
 
-def _has_blank(quad: ox.Quad) -> bool:
+def _has_blank(quad: ox.Quad | ox.Triple) -> bool:
     return isinstance(quad.subject, ox.BlankNode) or isinstance(quad.object, ox.BlankNode)

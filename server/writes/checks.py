@@ -219,6 +219,10 @@ class Checker:
         """The change to the union of the data graphs: a triple another graph still holds did not
         leave it, a triple it already held did not enter it."""
         before = DataUnion(state, self.system, before=True)
+        prefetch = getattr(state.base, "prefetch_triples", None)
+        if prefetch is not None:
+            # A remote store: one query per batch of triples instead of one per triple below.
+            prefetch([q.triple for q in change.added | change.removed if self.is_data_graph(q.graph_name)])
         added = {
             (to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object))
             for q in change.added

@@ -150,11 +150,10 @@ def _put_or_post(target: Target, who: str, dry_run: bool, replace: bool) -> Resp
     def compute(state: PendingState) -> bool:
         """Apply the request; True when it created the graph it names."""
         if target.graph is None:
-            created = False
-            for q in quads:
-                graph = new_graph if isinstance(q.graph_name, ox.DefaultGraph) else q.graph_name
-                created = created or not _graph_exists(state, graph)  # type: ignore[arg-type]
-                state.add(ox.Quad(q.subject, q.predicate, q.object, graph))
+            placed = [ox.Quad(q.subject, q.predicate, q.object,
+                              new_graph if isinstance(q.graph_name, ox.DefaultGraph) else q.graph_name) for q in quads]
+            created = any(not _graph_exists(state, g) for g in {q.graph_name for q in placed})  # type: ignore[arg-type]
+            state.add_all(placed)
             return created
         graph = target.graph
         existed = _graph_exists(state, graph)
@@ -162,8 +161,7 @@ def _put_or_post(target: Target, who: str, dry_run: bool, replace: bool) -> Resp
             state.clear(graph)
         if isinstance(graph, ox.NamedNode):
             state.create(graph)
-        for q in quads:
-            state.add(ox.Quad(q.subject, q.predicate, q.object, graph))
+        state.add_all(ox.Quad(q.subject, q.predicate, q.object, graph) for q in quads)
         return not existed
 
     outcome = run_write(compute, who, dry_run)

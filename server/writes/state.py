@@ -5,7 +5,7 @@ Everything that computes a change (SPARQL Update, the Graph Store Protocol) read
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
 
@@ -78,6 +78,24 @@ class PendingState:
             self._removed.discard(quad)
         elif quad not in self.base:
             self._added.setdefault(quad.graph_name, set()).add(quad)
+
+    def add_all(self, quads: Iterable[ox.Quad]) -> None:
+        """``add`` each; a remote base is asked about all of them at once first."""
+        for quad in self.prefetch(quads):
+            self.add(quad)
+
+    def remove_all(self, quads: Iterable[ox.Quad]) -> None:
+        for quad in self.prefetch(quads):
+            self.remove(quad)
+
+    def prefetch(self, quads: Iterable[ox.Quad]) -> list[ox.Quad]:
+        """Tell the base which quads are about to be looked up; returns them as a list. Over HTTP,
+        "is it in the store?" is a request per quad otherwise (see RemoteQuads.prefetch)."""
+        quads = list(quads)
+        prefetch = getattr(self.base, "prefetch", None)
+        if prefetch is not None:
+            prefetch(quads)
+        return quads
 
     def remove(self, quad: ox.Quad) -> None:
         pool = self._added.get(quad.graph_name)

@@ -78,10 +78,11 @@ def apply_update(state: PendingState, text: str, options: UpdateOptions) -> None
 def _operation(state: PendingState, op: CompValue, options: UpdateOptions) -> None:
     name = op.name
     if name == "InsertData":
-        fresh: dict[Node, ox.BlankNode] = {}
-        for quad in _data_quads(op, fresh):
-            state.add(quad)
+        state.add_all(_data_quads(op, {}))
     elif name == "DeleteData":
+        # Quads named with their graph are looked up one by one below: ask for them all at once.
+        named = (_make_quad((s, p, o), g, {}, {}) for s, p, o, g in _data_quads_raw(op) if g is not None)
+        state.prefetch(q for q in named if q is not None)
         for s, p, o, g in _data_quads_raw(op):
             _delete(state, (s, p, o), g, options)
     elif name == "DeleteWhere":
@@ -256,12 +257,14 @@ def _apply_templates(
     for triple, graph in removed:
         _delete(state, triple, graph, options)
     insertions = _templates(insert)
+    added: list[ox.Quad] = []
     for solution in solutions:
         fresh: dict[Node, ox.BlankNode] = {}
         for triple, graph in insertions:
             quad = _make_quad(triple, graph if graph is not None else with_graph, solution, fresh)
             if quad is not None:
-                state.add(quad)
+                added.append(quad)
+    state.add_all(added)
 
 
 # -- graph management -----------------------------------------------------------------------------
@@ -300,8 +303,7 @@ def _transfer(state: PendingState, name: str, source_ref: Any, target_ref: Any) 
         state.clear(target)
     if isinstance(target, ox.NamedNode):
         state.create(target)
-    for t in triples:
-        state.add(ox.Quad(t.subject, t.predicate, t.object, target))
+    state.add_all(ox.Quad(t.subject, t.predicate, t.object, target) for t in triples)
     if name == "Move":
         state.drop(source) if isinstance(source, ox.NamedNode) else state.clear(source)
 
