@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import pyoxigraph as ox
 from rdflib import Graph, Literal
 
 from ingest_helpers import BINHAI, DATA, SEED
@@ -14,6 +15,7 @@ from vetkg.ingest.pipeline import ingest_file
 from vetkg.ingest.triples import Lit, nt_term
 from vetkg.ontology import DEFAULT_BASE_IRI
 from vetkg.ontology.namespace import VET
+from vetkg.server.stores.oxigraph import term_to_rdflib
 
 
 @pytest.fixture(scope="module")
@@ -53,11 +55,13 @@ def test_worker_writes_the_document_and_its_entities(paths: list[Path], tmp_path
         result = check_document((index, str(path), DEFAULT_BASE_IRI, str(tmp_path)))
         assert isinstance(result, Checked), path.name
         doc = ingest_file(path, DEFAULT_BASE_IRI)
-        own = Path(result.document_file).read_text(encoding="utf-8")
-        shared = Path(result.entity_file).read_text(encoding="utf-8")
-        assert all(line.startswith(f"<{DEFAULT_BASE_IRI}id/") for line in shared.splitlines())
-        assert not any(line.startswith(f"<{DEFAULT_BASE_IRI}id/") for line in own.splitlines())
-        assert set(Graph().parse(data=own + shared, format="nt")) == set(doc.graph)
+        quads = list(ox.parse(path=result.document_file, format=ox.RdfFormat.N_QUADS))
+        assert {q.graph_name.value for q in quads} == {result.graph_iri}
+        mine = {(term_to_rdflib(q.subject), term_to_rdflib(q.predicate), term_to_rdflib(q.object)) for q in quads}
+        shared = Graph().parse(result.entity_file, format="nt")
+        assert all(str(s).startswith(f"{DEFAULT_BASE_IRI}id/") for s in shared.subjects())
+        assert not any(str(s).startswith(f"{DEFAULT_BASE_IRI}id/") for s, _, _ in mine)
+        assert mine | set(shared) == set(doc.graph)
         assert result.triples == len(doc.graph)
         assert result.digest == str(doc.graph.value(doc.notice, VET.contentDigest))
         assert result.graph_iri == str(doc.graph_iri)
