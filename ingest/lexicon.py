@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import warnings
 from dataclasses import dataclass
 from collections.abc import Iterable
@@ -84,11 +85,11 @@ def _tokens(text: str) -> tuple[tuple[str, int, int], ...]:
 
 
 class WordIndex:
-    """Every occurrence of a fixed set of words in a text, found in one pass over the text.
+    """Every occurrence of a fixed set of words in a text.
 
     It gives what ``re.finditer(re.escape(word), text)`` gives for each word in turn (an
-    occurrence of a word never overlaps an earlier one of the same word), without a regular
-    expression per word and text.
+    occurrence of a word never overlaps an earlier one of the same word), with one regular
+    expression for the whole set instead of one per word and text.
     """
 
     def __init__(self, words: Iterable[str]) -> None:
@@ -97,17 +98,20 @@ class WordIndex:
             if word:
                 by_first.setdefault(word[0], []).append(word)
         self._by_first = {c: tuple(sorted(ws, key=len, reverse=True)) for c, ws in by_first.items()}
+        alternatives = sorted((w for ws in by_first.values() for w in ws), key=len, reverse=True)
+        # a lookahead matches at every position where some word begins, overlaps included
+        self._starts = re.compile(f"(?=(?:{'|'.join(map(re.escape, alternatives))}))") if alternatives else None
 
     def occurrences(self, text: str) -> list[tuple[str, int]]:
         """(word, start) pairs, longest words first, then by position."""
+        if self._starts is None:
+            return []
         found: list[tuple[str, int]] = []
         free: dict[str, int] = {}  # word -> where its next occurrence may start
         index = self._by_first
-        for i, ch in enumerate(text):
-            candidates = index.get(ch)
-            if candidates is None:
-                continue
-            for word in candidates:
+        for m in self._starts.finditer(text):
+            i = m.start()
+            for word in index[text[i]]:
                 if text.startswith(word, i) and free.get(word, 0) <= i:
                     free[word] = i + len(word)
                     found.append((word, i))
