@@ -1,7 +1,7 @@
 """The endpoint as clients see it: a real ``vetkg serve`` process on loopback, queried over HTTP.
 
 - :class:`Server` starts ``vetkg serve`` on a free port over a store and waits for ``/health``.
-- :func:`time_query` times one query with a keep-alive ``http.client`` connection, up to the
+- :func:`query_once` times one request on a keep-alive ``http.client`` connection, up to the
   last byte of the body.
 - :func:`load` runs N client processes for a fixed time, mixing the query set.
 - :class:`MemorySampler` follows the server's memory while it works (see its docstring for
@@ -134,21 +134,11 @@ class HttpTiming:
     error: str = ""
 
 
-def time_query(client: Client, text: str, repeat: int) -> HttpTiming:
-    """One warm-up, then ``repeat`` timed requests; any non-200 answer is an error of the query."""
-    timing = HttpTiming()
-    for i in range(repeat + 1):
-        start = time.perf_counter()
-        status, body = client.query(text)
-        elapsed = time.perf_counter() - start
-        if status != 200:
-            timing.error = f"HTTP {status}: {body[:200].decode('utf-8', 'replace')}"
-            return timing
-        if i:
-            timing.seconds.append(elapsed)
-        else:
-            timing.rows = rows_of(body)  # parsed outside the timed runs
-    return timing
+def query_once(client: Client, text: str) -> tuple[int, bytes, float]:
+    """(status, body, seconds) of one request, up to the last byte of the body."""
+    start = time.perf_counter()
+    status, body = client.query(text)
+    return status, body, time.perf_counter() - start
 
 
 # ---------------------------------------------------------------- concurrent load
