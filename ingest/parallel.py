@@ -129,33 +129,35 @@ def _init_worker() -> None:
 
 
 def check_document(task: tuple[int, str, str, str]) -> Checked | Rejected:
-    """Read, parse, build and check one document; write its N-Triples under ``outdir``."""
+    """Read, parse, build and check one document; write it under ``outdir`` (see the module
+    docstring: the document as N-Quads, the descriptions of what it names as N-Triples)."""
     from vetkg.shapes.validate import NonConformingGraph, ensure_conforms_ntriples
 
     from .pipeline import ingest_file
-    from .triples import ntriples_lines
+    from .triples import joined, statements
 
     index, name, base_iri, outdir = task
     path = Path(name)
     try:
         doc = ingest_file(path, base_iri)
-        lines = list(ntriples_lines(doc.built.triples))
+        said = statements(doc.built.triples)
         # no rdflib graph on the way: it is made only to report a document that fails
-        ensure_conforms_ntriples("".join(line for _, line in lines), str(path), doc.built.graph)
+        ensure_conforms_ntriples(joined([statement for _, statement in said]), str(path), doc.built.graph)
     except InputError as exc:
         return Rejected(index, str(exc), conformance=False)
     except NonConformingGraph as exc:
         return Rejected(index, str(exc), conformance=True)
-    entity_prefix = f"{base_iri}id/"
-    document_file, entity_file = f"{outdir}/{index:08d}.nq", f"{outdir}/{index:08d}.entities.nt"
-    # the worker, not the parent, puts the document's lines in their graph: the parent's work is
-    # serial, and this way it only concatenates files for the bulk load
-    in_graph = f" <{doc.graph_iri}> .\n"
     # a triple whose subject is a shared entity (id/…) describes it; the rest is the document's
-    with open(document_file, "w", encoding="utf-8") as own, open(entity_file, "w", encoding="utf-8") as shared:
-        own.writelines(line[:-3] + in_graph for subject, line in lines if not subject.startswith(entity_prefix))
-        shared.writelines(line for subject, line in lines if subject.startswith(entity_prefix))
-    return Checked(index, path, str(doc.graph_iri), doc.built.digest, len(lines), document_file, entity_file)
+    entity_prefix = f"{base_iri}id/"
+    own, shared = [], []
+    for subject, statement in said:
+        (shared if subject.startswith(entity_prefix) else own).append(statement)
+    document_file, entity_file = f"{outdir}/{index:08d}.nq", f"{outdir}/{index:08d}.entities.nt"
+    # the worker, not the parent, puts the document's triples in their graph: the parent's work
+    # is serial, and this way it only concatenates files for the bulk load
+    Path(document_file).write_text(joined(own, str(doc.graph_iri)), encoding="utf-8")
+    Path(entity_file).write_text(joined(shared), encoding="utf-8")
+    return Checked(index, path, str(doc.graph_iri), doc.built.digest, len(said), document_file, entity_file)
 
 
 def default_jobs() -> int:

@@ -51,10 +51,12 @@ def nt_term(term: Term) -> str:
     return f'"{_escape(lexical)}"'
 
 
-def ntriples_lines(triples: Iterable[Triple]) -> Iterable[tuple[str, str]]:
-    """(subject IRI, N-Triples line) for each triple."""
+def statements(triples: Iterable[Triple]) -> list[tuple[str, str]]:
+    """(subject IRI, ``<s> <p> o``) for each triple: an N-Triples line without its final
+    `` .``, so that a caller may end it as N-Triples or put it in a graph as N-Quads."""
     iris: dict[str, str] = {}
     literals: dict[Lit, str] = {}
+    out = []
     for s, p, o in triples:
         ns = iris.get(s)
         if ns is None:
@@ -70,12 +72,21 @@ def ntriples_lines(triples: Iterable[Triple]) -> Iterable[tuple[str, str]]:
             no = literals.get(o)
             if no is None:
                 no = literals[o] = nt_term(o)
-        yield s, f"{ns} {np} {no} .\n"
+        out.append((s, f"{ns} {np} {no}"))
+    return out
+
+
+def joined(statements: list[str], graph: str | None = None) -> str:
+    """Statements from :func:`statements` as N-Triples, or as N-Quads in ``graph``."""
+    if not statements:
+        return ""
+    end = f" <{graph}> .\n" if graph is not None else " .\n"
+    return end.join(statements) + end
 
 
 def ntriples(triples: Iterable[Triple]) -> str:
     """The triples as one N-Triples document, in their order."""
-    return "".join(line for _, line in ntriples_lines(triples))
+    return joined([statement for _, statement in statements(triples)])
 
 
 @lru_cache(maxsize=64)

@@ -5,7 +5,6 @@ quietly let through what pyshacl would refuse."""
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 import pytest
 from rdflib import BNode, Graph
