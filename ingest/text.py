@@ -74,14 +74,21 @@ def _nfkc_safe(ch: str) -> str:
     return ch
 
 
+def _nfkc_table() -> dict[int, str]:
+    """``_nfkc_safe`` as a translation table: it maps each character it changes to one
+    character, so that the offsets stay as they are."""
+    changed = [chr(c) for c in (*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B))]
+    changed += list("\uff05\uff0b\uff0e\u3000\u00a0")
+    table = {ord(ch): _nfkc_safe(ch) for ch in changed}
+    assert all(len(out) == 1 for out in table.values()), "an NFKC mapping that changes the length"
+    return table
+
+
+_NFKC_TABLE = _nfkc_table()
+
+
 def nfkc(text: MappedText) -> MappedText:
-    chars: list[str] = []
-    offsets: list[int] = []
-    for ch, off in zip(text.text, text.offsets):
-        out = _nfkc_safe(ch)
-        chars.extend(out)
-        offsets.extend([off] * len(out))
-    return MappedText("".join(chars), tuple(offsets))
+    return MappedText(text.text.translate(_NFKC_TABLE), text.offsets)
 
 
 _MARKER = re.compile(
@@ -113,7 +120,10 @@ def rejoin_lines(text: MappedText) -> MappedText:
         if _MARKER.match(line) and not re.search("[。；！？]", line):
             continue  # a numbered heading on its own line (一、深化产教融合、推进校企合作)
         drop.update(range(m.start(), m.end()))
-    return text.filter(lambda i: i not in drop)
+    return text.filter(lambda i: i not in drop) if drop else text
+
+
+_SPACE = re.compile("[ \t\u3000]")
 
 
 def squeeze_spaces(text: MappedText) -> MappedText:
@@ -124,6 +134,8 @@ def squeeze_spaces(text: MappedText) -> MappedText:
     stray English word stays a word.
     """
     s = text.text
+    if not _SPACE.search(s):
+        return text
 
     def keep(i: int) -> bool:
         if s[i] not in " \t\u3000":
