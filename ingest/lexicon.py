@@ -89,7 +89,9 @@ class WordIndex:
 
     It gives what ``re.finditer(re.escape(word), text)`` gives for each word in turn (an
     occurrence of a word never overlaps an earlier one of the same word), with one regular
-    expression for the whole set instead of one per word and text.
+    expression for the whole set instead of one per word and text: it finds the characters
+    that begin a word (a character class is much faster than an alternation of all the words),
+    and only there are the words compared.
     """
 
     def __init__(self, words: Iterable[str]) -> None:
@@ -98,9 +100,7 @@ class WordIndex:
             if word:
                 by_first.setdefault(word[0], []).append(word)
         self._by_first = {c: tuple(sorted(ws, key=len, reverse=True)) for c, ws in by_first.items()}
-        alternatives = sorted((w for ws in by_first.values() for w in ws), key=len, reverse=True)
-        # a lookahead matches at every position where some word begins, overlaps included
-        self._starts = re.compile(f"(?=(?:{'|'.join(map(re.escape, alternatives))}))") if alternatives else None
+        self._starts = re.compile(f"[{''.join(map(re.escape, by_first))}]") if by_first else None
 
     def occurrences(self, text: str) -> list[tuple[str, int]]:
         """(word, start) pairs, longest words first, then by position."""
