@@ -152,3 +152,18 @@ def test_turbo_is_never_more_lenient_with_ill_typed_literals(documents: dict[str
         reference, turbo = both(m.graph)
         assert not turbo[0], f"{m}: pyshacl-turbo accepts an ill-typed literal"
         assert reference[1] <= turbo[1], f"{m}: {sorted(map(str, reference[1] - turbo[1]))}"
+
+
+def test_pyshacl_has_the_last_word(documents: dict[str, Graph], broken, monkeypatch, caplog) -> None:
+    import vetkg.shapes.validate as validate
+
+    good = documents["chapters-plan.txt"]
+    bad = next(m.graph for m in broken if not validate_graph(m.graph).conforms)
+    monkeypatch.setattr(validate, "conforms_ntriples", lambda _: False)
+    with caplog.at_level(logging.WARNING, logger="vetkg.shapes.validate"):
+        ensure_conforms(good, "good.txt")
+    assert "good.txt: pyshacl-turbo finds a violation that pyshacl does not" in caplog.text
+    monkeypatch.setattr(validate, "conforms_ntriples", lambda _: None)  # the fast engine failed
+    ensure_conforms(good, "good.txt")
+    with pytest.raises(NonConformingGraph):
+        ensure_conforms(bad, "bad.txt")
