@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
-import pyshacl
 import pyshacl_turbo
 import rdflib
 from pyshacl_turbo.rdf import Input as _TurboInput
@@ -205,6 +204,10 @@ def validate_graph(
         if not focus:
             # pyshacl reads an empty list as "no restriction"; nothing asked means nothing to check.
             return _result(True, _empty_report(), data, [], checked_nodes=0)
+
+    # imported here: a build decides with pyshacl-turbo and needs pyshacl (a sixth of a second
+    # to import) only to report a failing document
+    import pyshacl
 
     conforms, report, _ = pyshacl.validate(
         work,
