@@ -114,7 +114,8 @@ def stored_digests(store: Store, base_iri: str) -> dict[str, str]:
 
 
 def _init_worker() -> None:
-    """Load jieba's dictionary with the domain words, and the shapes, once per worker."""
+    """Load jieba's dictionary with the domain words (unless the parent did before the fork),
+    and the shapes, once per worker."""
     from vetkg.shapes.validate import class_hierarchy, load_shapes, prepare_fast_check
 
     from .lexicon import tokenizer
@@ -186,8 +187,13 @@ def _check_all(todo: list[Input], base_iri: str, outdir: str, jobs: int, show: b
                 bar.update()
                 yield result
             return
-        # fork: workers start at once with the parent's imports; jieba and the shapes are then
-        # loaded once per worker by the initializer, not once per document
+        # fork: workers start at once with the parent's imports and jieba's dictionary, loaded
+        # here once rather than once per worker (frozen, so that no worker's cycle collector
+        # copies its pages); the shapes are compiled once per worker by the initializer
+        from .lexicon import tokenizer
+
+        tokenizer()
+        gc.freeze()
         context = multiprocessing.get_context("fork")
         pool = context.Pool(min(jobs, len(tasks)), initializer=_init_worker)
         try:
