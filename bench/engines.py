@@ -22,6 +22,7 @@ class Timing:
     rows: int | None = None  # None: never finished (capped)
     seconds: list[float] = field(default_factory=list)
     capped: bool = False  # the first run did not finish within the cap
+    skipped: bool = False  # not run at all (rdflib above --rdflib-max-triples)
     error: str = ""
 
 

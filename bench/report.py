@@ -99,8 +99,10 @@ def versions() -> dict[str, str]:
         commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
                                 text=True, check=True).stdout.strip()
         dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
-                               capture_output=True, text=True).stdout.strip()
-        found["vetkg"] = commit + (" (with uncommitted changes)" if dirty else "")
+                               capture_output=True, text=True).stdout.splitlines()
+        # Which folders differ from the commit: the figures may come from work in progress there.
+        folders = sorted({line[3:].split("/")[0] + ("/" if "/" in line[3:] else "") for line in dirty})
+        found["vetkg"] = commit + (f" (uncommitted changes in {', '.join(folders)})" if folders else "")
     except (OSError, subprocess.CalledProcessError):
         found["vetkg"] = "unknown (not a git checkout)"
     return found
