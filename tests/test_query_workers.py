@@ -117,6 +117,8 @@ def test_quick_check_keeps_named_prefixes():
         "select * { service <http://example.org/sparql> { ?s ?p ?o } }",
         # A codepoint escape spelling the keyword must not slip past a substring test.
         "SELECT * { SERVIC\\u0045 <http://example.org/sparql> { ?s ?p ?o } }",
+        "SELECT * { ?s ?p ?o .SERVICE<http://example.org/sparql> { ?s ?p ?o } }",
+        "SELECT * { ?s ?p ?o }#\nSERVICE <http://example.org/sparql> { ?s ?p ?o }",
     ],
 )
 def test_service_is_still_refused(text):
@@ -128,6 +130,14 @@ def test_service_is_still_refused(text):
 def test_a_word_service_in_a_literal_takes_the_full_parse():
     checked = check_query('SELECT * { ?s ?p "customer service" }', allow_service=False)
     assert checked.kind is Kind.SOLUTIONS
+
+
+def test_names_ending_in_from_take_the_quick_path(monkeypatch):
+    import vetkg.server.sparql.guard as guard
+
+    monkeypatch.setattr(guard, "parseQuery", lambda text: pytest.fail("parsed with rdflib"))
+    text = "PREFIX prov: <http://www.w3.org/ns/prov#> SELECT * { ?m prov:wasDerivedFrom ?d ; <http://e/p> ?fromage }"
+    assert check_query(text, allow_service=False).kind is Kind.SOLUTIONS
 
 
 def test_from_clauses_are_still_read():

@@ -8,7 +8,7 @@ Oxigraph's parser is the reference for syntax errors: its messages give line and
 asked only when rdflib fails, and only when that cannot cause a fetch (see :func:`check_query`).
 
 rdflib's parser takes 1-10 ms and runs under a lock, more than a label lookup costs to answer.
-A query whose text cannot hold SERVICE or a dataset clause (no "service", no "from", no escape
+A query whose text cannot hold SERVICE or a dataset clause (neither word as a token, no escape
 sequence anywhere in it) skips it: its form and prefixes are read off the prologue, and Oxigraph
 reports its syntax errors when it runs.
 """
@@ -98,13 +98,16 @@ def _oxigraph_syntax_error(text: str, base_iri: str | None) -> str | None:
 _SKIP = re.compile(r"(?:\s+|#[^\n\r]*)*")
 _PREFIX_DECL = re.compile(r"PREFIX\s+([^\s:<>#]*):\s*<([^<>\"{}|^`\\\s]*)>", re.IGNORECASE)
 _FORM = re.compile(r"(SELECT|ASK|CONSTRUCT|DESCRIBE)(?![\w-])", re.IGNORECASE)
+# The keywords as tokens, not inside a longer name such as prov:wasDerivedFrom. Only characters
+# that make them part of a name rule a match out ("{ ?s ?p ?o .SERVICE <x> {} }" is a SERVICE);
+# a match inside a literal, an IRI or a comment only sends the query the slow way.
+_REACHING_KEYWORD = re.compile(r"(?<![\w:-])(?:SERVICE|FROM)(?![\w:-])", re.IGNORECASE)
 _QUICK_KINDS = {"SELECT": Kind.SOLUTIONS, "ASK": Kind.BOOLEAN, "CONSTRUCT": Kind.GRAPH, "DESCRIBE": Kind.GRAPH}
 
 
 def _quick_check(text: str) -> CheckedQuery | None:
     """The checked query when its text cannot reach SERVICE or a dataset clause, else None."""
-    lowered = text.lower()
-    if "service" in lowered or "from" in lowered or "\\" in text:
+    if "\\" in text or _REACHING_KEYWORD.search(text):
         return None
     prefixes: dict[str, str] = {}
     at = _SKIP.match(text).end()
