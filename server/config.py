@@ -26,9 +26,10 @@ class Settings:
     union_default_graph: bool = True
     query_timeout: float = 30.0
     max_rows: int = 10000
-    # Query processes kept between queries (0: fork one per query); more queries at once than
-    # this each fork one of their own. One per server thread, since a thread runs one query.
-    query_workers: int = 8
+    # Query processes kept between queries (0: fork one per query), one per core by default:
+    # queries are CPU-bound, and each process holds its own working memory. A query that finds
+    # them all busy for half a second gets a process of its own.
+    query_workers: int = field(default_factory=lambda: os.cpu_count() or 1)
     allow_service: bool = False  # SERVICE and remote FROM / LOAD
     # FROM / default-graph-uri / named-graph-uri naming a graph the store lacks: refused (400)
     # unless True, when such a graph is simply empty. Nothing is ever fetched either way.

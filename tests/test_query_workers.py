@@ -65,7 +65,19 @@ def test_a_worker_past_its_deadline_is_killed(pool):
     assert isinstance(pid, int)
 
 
+def test_a_query_waits_briefly_for_a_busy_worker(pool):
+    pids: list[object] = []
+    slow = threading.Thread(target=lambda: pids.append(pool.run(0.3, 10)[1]))
+    slow.start()
+    time.sleep(0.1)
+    _, quick = pool.run("x", 10)
+    slow.join()
+    # The one pooled worker answered both: no process was forked for the second query.
+    assert pids[0] == quick
+
+
 def test_more_queries_than_workers_each_get_a_process(pool):
+    pool.overflow_after = 0.05
     pids: list[object] = []
     slow = threading.Thread(target=lambda: pids.append(pool.run(0.5, 10)[1]))
     slow.start()

@@ -8,8 +8,8 @@ current is retired before it is used, so a query never sees data older than the 
 acknowledged to a client.
 
 A worker that misses its deadline is killed like the per-query child it replaces; a query that
-arrives when every pooled worker is busy gets a child of its own, forked for it and gone after
-it, so a burst of slow queries never queues behind each other.
+finds every pooled worker busy for long gets a child of its own, forked for it and gone after it,
+so a burst of slow queries never holds up a quick one for more than a moment.
 """
 from __future__ import annotations
 
@@ -83,11 +83,14 @@ def _serve(handler: Handler, conn: Connection, siblings: list[Connection], idle_
 
 
 class WorkerPool:
-    """Up to ``size`` reusable workers; more queries at once each fork a worker of their own.
+    """Up to ``size`` reusable workers (one per core: queries are CPU-bound, more at once only
+    share the cores and each holds its own working memory).
 
-    ``generation`` tells the current dataset generation; ``max_jobs`` retires a worker after that
-    many queries, so the memory a worker's copy-on-write pages and caches take stays bounded, and
-    a worker with no query for ``idle_seconds`` ends.
+    A query that finds every pooled worker busy waits up to ``overflow_after`` seconds for one to
+    come free, then gets a worker forked for it alone, so a cheap lookup is never stuck behind two
+    long aggregations. ``generation`` tells the current dataset generation; ``max_jobs`` retires a
+    worker after that many queries, so the memory a worker's copy-on-write pages and caches take
+    stays bounded, and a worker with no query for ``idle_seconds`` ends.
     """
 
     def __init__(
@@ -97,22 +100,25 @@ class WorkerPool:
         generation: Callable[[], int],
         max_jobs: int = 1000,
         idle_seconds: float = 300.0,
+        overflow_after: float = 0.5,
     ) -> None:
         self.handler = handler
         self.size = size
         self.generation = generation
         self.max_jobs = max_jobs
         self.idle_seconds = idle_seconds
+        self.overflow_after = overflow_after
         self._idle: list[Worker] = []
         self._all: set[Worker] = set()
-        self._lock = threading.Lock()
+        self._starting = 0  # pooled workers being forked, counted against ``size``
+        self._free = threading.Condition()
 
     def run(self, job: Any, seconds: float, fresh: bool = False) -> tuple[bool, Any]:
         """Run ``job`` in a worker: (True, answer), or (False, None) if ``seconds`` passed first
         (that worker is then killed). ``fresh``: in a child forked for it alone, never a pooled
         one. Raises WorkerDied."""
         deadline = time.monotonic() + seconds
-        worker, pooled = (self._fork(self.generation()), False) if fresh else self._acquire()
+        worker, pooled = (self._fork(self.generation()), False) if fresh else self._acquire(deadline)
         try:
             done, answer = worker.ask(job, deadline - time.monotonic())
         except BaseException:
@@ -125,47 +131,75 @@ class WorkerPool:
         return done, answer
 
     def close(self) -> None:
-        with self._lock:
+        with self._free:
             workers, self._idle, self._all = list(self._all), [], set()
         for worker in workers:
             worker.stop()
 
     # ------------------------------------------------------------------------------------------
 
-    def _acquire(self) -> tuple[Worker, bool]:
+    def _acquire(self, deadline: float) -> tuple[Worker, bool]:
         current = self.generation()
         stale: list[Worker] = []
-        with self._lock:
-            while self._idle:
-                worker = self._idle.pop()
-                if worker.generation == current and worker.process.is_alive():
-                    return worker, True
-                stale.append(worker)
-                self._all.discard(worker)
-            pooled = len(self._all) < self.size
-        for worker in stale:
-            worker.stop()
-        worker = self._fork(current)
-        if pooled:
-            with self._lock:
-                self._all.add(worker)
-        return worker, pooled
+        give_up = min(deadline, time.monotonic() + self.overflow_after)
+        with self._free:
+            while True:
+                while self._idle:
+                    worker = self._idle.pop()
+                    if worker.generation == current and worker.process.is_alive():
+                        break
+                    stale.append(worker)
+                    self._all.discard(worker)
+                else:
+                    worker = None
+                if worker is not None:
+                    pooled = True
+                    break
+                if len(self._all) + self._starting < self.size:
+                    self._starting += 1
+                    worker, pooled = None, True
+                    break
+                left = give_up - time.monotonic()
+                if left <= 0:
+                    worker, pooled = None, False
+                    break
+                self._free.wait(left)
+        for old in stale:
+            old.stop()
+        if worker is not None:
+            return worker, True
+        if not pooled:
+            return self._fork(current), False
+        try:
+            worker = self._fork(current)
+        except BaseException:
+            with self._free:
+                self._starting -= 1
+                self._free.notify()
+            raise
+        with self._free:
+            self._starting -= 1
+            self._all.add(worker)
+        return worker, True
 
     def _fork(self, generation: int) -> Worker:
-        with self._lock:
+        with self._free:
             siblings = [w.conn for w in self._all]
         return Worker(self.handler, generation, siblings, self.idle_seconds)
 
     def _release(self, worker: Worker) -> None:
         keep = worker.generation == self.generation() and worker.jobs < self.max_jobs
-        with self._lock:
+        with self._free:
             if keep:
                 self._idle.append(worker)
-                return
-            self._all.discard(worker)
-        worker.stop()
+            else:
+                self._all.discard(worker)
+            self._free.notify()
+        if not keep:
+            worker.stop()
 
     def _discard(self, worker: Worker) -> None:
-        with self._lock:
+        with self._free:
             self._all.discard(worker)
+            self._free.notify()
         worker.stop()
