@@ -8,9 +8,9 @@ rdflib's in-memory Dataset and through HTTP on a real ``vetkg serve``, then 8 co
 At the scale nearest 1M triples it also times one-triple updates (validated incrementally, fully,
 and through HTTP) and reads the server's peak memory. It prints the tables and one line per
 target, MET or MISSED, and writes them all to BENCHMARKS.md. The exit status is 0 whether the
-targets are met or not; it is 1, with one line on stderr, when the benchmark itself broke (a
-query without an answer, engines that disagree on it cannot be told apart from that, a build or
-server that failed).
+targets are met or not; it is 1, with one line on stderr, when the benchmark itself broke (a build
+or a server that failed, a query without an answer or with an error on one engine). Engines that
+disagree on a query's row count are listed in the report's notes.
 """
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -43,6 +44,9 @@ TARGET_TRIPLES = 1_000_000  # the targets are stated "at about 1M triples"
 MEMORY_LIMIT_MB = 1000  # "at most 1 GB": 10^9 bytes
 UPDATE_LIMIT_S = 0.100
 _SUFFIX = {"k": 1_000, "m": 1_000_000}
+
+if TYPE_CHECKING:
+    from validate_update import Incremental
 
 
 # ---------------------------------------------------------------- options
@@ -145,7 +149,7 @@ class ScaleFigures:
     max_children: int = 0
     http_updates: list[float] = field(default_factory=list)
     http_update_errors: list[str] = field(default_factory=list)
-    incremental: object = None
+    incremental: Incremental | None = None
     full: list[tuple[float, bool]] = field(default_factory=list)
 
 
