@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -144,6 +144,7 @@ class ScaleFigures:
     rdflib_load_s: float = 0.0
     load: http_load.LoadResult | None = None
     memory_hwm_kb: int = 0
+    ox_in_memory: bool = False  # in-process pyoxigraph (and the server) held the data in memory
     memory_peak_kb: int = 0
     memory_children_kb: int = 0
     max_children: int = 0
@@ -246,9 +247,7 @@ def one_scale(args: argparse.Namespace, workdir: Path, triples: int, paths: list
     settings = {"update_tokens": f"bench:{token}", "query_timeout": str(args.query_timeout)}
     with http_load.Server(store_path, settings, log=workdir / f"serve-{name}.log") as server, \
             http_load.MemorySampler(server.pid) as memory:
-        # The same store opened read-only in this process (RocksDB lets a reader in beside the
-        # server); nothing is written until the updates below.
-        store = ox.Store.read_only(str(store_path))
+        store, fig.ox_in_memory = _in_process(store_path, nquads, fig.quads)
         client = http_load.Client(server.port)
         for q, text in texts:
             oxt, ht = _paired(store, client, text, args.repeat)
@@ -273,6 +272,21 @@ def one_scale(args: argparse.Namespace, workdir: Path, triples: int, paths: list
         _library_updates(args, fig, nquads)
     nquads.unlink()
     return fig
+
+
+def _in_process(store_path: Path, nquads: Path, quads: int) -> tuple[Any, bool]:
+    """pyoxigraph in this process, as the server holds the data: in memory when ``vetkg serve``
+    answers from a copy in memory (stores up to ``memory_copy_max_quads``), else the same
+    RocksDB store opened read-only beside the server. Nothing is written to it."""
+    import pyoxigraph as ox
+
+    from vetkg.server.config import load_settings
+
+    if 0 < quads <= load_settings().memory_copy_max_quads:
+        store = ox.Store()
+        store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+        return store, True
+    return ox.Store.read_only(str(store_path)), False
 
 
 def _rdflib(args: argparse.Namespace, fig: ScaleFigures, nquads: Path, texts) -> dict[str, engines.Timing]:
@@ -406,6 +420,9 @@ def query_table(f: ScaleFigures) -> Table:
         t.add(q.name, q.category, rows, ms(hp50), ms(_p(q.http.seconds, 0.99)), ms(op50), ms(_p(q.ox.seconds, 0.99)),
               _rdf_cell(q.rdf), f"{hp50 / (1.5 * op50 + 0.002):.2f}", _rdflib_ratio(q))
     t.notes.append("Parameters sampled from the graph: " + "; ".join(f"{k} = {v}" for k, v in sorted(f.params.items())) + ".")
+    t.notes.append("pyoxigraph in-process: " + (
+        "an in-memory Store with the same quads, as the server answers from its copy in memory at this size."
+        if f.ox_in_memory else "the server's RocksDB store, opened read-only beside it."))
     if f.rdflib_load_s:
         t.notes.append(f"rdflib loaded the N-Quads in {f.rdflib_load_s:.1f} s. \"> cap\": stopped at the cap before "
                        "one run finished.")

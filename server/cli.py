@@ -264,8 +264,11 @@ def serve(settings: Settings, store_path: str | None, host: str | None, port: in
 
     settings = settings.override(store_path=store_path, host=host, port=port)
     store = _open_store(settings)
+    quads = len(store)
+    copied = 0 < quads <= settings.memory_copy_max_quads and store.hold_in_memory()
     app = create_app(settings, store)
-    click.echo(f"vetkg: serving {len(store)} quads on http://{settings.host}:{settings.port}/", err=True)
+    where = " from a copy in memory" if copied else ""
+    click.echo(f"vetkg: serving {quads} quads{where} on http://{settings.host}:{settings.port}/", err=True)
     waitress.serve(app, host=settings.host, port=settings.port, threads=settings.threads, ident="vetkg")
 
 

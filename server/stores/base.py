@@ -81,6 +81,10 @@ class Store(ABC):
     def __len__(self) -> int:
         """Number of quads."""
 
+    def hold_in_memory(self) -> bool:
+        """Serve reads from a copy in memory, if this kind of store can; True when it does."""
+        return False
+
     def graph_size(self, graph: str) -> int:
         return sum(1 for _ in self.quads(graph))
 

@@ -14,6 +14,7 @@ import pyoxigraph as ox
 import rdflib
 
 from .base import Store, StoreError
+from .memory_copy import MemoryCopy
 
 
 _XSD_STRING = ox.NamedNode("http://www.w3.org/2001/XMLSchema#string")
@@ -64,6 +65,14 @@ class OxigraphStore(Store):
     @property
     def oxigraph(self) -> ox.Store:
         return self._store
+
+    def hold_in_memory(self) -> bool:
+        """Answer reads from a copy in memory, writing to the disk and the copy (see
+        :mod:`.memory_copy`)."""
+        if self.path is None or isinstance(self._store, MemoryCopy):
+            return isinstance(self._store, MemoryCopy)
+        self._store = MemoryCopy(self._store)  # type: ignore[assignment]
+        return True
 
     def query(
         self,
