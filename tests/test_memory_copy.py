@@ -94,3 +94,27 @@ def test_an_operation_not_mirrored_is_not_there(path):
 
 def test_a_store_in_memory_already_has_nothing_to_copy():
     assert OxigraphStore().hold_in_memory() is False
+
+
+def test_the_endpoint_writes_through_the_copy(path):
+    from vetkg.server.app import create_app
+    from vetkg.server.config import Settings
+
+    store = OxigraphStore(path)
+    store.hold_in_memory()
+    client = create_app(Settings(store_path=str(path), update_tokens={"alice": "s3cret"}), store).test_client()
+    written = client.post(
+        "/sparql",
+        data={"update": f'INSERT DATA {{ GRAPH <{G.value}> {{ <{EX}s6> <{EX}p> "6" }} }}'},
+        headers={"Authorization": "Bearer s3cret"},
+    )
+    assert written.status_code == 204, written.text
+    asked = client.get(
+        "/sparql",
+        query_string={"query": f"ASK {{ <{EX}s6> <{EX}p> \"6\" }}"},
+        headers={"Accept": "application/sparql-results+json"},
+    )
+    assert asked.json["boolean"] is True
+    store.close()
+    del store, client
+    assert _quad(6) in _reopened(path)

@@ -13,6 +13,7 @@ from typing import Any, Protocol
 import pyoxigraph as ox
 
 from ..stores.base import Store
+from ..stores.memory_copy import MemoryCopy
 from ..stores.remote_quads import RemoteQuads
 from ..stores.sparql import RemoteSparqlStore
 from .change import Change
@@ -98,11 +99,12 @@ class RemoteBackend:
 
 def backend_for(store: Store | ox.Store, base_iri: str) -> EmbeddedBackend | RemoteBackend | None:
     """The backend for an opened store; None for a store vetkg cannot write through."""
-    if isinstance(store, ox.Store):
-        return EmbeddedBackend(store)
+    if isinstance(store, (ox.Store, MemoryCopy)):
+        return EmbeddedBackend(store)  # type: ignore[arg-type]
     embedded = getattr(store, "oxigraph", None)
-    if isinstance(embedded, ox.Store):
-        return EmbeddedBackend(embedded)
+    if isinstance(embedded, (ox.Store, MemoryCopy)):
+        # A store served from a copy in memory takes the same update, on disk and in memory.
+        return EmbeddedBackend(embedded)  # type: ignore[arg-type]
     if isinstance(store, RemoteSparqlStore):
         return RemoteBackend(store, base_iri)
     return None
