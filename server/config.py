@@ -29,10 +29,12 @@ class Settings:
     # vetkg serve holds a copy of an on-disk Oxigraph store in memory, where queries run several
     # times faster, when it has at most this many quads (about 470 MB a million); 0: never.
     memory_copy_max_quads: int = 5_000_000
-    # Query processes kept between queries (0: fork one per query), one per core by default:
-    # queries are CPU-bound, and each process holds its own working memory. A query that finds
-    # them all busy for half a second gets a process of its own.
-    query_workers: int = field(default_factory=lambda: os.cpu_count() or 1)
+    # Query processes kept between queries (0: fork one per query). -1: one per core (queries
+    # are CPU-bound), but one when serving from a copy in memory: Oxigraph counts references
+    # on the nodes it reads, so a worker reading the copy dirties its pages and ends up holding
+    # a private copy of what it read. A query that finds them all busy for half a second gets
+    # a process of its own.
+    query_workers: int = -1
     allow_service: bool = False  # SERVICE and remote FROM / LOAD
     # FROM / default-graph-uri / named-graph-uri naming a graph the store lacks: refused (400)
     # unless True, when such a graph is simply empty. Nothing is ever fetched either way.

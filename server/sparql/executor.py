@@ -64,7 +64,7 @@ class ForkExecutor:
 
     def __init__(self, store: Store, generation: Callable[[], int] | None = None, workers: int | None = None) -> None:
         self.store = store
-        size = (os.cpu_count() or 1) if workers is None else workers
+        size = (os.cpu_count() or 1) if workers is None or workers < 0 else workers
         self.pool = WorkerPool(lambda job: _answer(store, job), size if generation else 0, generation or (lambda: 0))
         # Tests build many apps in one process; each app's workers end with it.
         weakref.finalize(self, self.pool.close)
