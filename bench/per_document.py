@@ -13,7 +13,6 @@ corpus rarely repeat a sentence and generated ones often do.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import sys
 import tempfile
 import time
@@ -21,15 +20,10 @@ import warnings
 from collections.abc import Callable
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH))
 
-
-def _corpus_module():
-    spec = importlib.util.spec_from_file_location("vetkg_bench_corpus", ROOT / "bench" / "corpus.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+import corpus  # noqa: E402 - bench/ is not a package
 
 
 def per_document(items: list, step: Callable) -> tuple[float, list]:
@@ -54,7 +48,7 @@ def main() -> None:
     from vetkg.shapes.validate import class_hierarchy, conforms_ntriples, load_shapes, prepare_fast_check, validate_graph
 
     with tempfile.TemporaryDirectory() as tmp:
-        paths = _corpus_module().write_corpus(args.n, Path(tmp), seed=20261129)
+        paths = corpus.write_corpus(args.n, Path(tmp), seed=20261129)
         # what a worker loads once, before its first document
         lexicon.tokenizer()
         load_shapes()
