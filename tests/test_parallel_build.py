@@ -192,3 +192,33 @@ def test_progress_bars_on_request(documents, tmp_path):
     assert result.returncode == 0, result.stderr
     assert "checking" in result.stderr and "writing" in result.stderr
     assert result.stderr.rstrip().splitlines()[-1].startswith("vetkg: built 2 document(s)")
+
+
+def test_a_large_build_compacts_the_store_and_a_small_one_does_not(documents, tmp_path, monkeypatch):
+    from vetkg.ingest import parallel
+
+    calls: list[str] = []
+    monkeypatch.setattr(parallel, "_compact", lambda store: calls.append(str(store.path)))
+    store = get_store("oxigraph", path=str(tmp_path / "store"))
+    try:
+        monkeypatch.setattr(parallel, "BATCH_TRIPLES", 10_000_000)
+        parallel.build(parallel.scan(documents[:1]), store, DEFAULT_BASE_IRI, jobs=1, progress=False)
+        assert calls == []
+        monkeypatch.setattr(parallel, "BATCH_TRIPLES", 1_000)
+        parallel.build(parallel.scan(documents[1:3]), store, DEFAULT_BASE_IRI, jobs=1, progress=False)
+        assert calls == [str(tmp_path / "store")]
+    finally:
+        store.close()
+
+
+def test_compacting_keeps_every_quad(documents, tmp_path):
+    from vetkg.ingest import parallel
+
+    store = get_store("oxigraph", path=str(tmp_path / "store"))
+    try:
+        parallel.build(parallel.scan(documents[:2]), store, DEFAULT_BASE_IRI, jobs=1, progress=False)
+        before = set(map(str, store.quads()))
+        parallel._compact(store)
+        assert set(map(str, store.quads())) == before
+    finally:
+        store.close()
