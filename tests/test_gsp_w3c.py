@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pyoxigraph as ox
 import pytest
 import rdflib
 from rdflib.collection import Collection

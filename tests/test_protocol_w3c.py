@@ -16,7 +16,6 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 from rdflib.collection import Collection
-from conftest import load
 
 HERE = Path(__file__).parent / "data" / "w3c" / "protocol"
 MF = rdflib.Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
