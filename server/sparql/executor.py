@@ -59,12 +59,14 @@ class ForkExecutor:
     """Evaluates each query in a forked worker of this process, killed at its deadline.
 
     ``generation`` tells the dataset generation (see :mod:`.workers`); without it every query
-    gets a fresh child. ``workers`` is how many children are kept for reuse.
+    gets a fresh child. ``workers`` is how many children are kept for reuse; -1 means the
+    default of ``query_workers`` in server/config.py: one per core, one for a store served from
+    a copy in memory.
     """
 
-    def __init__(self, store: Store, generation: Callable[[], int] | None = None, workers: int | None = None) -> None:
+    def __init__(self, store: Store, generation: Callable[[], int] | None = None, workers: int = -1) -> None:
         self.store = store
-        size = (os.cpu_count() or 1) if workers is None or workers < 0 else workers
+        size = workers if workers >= 0 else 1 if store.in_memory_copy else (os.cpu_count() or 1)
         self.pool = WorkerPool(lambda job: _answer(store, job), size if generation else 0, generation or (lambda: 0))
         # Tests build many apps in one process; each app's workers end with it.
         weakref.finalize(self, self.pool.close)
@@ -120,7 +122,3 @@ class ForkExecutor:
         if not done:
             raise QueryTimeout(timeout)
         return answer
-
-    def close(self) -> None:
-        """Stop the pooled workers (they also end by themselves when this process does)."""
-        self.pool.close()

@@ -1,7 +1,6 @@
 """The ``/sparql`` endpoint: SPARQL 1.1 Protocol queries, updates' entry point, service description."""
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 
 import pyoxigraph as ox
@@ -10,7 +9,6 @@ from flask import Blueprint, Flask, Response, current_app, redirect, request
 from ..config import Settings
 from ..http import conditional, dataset_version, not_modified
 from ..stores import Store
-from ..stores.memory_copy import MemoryCopy
 from .description import PREFIXES, DescriptionCache
 from .errors import ProtocolError
 from .executor import ForkExecutor
@@ -160,10 +158,8 @@ def _update(op: Operation, settings: Settings) -> Response:
 def init_sparql(app: Flask) -> None:
     """Register the endpoint on ``app`` (after :func:`vetkg.server.http.init_http`)."""
     version = dataset_version(app)
-    store = app.extensions["vetkg.store"]
-    workers = app.extensions["vetkg.settings"].query_workers
-    if workers < 0:
-        workers = 1 if isinstance(getattr(store, "oxigraph", None), MemoryCopy) else (os.cpu_count() or 1)
-    app.extensions["vetkg.sparql.executor"] = ForkExecutor(store, lambda: version.generation, workers)
+    app.extensions["vetkg.sparql.executor"] = ForkExecutor(
+        app.extensions["vetkg.store"], lambda: version.generation, app.extensions["vetkg.settings"].query_workers
+    )
     app.extensions["vetkg.sparql.description"] = DescriptionCache()
     app.register_blueprint(bp)

@@ -85,6 +85,11 @@ class Store(ABC):
         """Serve reads from a copy in memory, if this kind of store can; True when it does."""
         return False
 
+    @property
+    def in_memory_copy(self) -> bool:
+        """Whether reads are served from a copy in memory (see :meth:`hold_in_memory`)."""
+        return False
+
     def graph_size(self, graph: str) -> int:
         return sum(1 for _ in self.quads(graph))
 

@@ -69,10 +69,14 @@ class OxigraphStore(Store):
     def hold_in_memory(self) -> bool:
         """Answer reads from a copy in memory, writing to the disk and the copy (see
         :mod:`.memory_copy`)."""
-        if self.path is None or isinstance(self._store, MemoryCopy):
-            return isinstance(self._store, MemoryCopy)
+        if self.path is None or self.in_memory_copy:
+            return self.in_memory_copy
         self._store = MemoryCopy(self._store)  # type: ignore[assignment]
         return True
+
+    @property
+    def in_memory_copy(self) -> bool:
+        return isinstance(self._store, MemoryCopy)
 
     def query(
         self,
