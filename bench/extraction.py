@@ -305,8 +305,6 @@ def below(outcomes: list[Outcome], minimum: float) -> list[str]:
         for what, value in (("recall", score.recall), ("precision", score.precision)):
             if value is not None and value < minimum:
                 out.append(f"{kind} {what} {value:.2f}")
-            if what == "precision" and value is None and score.expected:
-                out.append(f"{kind} precision (nothing found)")
     return out
 
 

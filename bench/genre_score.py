@@ -237,7 +237,7 @@ def score_work_areas(expected: list[dict], found: dict[str, int]) -> tuple[Score
             measures.hit_expected += right
             measures.hit_found += right
             if got[key] != area.get("measures", 0):
-                measures.missed.append(f"{area['title']}: {got[key]} of {area.get('measures', 0)}")
+                measures.missed.append(f"{area['title']}: found {got[key]}, expected {area.get('measures', 0)}")
         else:
             areas.missed.append(area["title"])
     areas.wrong = [t for t in found if normalise(t) not in want]
