@@ -34,6 +34,7 @@ CORPUS = ROOT / "tests" / "data" / "genre"
 VET = "https://w3id.org/vetkg/ontology#"
 PREFIXES = f"""PREFIX vet: <{VET}>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX owl: <http://www.w3.org/2002/07/owl#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
 PREFIX schema: <https://schema.org/>
@@ -87,16 +88,23 @@ def _ontology_classes(store) -> set[str]:
 
 
 def _named(store, cls: str, base: str) -> list[gs.FoundName]:
-    rows = _rows(store, f"""SELECT ?e ?label ?cls WHERE {{
+    rows = _rows(store, f"""SELECT ?e ?label ?other ?cls WHERE {{
         ?e a ?cls ; rdfs:label ?label . ?cls rdfs:subClassOf* vet:{cls} .
+        OPTIONAL {{ ?e skos:prefLabel|skos:altLabel ?other }}
         FILTER(STRSTARTS(STR(?e), "{base}id/")) }}""")
-    by_entity: dict[str, tuple[set[str], set[str]]] = {}
+    by_entity: dict[str, tuple[set[str], set[str], set[str]]] = {}
     for r in rows:
-        labels, classes = by_entity.setdefault(r["e"], (set(), set()))
+        labels, others, classes = by_entity.setdefault(r["e"], (set(), set(), set()))
         labels.add(r["label"])
+        if r["other"]:
+            others.add(r["other"])
         classes.add(_local(r["cls"]))
-    # one entity, one found thing: its preferred label is the one the builder writes first
-    return [gs.FoundName(sorted(labels, key=len)[-1], frozenset(classes)) for labels, classes in by_entity.values()]
+    # one entity, one found thing, whichever of its labels names it
+    found = []
+    for labels, others, classes in by_entity.values():
+        name = sorted(labels, key=lambda x: (-len(x), x))[0]
+        found.append(gs.FoundName(name, frozenset(classes), frozenset((labels | others) - {name})))
+    return found
 
 
 def _titled_counts(store, cls: str) -> dict[str, int]:

@@ -84,6 +84,11 @@ class Score:
 class FoundName:
     name: str
     classes: frozenset[str] = frozenset()  # local names of the ontology classes (HigherVocationalCollege)
+    other_names: frozenset[str] = frozenset()  # its other labels (skos:altLabel …): any of them may match
+
+    @property
+    def keys(self) -> set[str]:
+        return {normalise(n) for n in (self.name, *self.other_names)}
 
 
 @dataclass(frozen=True)
@@ -138,9 +143,9 @@ def score_names(expected: list[dict], found: list[FoundName], with_class: bool) 
     entries = [(_names_of(e), e.get("class"), e["name"]) for e in expected]
 
     def matches(f: FoundName, names: set[str], cls: str | None) -> bool:
-        return normalise(f.name) in names and (not with_class or cls is None or cls in f.classes)
+        return bool(f.keys & names) and (not with_class or cls is None or cls in f.classes)
 
-    unique = {(normalise(f.name), f.classes): f for f in found}.values()
+    unique = {(frozenset(f.keys), f.classes): f for f in found}.values()
     score = Score(expected=len(entries), found=len(unique))
     for names, cls, label in entries:
         if any(matches(f, names, cls) for f in unique):

@@ -189,3 +189,10 @@ def test_the_command_scores_a_document_and_exits_by_min(tmp_path: Path) -> None:
     assert any(line.startswith("organisations ") for line in done.stdout.splitlines())
     strict = subprocess.run([*cmd, "--min", "100"], capture_output=True, text=True, timeout=120)
     assert strict.returncode == 1 and "Below" in strict.stdout
+
+
+def test_any_label_of_a_found_entity_may_name_it() -> None:
+    # one IRI for 天津 and 天津市, with both labels: it finds the entry under either name
+    found = [gs.FoundName("天津", frozenset({"AdministrativeArea"}), frozenset({"天津市"}))]
+    score = gs.score_names([{"name": "天津市", "class": "AdministrativeArea"}], found, with_class=False)
+    assert (score.recall, score.precision) == (1.0, 1.0)
