@@ -208,7 +208,10 @@ def documents(paths: list[Path]) -> tuple[list[tuple[Path, Path]], list[Path]]:
         files = sorted(p.glob("*.txt")) if p.is_dir() else [p]
         for f in files:
             truth = gs.expected_for(f)
-            (pairs.append((f, truth)) if truth else bare.append(f))
+            if truth is None:
+                bare.append(f)
+            else:
+                pairs.append((f, truth))
     return pairs, bare
 
 
