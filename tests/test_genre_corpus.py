@@ -44,10 +44,6 @@ def _id(path: Path) -> str:
     return path.name
 
 
-def _truth_of(document: Path) -> Path:
-    return document.with_name(document.stem + SUFFIX)
-
-
 def test_the_corpus_is_there():
     assert DOCUMENTS, f"no documents in {GENRE}"
 
@@ -65,7 +61,7 @@ def test_the_build_accepts_the_document(document: Path, tmp_path: Path):
     # (ingest/rdf.py) and check it against the shapes (shapes/validate.py), as a worker does
     result = check_document((0, str(document), DEFAULT_BASE_IRI, str(tmp_path)))
     if isinstance(result, Rejected):
-        stage = "its graph does not conform to the shapes" if result.conformance else "refused when read"
+        stage = "its graph does not conform to the shapes" if result.conformance else "refused by the ingest"
         pytest.fail(f"{document.name}: {stage}: {result.message}", pytrace=False)
     assert isinstance(result, Checked)
     assert result.triples > 0
