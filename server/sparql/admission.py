@@ -5,21 +5,23 @@ Without it, ten long queries hold ten of waitress's threads and every pooled que
 told from its text (a one-pattern query with a regex FILTER is as slow as a cartesian join), so
 it is told by running it:
 
-1. **Probe.** Every query first runs as usual, in the pooled workers, for at most
-   ``heavy_query_after`` seconds (0.25 by default). Most queries end there, and nothing more
-   happens.
+1. **Probe.** Every query first runs in a pooled worker for at most ``heavy_query_after``
+   seconds (0.25 by default). As many probes run at once as there are pooled workers, the others
+   wait their turn (within their deadline): a probe then never waits for a worker, so the time it
+   is given is the query's own, not the queue's. Most queries end there.
 2. **Slow lane.** A query still running then is *heavy*: its worker is killed and the query runs
-   again, from the start, in a worker forked for it alone (not a pooled one, which stay free for
-   the cheap queries), once one of ``heavy_query_slots`` (one per core) is free. Up to
-   ``heavy_query_queue`` heavy queries wait for a slot, in order, each within its own deadline;
-   past that a heavy query is answered at once with 503 and ``Retry-After`` (the seconds until
-   the first running one must end). The text of a heavy query is remembered for ten minutes, so
-   the same query sent again goes straight to the slow lane without a probe.
+   again, from the start, in a worker forked for it alone (the pooled ones stay free for the
+   probes), once one of ``heavy_query_slots`` (one per core) is free. Up to ``heavy_query_queue``
+   heavy queries wait for a slot, in order, each within its own deadline; past that a heavy query
+   is answered at once with 503 and ``Retry-After`` (the seconds until the first running one must
+   end), without running. The text of a heavy query is remembered for ten minutes, so the same
+   query sent again goes straight to the slow lane without a probe; one that then ends within
+   ``heavy_query_after`` (it was slow only because the machine was busy) is forgotten.
 
 The price is the probe: a heavy query does up to ``heavy_query_after`` seconds of work twice (a
-query of 0.3 s takes 0.55 s; one of 10 s, 10.25 s). The deadline (``timeout=``) covers both runs.
-A store that enforces deadlines itself (a remote SPARQL server) is not probed: its queries run on
-the other server, and the first run's work there could not be stopped.
+query of 0.3 s takes 0.55 s; one of 10 s, 10.25 s). The deadline (``timeout=``) covers the wait,
+the probe and the second run. A store that enforces deadlines itself (a remote SPARQL server) is
+not probed: its queries run on the other server, where the probe's work could not be stopped.
 """
 from __future__ import annotations
 
@@ -28,10 +30,11 @@ import math
 import os
 import threading
 import time
-from collections import OrderedDict, deque
+from collections import Counter, OrderedDict
+from collections.abc import Callable
 from typing import Protocol
 
-from flask import Flask, current_app
+from flask import Flask, current_app, request
 
 from .errors import ProtocolError
 from .executor import ForkExecutor, QueryTimeout
@@ -45,13 +48,12 @@ class Executor(Protocol):
 
 
 class Busy(ProtocolError):
-    """Every slow-lane slot is taken and the queue is full: 503, try again later."""
+    """Every slot of a lane is taken and its queue is full: 503, try again later."""
 
-    def __init__(self, running: int, retry_after: int) -> None:
+    def __init__(self, running: int, what: str, retry_after: int) -> None:
         super().__init__(
             503,
-            f"the server is running {running} long queries and has no room for another; "
-            f"try again in {retry_after} s",
+            f"the server is running {running} {what} and has no room for another; try again in {retry_after} s",
             {"Retry-After": str(retry_after)},
         )
 
@@ -78,6 +80,10 @@ class HeavyQueries:
                 return False
             return True
 
+    def discard(self, key: bytes) -> None:
+        with self._lock:
+            self._until.pop(key, None)
+
     def add(self, key: bytes) -> None:
         with self._lock:
             self._until[key] = time.monotonic() + self.seconds
@@ -86,16 +92,27 @@ class HeavyQueries:
                 self._until.popitem(last=False)
 
 
-class SlowLane:
-    """``slots`` heavy queries at a time, ``queue`` more waiting in order, the rest refused."""
+class Lane:
+    """``slots`` queries at a time, then up to ``queue`` waiting, the rest refused with Busy.
 
-    def __init__(self, slots: int, queue: int) -> None:
-        self.slots, self.queue = slots, queue
+    A slot that frees goes to the waiting client (by address) with the fewest requests waiting,
+    the earliest of its requests first: one client's flood waits behind the others' queries,
+    not they behind it. ``retry_after``: the Retry-After of a refusal, in seconds (None: the time
+    until the first running query's deadline).
+    """
+
+    def __init__(self, slots: int, queue: int, what: str, retry_after: int | None = None) -> None:
+        self.slots, self.queue, self.what, self.retry_after = max(1, slots), max(0, queue), what, retry_after
         self._running: list[float] = []  # the deadlines of the queries holding a slot
-        self._waiting: deque[object] = deque()
+        self._waiting: list[tuple[object, str]] = []  # (ticket, client), in order of arrival
         self._cond = threading.Condition()
 
-    def enter(self, deadline: float) -> float:
+    def _next(self) -> object:
+        waiting = Counter(client for _, client in self._waiting)
+        fewest = min(waiting.values())
+        return next(ticket for ticket, client in self._waiting if waiting[client] == fewest)
+
+    def enter(self, deadline: float, client: str = "") -> float:
         """Take a slot before ``deadline`` (returned, to be handed to :meth:`leave`).
 
         Raises Busy when the queue is full, TimeoutError when the deadline passes first."""
@@ -105,12 +122,14 @@ class SlowLane:
                 self._running.append(deadline)
                 return deadline
             if len(self._waiting) >= self.queue:
-                now = time.monotonic()
-                first_free = min(self._running, default=now + 1) - now
-                raise Busy(len(self._running), max(1, min(60, math.ceil(first_free))))
-            self._waiting.append(ticket)
+                retry = self.retry_after
+                if retry is None:
+                    now = time.monotonic()
+                    retry = max(1, min(60, math.ceil(min(self._running, default=now + 1) - now)))
+                raise Busy(len(self._running), self.what, retry)
+            self._waiting.append((ticket, client))
             try:
-                while not (len(self._running) < self.slots and self._waiting[0] is ticket):
+                while not (len(self._running) < self.slots and self._next() is ticket):
                     left = deadline - time.monotonic()
                     if left <= 0:
                         raise TimeoutError
@@ -118,7 +137,7 @@ class SlowLane:
                 self._running.append(deadline)
                 return deadline
             finally:
-                self._waiting.remove(ticket)
+                self._waiting = [w for w in self._waiting if w[0] is not ticket]
                 self._cond.notify_all()
 
     def leave(self, deadline: float) -> None:
@@ -126,41 +145,68 @@ class SlowLane:
             self._running.remove(deadline)
             self._cond.notify_all()
 
-
-class Admission:
-    """Runs each query through the probe and, when heavy, the slow lane (see the module's doc)."""
-
-    def __init__(self, fast: ForkExecutor, slow: Executor, heavy_after: float, slots: int, queue: int) -> None:
-        self.fast, self.slow = fast, slow
-        self.heavy_after = heavy_after
-        self.lane = SlowLane(slots, queue)
-        self.heavy = HeavyQueries()
-
-    def run(self, job: QueryJob, timeout: float) -> QueryOutcome:
-        """The outcome of ``job`` within ``timeout`` seconds; raises QueryTimeout, Busy or a 400."""
-        if self.fast.store.enforces_deadlines or timeout <= self.heavy_after:
-            return self.fast.run(job, timeout)
-        deadline = time.monotonic() + timeout
-        key = HeavyQueries.key(job)
-        if key not in self.heavy:
-            try:
-                return self.fast.run(job, self.heavy_after)
-            except QueryTimeout:
-                self.heavy.add(key)
+    def run(self, deadline: float, timeout: float, work: Callable[[float], QueryOutcome], client: str = "") -> QueryOutcome:
+        """``work(seconds left)`` in a slot; QueryTimeout(timeout) if the deadline passes first."""
         try:
-            slot = self.lane.enter(deadline)
+            slot = self.enter(deadline, client)
         except TimeoutError:
             raise QueryTimeout(timeout) from None
         try:
             left = deadline - time.monotonic()
             if left <= 0:
                 raise QueryTimeout(timeout)
+            return work(left)
+        finally:
+            self.leave(slot)
+
+
+class Admission:
+    """Runs each query through the probe and, when heavy, the slow lane (see the module's doc)."""
+
+    def __init__(self, fast: ForkExecutor, slow: Executor, heavy_after: float, slots: int, queue: int,
+                 probe_queue: int) -> None:
+        self.fast, self.slow = fast, slow
+        self.heavy_after = heavy_after
+        # As many probes at once as there are pooled workers: a probe never waits for a worker,
+        # so its time is the query's own. Its queue is bounded too, or a flood of new texts would
+        # hold every thread (and the requests behind them would wait in waitress's own queue).
+        self.probes = Lane(fast.pool.size or os.cpu_count() or 1, probe_queue, "queries", retry_after=1)
+        self.lane = Lane(slots, queue, "long queries")
+        self.heavy = HeavyQueries()
+
+    def run(self, job: QueryJob, timeout: float, client: str = "") -> QueryOutcome:
+        """The outcome of ``job`` within ``timeout`` seconds; raises QueryTimeout, Busy or a 400.
+        ``client`` (its address) is what the lanes share their slots fairly by."""
+        if self.fast.store.enforces_deadlines:
+            return self.fast.run(job, timeout)
+        deadline = time.monotonic() + timeout
+        if timeout <= self.heavy_after:
+            return self.probes.run(deadline, timeout, lambda left: self.fast.run(job, left), client)
+        key = HeavyQueries.key(job)
+        if key not in self.heavy:
+            try:
+                return self.probes.run(deadline, timeout, lambda left: self.fast.run(job, min(left, self.heavy_after)),
+                                       client)
+            except QueryTimeout:
+                if deadline - time.monotonic() <= 0:
+                    raise QueryTimeout(timeout) from None
+                self.heavy.add(key)
+        ran: list[float] = []
+
+        def run_slow(left: float) -> QueryOutcome:
+            started = time.monotonic()
             try:
                 return self.slow.run(job, left)
-            except QueryTimeout:
-                raise QueryTimeout(timeout) from None
-        finally:
-            self.lane.leave(slot)
+            finally:
+                ran.append(time.monotonic() - started)
+
+        try:
+            outcome = self.lane.run(deadline, timeout, run_slow, client)
+        except QueryTimeout:
+            raise QueryTimeout(timeout) from None
+        if ran and ran[0] < self.heavy_after:
+            self.heavy.discard(key)  # it was slow only that once (a loaded machine): probe it next time
+        return outcome
 
 
 def init_admission(app: Flask) -> None:
@@ -170,8 +216,11 @@ def init_admission(app: Flask) -> None:
     slots = settings.heavy_query_slots if settings.heavy_query_slots > 0 else (os.cpu_count() or 1)
     # workers=0: no pool, every heavy query in a process forked for it and gone after it.
     slow = ForkExecutor(fast.store, fast.pool.generation, workers=0)
-    app.extensions[EXTENSION_KEY] = Admission(fast, slow, settings.heavy_query_after, slots,
-                                              max(0, settings.heavy_query_queue))
+    slow.pool.niceness = 10  # a long query has the CPU only when cheap ones do not need it
+    queue = max(0, settings.heavy_query_queue)
+    # The threads left once the slow lane and the probes hold theirs, but two for everything else.
+    probe_queue = max(2, settings.threads - slots - queue - (fast.pool.size or 1) - 2)
+    app.extensions[EXTENSION_KEY] = Admission(fast, slow, settings.heavy_query_after, slots, queue, probe_queue)
 
 
 def run_query(job: QueryJob, timeout: float) -> QueryOutcome:
@@ -179,4 +228,4 @@ def run_query(job: QueryJob, timeout: float) -> QueryOutcome:
     admission: Admission | None = current_app.extensions.get(EXTENSION_KEY)
     if admission is None:  # an app built without admission: straight to the executor
         return current_app.extensions["vetkg.sparql.executor"].run(job, timeout)
-    return admission.run(job, timeout)
+    return admission.run(job, timeout, request.remote_addr or "")

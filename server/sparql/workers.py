@@ -39,11 +39,17 @@ class WorkerDied(RuntimeError):
 class Worker:
     """One forked process answering jobs sent over a pipe, one at a time."""
 
-    def __init__(self, handler: Handler, generation: int, siblings: list[Connection], idle_seconds: float) -> None:
+    def __init__(self, handler: Handler, generation: int, siblings: list[Connection], idle_seconds: float,
+                 niceness: int = 0) -> None:
         self.generation = generation
         self.conn, child_end = _FORK.Pipe(duplex=True)
         self.process = _FORK.Process(target=_serve, args=(handler, child_end, siblings, idle_seconds), daemon=True)
         _FORKER.call(self.process.start)
+        if niceness:
+            try:  # set from here, before the first job: the worker's code stays the same
+                os.setpriority(os.PRIO_PROCESS, self.process.pid, niceness)
+            except OSError:
+                pass
         child_end.close()  # so the worker's death shows here as EOF
         self.jobs = 0
 
@@ -197,6 +203,9 @@ class WorkerPool:
         self._all: set[Worker] = set()
         self._starting = 0  # pooled workers being forked, counted against ``size``
         self._free = threading.Condition()
+        # Added to the scheduling priority of every worker (os.nice): the slow lane of
+        # server/sparql/admission.py runs its long queries at 10, so cheap ones get the CPU first.
+        self.niceness = 0
 
     def run(self, job: Any, seconds: float, fresh: bool = False) -> tuple[bool, Any]:
         """Run ``job`` in a worker: (True, answer), or (False, None) if ``seconds`` passed first
@@ -272,7 +281,7 @@ class WorkerPool:
     def _fork(self, generation: int) -> Worker:
         with self._free:
             siblings = [w.conn for w in self._all]
-        return Worker(self.handler, generation, siblings, self.idle_seconds)
+        return Worker(self.handler, generation, siblings, self.idle_seconds, self.niceness)
 
     def _release(self, worker: Worker) -> None:
         keep = worker.generation == self.generation() and worker.jobs < self.max_jobs
