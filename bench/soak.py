@@ -74,8 +74,8 @@ def _paced(port: int, start_at: float, stop_at: float, interval: float, send, co
 def _reader(texts: list[tuple[str, str]], offset: int):
     def send(client: http_load.Client, i: int) -> tuple[str, bool, str]:
         kind, text = texts[(offset + i) % len(texts)]
-        status, _ = client.query(text)
-        return kind, status == 200, f"{kind}: HTTP {status}"
+        status, body = client.query(text)
+        return kind, status == 200, f"{kind}: HTTP {status} {body[:120].decode('utf-8', 'replace')}"
     return send
 
 

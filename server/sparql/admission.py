@@ -121,7 +121,8 @@ class Lane:
             if len(self._running) < self.slots and not self._waiting:
                 self._running.append(deadline)
                 return deadline
-            if len(self._waiting) >= self.queue:
+            # A slot just freed counts as room: its waiter has been woken but has not taken it yet.
+            if len(self._waiting) - (self.slots - len(self._running)) >= self.queue:
                 retry = self.retry_after
                 if retry is None:
                     now = time.monotonic()
