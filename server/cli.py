@@ -5,7 +5,6 @@ traceback.
 """
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -284,9 +283,9 @@ def serve(settings: Settings, store_path: str | None, host: str | None, port: in
 
 
 def _check_serving_settings(settings: Settings) -> None:
-    slots = settings.heavy_query_slots if settings.heavy_query_slots > 0 else (os.cpu_count() or 1)
-    if settings.threads < slots + settings.heavy_query_queue + 2:
-        raise CliError(f"threads ({settings.threads}) must exceed heavy_query_slots ({slots}) + heavy_query_queue "
+    slots, threads = settings.heavy_slots(), settings.request_threads()
+    if threads < slots + settings.heavy_query_queue + 2:
+        raise CliError(f"threads ({threads}) must exceed heavy_query_slots ({slots}) + heavy_query_queue "
                        f"({settings.heavy_query_queue}) by 2 or more, or long queries can take every thread")
     for name in ("idle_timeout", "request_read_timeout", "heavy_query_after"):
         if getattr(settings, name) <= 0:

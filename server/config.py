@@ -43,10 +43,11 @@ class Settings:
     update_tokens: dict[str, str] = field(default_factory=dict)  # name -> token
     host: str = "127.0.0.1"
     port: int = 8000
-    # waitress's request threads. Most of them wait on a query worker's pipe; the long queries
-    # among them are limited by heavy_query_slots + heavy_query_queue, which must leave threads
-    # for everything else (checked when serving starts).
-    threads: int = 16
+    # waitress's request threads (-1: heavy_query_slots + heavy_query_queue + 10, at least 16).
+    # Most of them wait on a query worker's pipe; the long queries among them are limited by
+    # heavy_query_slots + heavy_query_queue, which must leave threads for everything else
+    # (checked when serving starts).
+    threads: int = -1
     connection_limit: int = 1000  # open connections; past it new ones wait in the kernel's backlog
     idle_timeout: float = 30.0  # seconds a connection may stay silent before it is closed
     request_read_timeout: float = 30.0  # seconds to send one request whole (slow-loris clients)
@@ -69,6 +70,14 @@ class Settings:
         if not self.base_iri.endswith(("/", "#")):
             self.base_iri += "/"
         return self
+
+    def heavy_slots(self) -> int:
+        """Long queries run at once (server/sparql/admission.py): the setting, or one per core."""
+        return self.heavy_query_slots if self.heavy_query_slots > 0 else (os.cpu_count() or 1)
+
+    def request_threads(self) -> int:
+        """waitress's threads: the setting, or enough that long queries never hold them all."""
+        return self.threads if self.threads > 0 else max(16, self.heavy_slots() + max(0, self.heavy_query_queue) + 10)
 
     def store_options(self) -> dict[str, Any]:
         if self.store == "sparql":

@@ -101,7 +101,7 @@ def serve(app: Any, sock: socket.socket, settings: Settings) -> None:
     server = waitress.create_server(
         app,
         sockets=[sock],
-        threads=settings.threads,
+        threads=settings.request_threads(),
         connection_limit=settings.connection_limit,
         channel_timeout=settings.idle_timeout,
         # Clean-up runs at most this often; a tenth of the shortest timeout keeps them near exact.

@@ -214,13 +214,13 @@ def init_admission(app: Flask) -> None:
     """Put admission in front of the app's query executor (after :func:`..sparql.init_sparql`)."""
     settings = app.extensions["vetkg.settings"]
     fast: ForkExecutor = app.extensions["vetkg.sparql.executor"]
-    slots = settings.heavy_query_slots if settings.heavy_query_slots > 0 else (os.cpu_count() or 1)
+    slots = settings.heavy_slots()
     # workers=0: no pool, every heavy query in a process forked for it and gone after it.
     slow = ForkExecutor(fast.store, fast.pool.generation, workers=0)
     slow.pool.niceness = 10  # a long query has the CPU only when cheap ones do not need it
     queue = max(0, settings.heavy_query_queue)
     # The threads left once the slow lane and the probes hold theirs, but two for everything else.
-    probe_queue = max(2, settings.threads - slots - queue - (fast.pool.size or 1) - 2)
+    probe_queue = max(2, settings.request_threads() - slots - queue - (fast.pool.size or 1) - 2)
     app.extensions[EXTENSION_KEY] = Admission(fast, slow, settings.heavy_query_after, slots, queue, probe_queue)
 
 
