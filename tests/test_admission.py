@@ -123,3 +123,11 @@ def test_a_full_queue_refuses_but_a_freed_slot_counts_as_room() -> None:
         lane.enter(time.monotonic() + 10)
     lane.leave(held)
     lane.leave(lane.enter(time.monotonic() + 10))
+
+
+def test_the_lanes_are_in_the_metrics(client) -> None:
+    client.get("/sparql", query_string={"query": "ASK {}"})
+    text = client.get("/metrics").get_data(as_text=True)
+    for line in ('vetkg_query_lane_running{lane="probe"} 0.0', 'vetkg_query_lane_waiting{lane="slow"} 0.0',
+                 'vetkg_query_lane_refused_total{lane="slow"} 0.0', "vetkg_queries_heavy_total 0.0"):
+        assert line in text, line

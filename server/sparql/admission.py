@@ -31,10 +31,11 @@ import os
 import threading
 import time
 from collections import Counter, OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Protocol
 
 from flask import Flask, current_app, request
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 
 from .errors import ProtocolError
 from .executor import ForkExecutor, QueryTimeout
@@ -106,6 +107,15 @@ class Lane:
         self._running: list[float] = []  # the deadlines of the queries holding a slot
         self._waiting: list[tuple[object, str]] = []  # (ticket, client), in order of arrival
         self._cond = threading.Condition()
+        self.refused = 0  # for /metrics
+
+    @property
+    def running(self) -> int:
+        return len(self._running)
+
+    @property
+    def waiting(self) -> int:
+        return len(self._waiting)
 
     def _next(self) -> object:
         waiting = Counter(client for _, client in self._waiting)
@@ -127,6 +137,7 @@ class Lane:
                 if retry is None:
                     now = time.monotonic()
                     retry = max(1, min(60, math.ceil(min(self._running, default=now + 1) - now)))
+                self.refused += 1
                 raise Busy(len(self._running), self.what, retry)
             self._waiting.append((ticket, client))
             try:
@@ -174,6 +185,7 @@ class Admission:
         self.probes = Lane(fast.pool.size or os.cpu_count() or 1, probe_queue, "queries", retry_after=1)
         self.lane = Lane(slots, queue, "long queries")
         self.heavy = HeavyQueries()
+        self.found_heavy = 0  # probes that ran out of time, for /metrics
 
     def run(self, job: QueryJob, timeout: float, client: str = "") -> QueryOutcome:
         """The outcome of ``job`` within ``timeout`` seconds; raises QueryTimeout, Busy or a 400.
@@ -189,6 +201,7 @@ class Admission:
                 return self.probes.run(deadline, timeout, lambda left: self.fast.run(job, min(left, self.heavy_after)),
                                        client)
             except QueryTimeout:
+                self.found_heavy += 1
                 if deadline - time.monotonic() <= 0:
                     raise QueryTimeout(timeout) from None
                 self.heavy.add(key)
@@ -210,6 +223,27 @@ class Admission:
         return outcome
 
 
+class _Metrics:
+    """The lanes as Prometheus metrics, read when /metrics is asked for."""
+
+    def __init__(self, admission: Admission) -> None:
+        self.admission = admission
+
+    def collect(self) -> Iterator[Metric]:
+        lanes = {"probe": self.admission.probes, "slow": self.admission.lane}
+        running = GaugeMetricFamily("vetkg_query_lane_running", "Queries holding a slot of the lane", labels=["lane"])
+        waiting = GaugeMetricFamily("vetkg_query_lane_waiting", "Queries waiting for a slot of the lane", labels=["lane"])
+        refused = CounterMetricFamily("vetkg_query_lane_refused", "Queries answered 503 for want of room in the lane",
+                                      labels=["lane"])
+        for name, lane in lanes.items():
+            running.add_metric([name], lane.running)
+            waiting.add_metric([name], lane.waiting)
+            refused.add_metric([name], lane.refused)
+        heavy = CounterMetricFamily("vetkg_queries_heavy", "Probes that ran out of time: queries sent to the slow lane")
+        heavy.add_metric([], self.admission.found_heavy)
+        yield from (running, waiting, refused, heavy)
+
+
 def init_admission(app: Flask) -> None:
     """Put admission in front of the app's query executor (after :func:`..sparql.init_sparql`)."""
     settings = app.extensions["vetkg.settings"]
@@ -221,7 +255,11 @@ def init_admission(app: Flask) -> None:
     queue = max(0, settings.heavy_query_queue)
     # The threads left once the slow lane and the probes hold theirs, but two for everything else.
     probe_queue = max(2, settings.request_threads() - slots - queue - (fast.pool.size or 1) - 2)
-    app.extensions[EXTENSION_KEY] = Admission(fast, slow, settings.heavy_query_after, slots, queue, probe_queue)
+    admission = Admission(fast, slow, settings.heavy_query_after, slots, queue, probe_queue)
+    app.extensions[EXTENSION_KEY] = admission
+    registry = app.extensions.get("vetkg.metrics")  # set by init_http
+    if registry is not None:
+        registry.register(_Metrics(admission))
 
 
 def run_query(job: QueryJob, timeout: float) -> QueryOutcome:
