@@ -160,17 +160,24 @@ def _die_with_server(keep: int) -> None:
         fds = [int(name) for name in os.listdir("/proc/self/fd")]
     except OSError:
         return
-    for fd in fds:
-        try:
-            sock = socket.socket(fileno=fd)
-        except OSError:  # not a socket (or already gone)
-            continue
-        sock.detach()  # closed below by number, unless it is the one to keep
-        if fd != keep:
+    # Each socket is replaced by /dev/null rather than closed: the socket objects of the server
+    # came along with the fork, and one collected here later would close its number again, by
+    # then perhaps a file the store opened.
+    devnull = os.open(os.devnull, os.O_RDWR)
+    try:
+        for fd in fds:
+            if fd in (keep, devnull):
+                continue
             try:
-                os.close(fd)
+                socket.socket(fileno=fd).detach()  # raises unless fd is a socket
+            except OSError:
+                continue
+            try:
+                os.dup2(devnull, fd)
             except OSError:
                 pass
+    finally:
+        os.close(devnull)
 
 
 class WorkerPool:
