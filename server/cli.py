@@ -270,7 +270,7 @@ def serve(settings: Settings, store_path: str | None, host: str | None, port: in
                        EXIT_STORE)
     # The port first: a port in use ends the command before the (slow) store is opened.
     try:
-        sock = listen(settings.host, settings.port)
+        sockets = listen(settings.host, settings.port)
     except ListenError as exc:
         raise CliError(str(exc), EXIT_STORE) from None
     store = _open_store(settings)
@@ -279,7 +279,7 @@ def serve(settings: Settings, store_path: str | None, host: str | None, port: in
     app = create_app(settings, store)
     where = " from a copy in memory" if copied else ""
     click.echo(f"vetkg: serving {quads} quads{where} on http://{settings.host}:{settings.port}/", err=True)
-    serve_app(app, sock, settings)
+    serve_app(app, sockets, settings)
 
 
 def _check_serving_settings(settings: Settings) -> None:

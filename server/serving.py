@@ -38,24 +38,39 @@ class ListenError(OSError):
     """The address cannot be listened on (in use, not local, not permitted)."""
 
 
-def listen(host: str, port: int) -> socket.socket:
-    """A socket bound to ``host``:``port`` and listening; raises ListenError with a readable reason."""
+def listen(host: str, port: int) -> list[socket.socket]:
+    """Sockets bound to every address of ``host`` (``localhost``: IPv4 and IPv6) at ``port`` and
+    listening; raises ListenError with a readable reason."""
     try:
-        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM,
-                                                              flags=socket.AI_PASSIVE)[0]
+        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
     except socket.gaierror as exc:
         raise ListenError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
-    sock = socket.socket(family, kind, proto)
-    try:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(address)
-        sock.listen(1024)
-    except OSError as exc:
-        sock.close()
-        reason = "the port is in use (another vetkg serve?)" if exc.errno == errno.EADDRINUSE else exc.strerror or str(exc)
-        raise ListenError(f"cannot listen on {host}:{port}: {reason}") from None
-    sock.setblocking(False)
-    return sock
+    sockets: list[socket.socket] = []
+    failure: OSError | None = None
+    for family, kind, proto, _, address in dict.fromkeys(found):
+        sock = socket.socket(family, kind, proto)
+        try:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            if family == socket.AF_INET6:
+                sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)  # the IPv4 address has its own
+            sock.bind(address)
+            sock.listen(1024)
+        except OSError as exc:
+            sock.close()
+            if exc.errno == errno.EADDRINUSE:
+                failure = exc
+                break
+            failure = failure or exc  # an address family this machine lacks: the others may do
+            continue
+        sock.setblocking(False)
+        sockets.append(sock)
+    if failure is not None and (failure.errno == errno.EADDRINUSE or not sockets):
+        for sock in sockets:
+            sock.close()
+        reason = ("the port is in use (another vetkg serve?)" if failure.errno == errno.EADDRINUSE
+                  else failure.strerror or str(failure))
+        raise ListenError(f"cannot listen on {host}:{port}: {reason}")
+    return sockets
 
 
 def _raise_open_files_limit(wanted: int) -> None:
@@ -95,12 +110,12 @@ def _close_slow_requests(server: Any, seconds: float) -> None:
     server.maintenance = maintain
 
 
-def serve(app: Any, sock: socket.socket, settings: Settings) -> None:
-    """Serve ``app`` on the listening ``sock`` until the process is stopped."""
+def serve(app: Any, sockets: list[socket.socket], settings: Settings) -> None:
+    """Serve ``app`` on the listening ``sockets`` until the process is stopped."""
     _raise_open_files_limit(settings.connection_limit + 256)  # workers' pipes, store files
     server = waitress.create_server(
         app,
-        sockets=[sock],
+        sockets=sockets,
         threads=settings.request_threads(),
         connection_limit=settings.connection_limit,
         channel_timeout=settings.idle_timeout,
@@ -109,5 +124,9 @@ def serve(app: Any, sock: socket.socket, settings: Settings) -> None:
         asyncore_use_poll=True,
         ident="vetkg",
     )
-    _close_slow_requests(server, settings.request_read_timeout)
+    # One listening socket gives its server; several, a wrapper whose map holds one per socket.
+    listeners = [server] if isinstance(server, waitress.server.BaseWSGIServer) else [
+        s for s in list(server.map.values()) if isinstance(s, waitress.server.BaseWSGIServer)]
+    for listener in listeners:
+        _close_slow_requests(listener, settings.request_read_timeout)
     server.run()
