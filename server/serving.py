@@ -14,6 +14,12 @@ slow client holds a connection, never a thread. What it does not bound on its ow
   for waitress. :func:`_close_slow_requests` closes a connection whose request has not been
   read whole ``request_read_timeout`` seconds after its first byte was seen.
 
+Measured on loopback with 100 silent connections and 100 stopped in their headers, then ten
+``ASK {}`` on new connections: waitress as configured here answered each in 10-140 ms; waitress
+with its defaults, gunicorn 27 (``-k gthread --threads 16``, one process: the store allows one)
+and cheroot 11 (16 threads) timed every one out at 5 s, the last two because a thread reads each
+request, so slow clients hold all of them.
+
 The listening socket is bound before the store is opened (:func:`listen`), so a port in use ends
 ``vetkg serve`` at once with one line; waitress sets ``SO_REUSEADDR`` so a restart after a crash
 binds while the old connections are in TIME_WAIT. Forked query workers close the listening
