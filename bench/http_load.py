@@ -252,6 +252,12 @@ def _children(pid: int) -> list[int]:
     return found
 
 
+def server_memory_kb(pid: int) -> int:
+    """The server's resident set plus the private pages of its forked workers, now (see
+    :class:`MemorySampler` for why the workers' shared pages are left out)."""
+    return _status_kb(pid, "VmRSS") + sum(_private_kb(k) for k in _children(pid))
+
+
 def _sample(pid: int, interval: float, stop, conn) -> None:
     peak_total = peak_children = max_children = 0
     while not stop.is_set():

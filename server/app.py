@@ -7,6 +7,7 @@ from .config import Settings, load_settings
 from .http import init_http
 from .linked_data import blueprint as linked_data_blueprint
 from .sparql import init_sparql
+from .sparql.admission import init_admission
 from .stores import Store, get_store
 from .writes import init_writes
 
@@ -26,6 +27,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.extensions["vetkg.store"] = store if store is not None else get_store(settings.store, **settings.store_options())
     init_http(app, app.extensions["vetkg.store"])  # CORS, gzip, validators, /health, /metrics
     init_sparql(app)  # /sparql
+    init_admission(app)  # long queries in a slow lane of their own
     init_writes(app)  # SPARQL Update on /sparql, the Graph Store Protocol on /store
     app.register_blueprint(linked_data_blueprint)  # IRIs, /ontology, VoID, dumps, the query page
     return app

@@ -258,18 +258,38 @@ def export(settings: Settings, store_path: str | None, fmt: str) -> None:
 @pass_settings
 def serve(settings: Settings, store_path: str | None, host: str | None, port: int | None) -> None:
     """Serve the store over HTTP: SPARQL endpoint, linked-data pages and the query page."""
-    import waitress
-
     from .app import create_app
+    from .serving import ListenError, listen
+    from .serving import serve as serve_app
 
     settings = settings.override(store_path=store_path, host=host, port=port)
+    _check_serving_settings(settings)
+    if settings.store == "oxigraph" and not Path(settings.store_path).is_dir():
+        # Opening would create an empty store and serve it: a mistyped path would look like data lost.
+        raise CliError(f"no store at {settings.store_path}: build one with `vetkg build --store {settings.store_path}`",
+                       EXIT_STORE)
+    # The port first: a port in use ends the command before the (slow) store is opened.
+    try:
+        sockets = listen(settings.host, settings.port)
+    except ListenError as exc:
+        raise CliError(str(exc), EXIT_STORE) from None
     store = _open_store(settings)
     quads = len(store)
     copied = 0 < quads <= settings.memory_copy_max_quads and store.hold_in_memory()
     app = create_app(settings, store)
     where = " from a copy in memory" if copied else ""
     click.echo(f"vetkg: serving {quads} quads{where} on http://{settings.host}:{settings.port}/", err=True)
-    waitress.serve(app, host=settings.host, port=settings.port, threads=settings.threads, ident="vetkg")
+    serve_app(app, sockets, settings)
+
+
+def _check_serving_settings(settings: Settings) -> None:
+    slots, threads = settings.heavy_slots(), settings.request_threads()
+    if threads < slots + settings.heavy_query_queue + 2:
+        raise CliError(f"threads ({threads}) must exceed heavy_query_slots ({slots}) + heavy_query_queue "
+                       f"({settings.heavy_query_queue}) by 2 or more, or long queries can take every thread")
+    for name in ("idle_timeout", "request_read_timeout", "heavy_query_after"):
+        if getattr(settings, name) <= 0:
+            raise CliError(f"{name} must be positive, not {getattr(settings, name)}")
 
 
 if __name__ == "__main__":

@@ -43,7 +43,21 @@ class Settings:
     update_tokens: dict[str, str] = field(default_factory=dict)  # name -> token
     host: str = "127.0.0.1"
     port: int = 8000
-    threads: int = 8
+    # waitress's request threads (-1: heavy_query_slots + heavy_query_queue + 10, at least 16).
+    # Most of them wait on a query worker's pipe; the long queries among them are limited by
+    # heavy_query_slots + heavy_query_queue, which must leave threads for everything else
+    # (checked when serving starts).
+    threads: int = -1
+    connection_limit: int = 1000  # open connections; past it new ones wait in the kernel's backlog
+    idle_timeout: float = 30.0  # seconds a connection may stay silent before it is closed
+    request_read_timeout: float = 30.0  # seconds to send one request whole (slow-loris clients)
+    # Admission of long queries (server/sparql/admission.py): a query still running after
+    # heavy_query_after seconds is heavy; at most heavy_query_slots of them run at once (-1: one
+    # per core), heavy_query_queue more wait for a slot, and past that a heavy query gets 503
+    # with Retry-After, so that cheap requests always find a thread and a worker.
+    heavy_query_after: float = 0.25
+    heavy_query_slots: int = -1
+    heavy_query_queue: int = 4
 
     def as_flask_config(self) -> dict[str, Any]:
         return {f"VETKG_{k.upper()}": v for k, v in asdict(self).items()}
@@ -56,6 +70,14 @@ class Settings:
         if not self.base_iri.endswith(("/", "#")):
             self.base_iri += "/"
         return self
+
+    def heavy_slots(self) -> int:
+        """Long queries run at once (server/sparql/admission.py): the setting, or one per core."""
+        return self.heavy_query_slots if self.heavy_query_slots > 0 else (os.cpu_count() or 1)
+
+    def request_threads(self) -> int:
+        """waitress's threads: the setting, or enough that long queries never hold them all."""
+        return self.threads if self.threads > 0 else max(16, self.heavy_slots() + max(0, self.heavy_query_queue) + 10)
 
     def store_options(self) -> dict[str, Any]:
         if self.store == "sparql":

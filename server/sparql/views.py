@@ -9,6 +9,7 @@ from flask import Blueprint, Flask, Response, current_app, redirect, request
 from ..config import Settings
 from ..http import conditional, dataset_version, not_modified
 from ..stores import Store
+from .admission import run_query
 from .description import PREFIXES, DescriptionCache
 from .errors import ProtocolError
 from .executor import ForkExecutor
@@ -98,7 +99,7 @@ def _query(op: Operation, settings: Settings) -> Response:
         base_iri=base_iri,
         **dataset,  # type: ignore[arg-type]
     )
-    outcome = _executor().run(job, op.timeout or settings.query_timeout)
+    outcome = run_query(job, op.timeout or settings.query_timeout)  # probe, then slow lane if heavy
     resp = Response(outcome.body, content_type=fmt.content_type)
     if outcome.truncated:
         resp.headers["X-VetKG-Truncated"] = "true"

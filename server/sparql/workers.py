@@ -13,9 +13,13 @@ so a burst of slow queries never holds up a quick one for more than a moment.
 """
 from __future__ import annotations
 
+import ctypes
 import logging
 import multiprocessing
 import os
+import queue
+import signal
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -35,11 +39,17 @@ class WorkerDied(RuntimeError):
 class Worker:
     """One forked process answering jobs sent over a pipe, one at a time."""
 
-    def __init__(self, handler: Handler, generation: int, siblings: list[Connection], idle_seconds: float) -> None:
+    def __init__(self, handler: Handler, generation: int, siblings: list[Connection], idle_seconds: float,
+                 niceness: int = 0) -> None:
         self.generation = generation
         self.conn, child_end = _FORK.Pipe(duplex=True)
         self.process = _FORK.Process(target=_serve, args=(handler, child_end, siblings, idle_seconds), daemon=True)
-        self.process.start()
+        _FORKER.call(self.process.start)
+        if niceness:
+            try:  # set from here, before the first job: the worker's code stays the same
+                os.setpriority(os.PRIO_PROCESS, self.process.pid, niceness)
+            except OSError:
+                pass
         child_end.close()  # so the worker's death shows here as EOF
         self.jobs = 0
 
@@ -69,6 +79,7 @@ def _serve(handler: Handler, conn: Connection, siblings: list[Connection], idle_
             other.close()
         except OSError:
             pass
+    _die_with_server(keep=conn.fileno())
     try:
         # A worker idle for long leaves: a quiet server holds no copies of its store's pages.
         while conn.poll(idle_seconds):
@@ -80,6 +91,93 @@ def _serve(handler: Handler, conn: Connection, siblings: list[Connection], idle_
     finally:
         # No atexit handlers, no flushing of buffers inherited from the server.
         os._exit(0)
+
+
+_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+_server_pid = os.getpid()  # the process forking workers, set again before each fork
+
+
+class _Forker:
+    """Forks from one thread that lives as long as the process.
+
+    The kernel sends the parent-death signal when the *thread* that forked ends, not the
+    process: a worker forked from a short-lived request thread (a server that starts a thread
+    per request) would be killed under the query of another thread.
+    """
+
+    def __init__(self) -> None:
+        self._jobs: queue.SimpleQueue = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def call(self, start: Callable[[], None]) -> None:
+        with self._lock:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._loop, name="vetkg-forker", daemon=True)
+                self._thread.start()
+        done: list[BaseException | None] = []
+        finished = threading.Event()
+        self._jobs.put((start, done, finished))
+        finished.wait()
+        if done[0] is not None:
+            raise done[0]
+
+    def _loop(self) -> None:
+        while True:
+            start, done, finished = self._jobs.get()
+            global _server_pid
+            _server_pid = os.getpid()
+            try:
+                start()
+                done.append(None)
+            except BaseException as exc:  # noqa: BLE001 - handed to the caller, raised there
+                done.append(exc)
+            finished.set()
+
+
+_FORKER = _Forker()
+
+
+def _die_with_server(keep: int) -> None:
+    """Bind this forked worker's life to the server's.
+
+    A server killed by SIGKILL runs no clean-up: its workers would live on until their idle
+    timeout, holding the listening socket (a restart on the same port fails with "Address
+    already in use") and the clients' connections (which then never see the server close them).
+    So the worker asks the kernel for SIGKILL when its parent dies, and closes every socket it
+    inherited but ``keep``, its own end of the pipe to the server: the listening socket, the
+    clients' connections, and the server's ends of the other workers' pipes and of its own
+    (while the worker holds the server's end, it never sees the server go away).
+    """
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux: the closed sockets below still free the port
+        pass
+    if os.getppid() != _server_pid:  # the server died before the signal was asked for
+        os._exit(0)
+    try:
+        fds = [int(name) for name in os.listdir("/proc/self/fd")]
+    except OSError:
+        return
+    # Each socket is replaced by /dev/null rather than closed: the socket objects of the server
+    # came along with the fork, and one collected here later would close its number again, by
+    # then perhaps a file the store opened.
+    devnull = os.open(os.devnull, os.O_RDWR)
+    try:
+        for fd in fds:
+            if fd in (keep, devnull):
+                continue
+            try:
+                socket.socket(fileno=fd).detach()  # raises unless fd is a socket
+            except OSError:
+                continue
+            try:
+                os.dup2(devnull, fd)
+            except OSError:
+                pass
+    finally:
+        os.close(devnull)
 
 
 class WorkerPool:
@@ -112,13 +210,18 @@ class WorkerPool:
         self._all: set[Worker] = set()
         self._starting = 0  # pooled workers being forked, counted against ``size``
         self._free = threading.Condition()
+        # Added to the scheduling priority of every worker (os.nice): the slow lane of
+        # server/sparql/admission.py runs its long queries at 10, so cheap ones get the CPU first.
+        self.niceness = 0
 
     def run(self, job: Any, seconds: float, fresh: bool = False) -> tuple[bool, Any]:
         """Run ``job`` in a worker: (True, answer), or (False, None) if ``seconds`` passed first
         (that worker is then killed). ``fresh``: in a child forked for it alone, never a pooled
         one. Raises WorkerDied."""
         deadline = time.monotonic() + seconds
-        worker, pooled = (self._fork(self.generation()), False) if fresh else self._acquire(deadline)
+        # A pool of size 0 forks for every query at once (waiting for a pooled worker would be
+        # waiting for nothing).
+        worker, pooled = (self._fork(self.generation()), False) if fresh or not self.size else self._acquire(deadline)
         try:
             done, answer = worker.ask(job, deadline - time.monotonic())
         except BaseException:
@@ -185,7 +288,7 @@ class WorkerPool:
     def _fork(self, generation: int) -> Worker:
         with self._free:
             siblings = [w.conn for w in self._all]
-        return Worker(self.handler, generation, siblings, self.idle_seconds)
+        return Worker(self.handler, generation, siblings, self.idle_seconds, self.niceness)
 
     def _release(self, worker: Worker) -> None:
         keep = worker.generation == self.generation() and worker.jobs < self.max_jobs

@@ -28,6 +28,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from itertools import islice
 from typing import IO, Any
+from urllib.parse import urlsplit, urlunsplit
 
 import pyoxigraph as ox
 import requests
@@ -122,6 +123,18 @@ def _has_blank_node(triple: ox.Triple) -> bool:
     return isinstance(triple.subject, ox.BlankNode) or isinstance(triple.object, ox.BlankNode)
 
 
+def shown_url(url: str) -> str:
+    """``url`` as it may be printed: a password in it becomes ``***``."""
+    try:
+        parts = urlsplit(url)
+        if parts.password is None:
+            return url
+        host = parts.netloc.rpartition("@")[2]
+        return urlunsplit(parts._replace(netloc=f"{parts.username}:***@{host}"))
+    except ValueError:  # not even a URL: show nothing of what might be a secret
+        return "<the configured URL>"
+
+
 def _triple_text(triple: ox.Triple) -> str:
     return f"{triple.subject} {triple.predicate} {triple.object} ."
 
@@ -154,7 +167,7 @@ class RemoteSparqlStore(Store):
         if not url:
             raise StoreError("store = \"sparql\" needs store_url, the server's SPARQL query endpoint")
         if not url.startswith(("http://", "https://")):
-            raise StoreError(f"store_url must be an http(s) URL, not {url!r}")
+            raise StoreError(f"store_url must be an http(s) URL, not {shown_url(url)!r}")
         self.url = url
         self.update_url = update_url or url
         self.timeout = timeout
@@ -191,6 +204,17 @@ class RemoteSparqlStore(Store):
             self._local.deadline = previous
 
     def _post(self, url: str, *, data: Any, headers: dict[str, str], what: str) -> bytes:
+        try:
+            return self._send(url, data=data, headers=headers, what=what)
+        except StoreError as exc:
+            # Messages name the URL; credentials in it are used, never printed or logged.
+            password = urlsplit(url).password
+            if password and password in str(exc):
+                raise type(exc)(str(exc).replace(password, "***")) from None
+            raise
+
+    def _send(self, url: str, *, data: Any, headers: dict[str, str], what: str) -> bytes:
+        shown = shown_url(url)
         limit = getattr(self._local, "deadline", None)
         budget = self.timeout if limit is None else min(self.timeout, limit - time.monotonic())
         if budget <= 0:
@@ -205,7 +229,7 @@ class RemoteSparqlStore(Store):
                     if time.monotonic() > stop:
                         raise StoreTimeout(f"{what} took longer than {budget:g} s")
                 if response.status_code >= 400:
-                    message = (f"the SPARQL store at {url} answered {response.status_code} to {what}: "
+                    message = (f"the SPARQL store at {shown} answered {response.status_code} to {what}: "
                                f"{_server_message(bytes(body), response.reason)}")
                     if response.status_code in (400, 405, 406, 414, 415):
                         raise StoreRefused(message)
@@ -218,9 +242,9 @@ class RemoteSparqlStore(Store):
         except requests.ConnectionError as exc:
             # requests nests the socket error three deep; the errno text is what a person needs.
             found = re.search(r"\[Errno[^\]]*\][^'\")]*", str(exc))
-            raise StoreError(f"cannot reach the SPARQL store at {url}: {found.group(0) if found else exc}") from exc
+            raise StoreError(f"cannot reach the SPARQL store at {shown}: {found.group(0) if found else exc}") from exc
         except requests.RequestException as exc:
-            raise StoreError(f"cannot reach the SPARQL store at {url}: {exc}") from exc
+            raise StoreError(f"cannot reach the SPARQL store at {shown}: {exc}") from exc
 
     # -- queries ---------------------------------------------------------------------------------
 
