@@ -188,11 +188,16 @@ def test_deep_nesting_is_refused_before_any_parser(hostile):
 
 
 @pytest.mark.parametrize(("levels", "status"), [(200, 200), (300, 400)])
-def test_nesting_limit(hostile, levels, status):
-    query = "SELECT * WHERE { " + "{ " * levels + "?s ?p ?o " + "} " * levels + "}"
+@pytest.mark.parametrize("dataset", ["", "FROM <https://w3id.org/vetkg/graph/doc-a>"])
+def test_nesting_limit(hostile, levels, status, dataset):
+    """200 levels run, also when the worker has rdflib read the FROM; 300 are refused."""
+    query = f"SELECT * {dataset} WHERE {{ " + "{ " * levels + "?s ?p ?o " + "} " * levels + "}"
     resp = post(hostile.test_client(), query)
     clean(resp)
     assert resp.status_code == status, resp.text
+    if status == 200:  # the same rows as the query without the nesting
+        flat = post(hostile.test_client(), f"SELECT * {dataset} WHERE {{ ?s ?p ?o }}").json["results"]["bindings"]
+        assert len(resp.json["results"]["bindings"]) == len(flat) > 0
 
 
 def test_brackets_in_strings_and_comments_do_not_count(hostile):
@@ -535,3 +540,37 @@ def test_the_critical_cases_against_a_real_server(live, canary):
     assert requests.get(live + "/health", timeout=5).status_code == 200
     assert canary.hits == 0
     assert _live_digest(live) == before
+
+
+def test_a_service_target_that_does_not_answer_sparql_is_never_500(make_app):
+    """With SERVICE allowed, an HTML page, a 500, a reset and a closed port each give a 4xx."""
+    import http.server
+
+    class Page(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 - http.server's name
+            self.send_response(int(self.path.strip("/")))
+            self.send_header("Content-Type", "text/html")
+            self.end_headers()
+            self.wfile.write(b"<html>not SPARQL</html>")
+
+        do_GET = do_POST
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    pages = http.server.HTTPServer(("127.0.0.1", 0), Page)
+    threading.Thread(target=pages.serve_forever, daemon=True).start()
+    resetter = Canary()  # accepts and closes at once
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        closed = free.getsockname()[1]
+    client = make_app(allow_service=True).test_client()
+    try:
+        for target in (f"http://127.0.0.1:{pages.server_port}/200", f"http://127.0.0.1:{pages.server_port}/500",
+                       resetter.url, f"http://127.0.0.1:{closed}/sparql"):
+            resp = post(client, f"SELECT * {{ ?s ?p ?o SERVICE <{target}> {{ ?x ?y ?z }} }}", timeout="5")
+            clean(resp)
+            assert 400 <= resp.status_code < 500, (target, resp.text)
+    finally:
+        pages.shutdown()
+        resetter.close()

@@ -26,6 +26,7 @@ from __future__ import annotations
 import logging
 import os
 import signal
+import sys
 import time
 import traceback
 import weakref
@@ -43,6 +44,7 @@ from .results import QueryJob, QueryOutcome, based_text, evaluate, format_for
 from .workers import WorkerDied, WorkerPool
 
 log = logging.getLogger(__name__)
+_RECURSION_LIMIT = 50_000
 
 
 class QueryTimeout(ProtocolError):
@@ -66,6 +68,11 @@ def _answer(store: Store, job: Any, server_pid: int) -> tuple[str, Any]:
     """Handle one job in a worker: a status and a payload, never an exception."""
     if os.getpid() == server_pid:  # pragma: no cover - a programming error, never confine the server
         return ("bug", "a query job was handled in the server process")
+    # rdflib's parser takes some 30 Python frames per level of nesting: the default limit of
+    # 1000 stops it near 30 levels, well inside max_query_nesting. The worker's C stack holds
+    # this many (tested to 300 levels); should it not, the worker dies and the client gets 503.
+    if sys.getrecursionlimit() < _RECURSION_LIMIT:
+        sys.setrecursionlimit(_RECURSION_LIMIT)
     try:
         if isinstance(job, _Check):
             forbid_network()
