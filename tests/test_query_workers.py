@@ -10,8 +10,8 @@ import pytest
 
 from vetkg.server.sparql.errors import ProtocolError
 from vetkg.server.sparql.formats import RESULTS_JSON, Kind
-from vetkg.server.sparql.guard import declared_prefixes, plan_query
-from vetkg.server.sparql.results import QueryJob
+from vetkg.server.sparql.guard import plan_query
+from vetkg.server.sparql.results import QueryJob, declared_prefixes
 from vetkg.server.sparql.workers import WorkerDied, WorkerPool
 
 

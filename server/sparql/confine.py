@@ -51,9 +51,15 @@ def forbid_network() -> None:
     _confined_pid = os.getpid()
 
 
+_PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
 def _address_space() -> int:
-    with open("/proc/self/statm", "rb") as fh:
-        return int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    fd = os.open("/proc/self/statm", os.O_RDONLY)
+    try:
+        return int(os.read(fd, 64).split()[0]) * _PAGE
+    finally:
+        os.close(fd)
 
 
 def limit_memory(budget_mb: int) -> None:

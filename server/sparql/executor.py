@@ -39,7 +39,7 @@ import pyoxigraph as ox
 from ..stores import Store, StoreError, StoreRefused, StoreTimeout
 from .confine import BLOCKED_MESSAGE, ConfinementUnavailable, forbid_network, limit_memory
 from .errors import ProtocolError
-from .guard import SERVICE_DISABLED, Unreadable, check_known, check_remote, declared_prefixes, plan_query, syntax_message
+from .guard import SERVICE_DISABLED, Unreadable, check_known, check_remote, plan_query, syntax_message
 from .results import QueryJob, QueryOutcome, based_text, evaluate, format_for
 from .workers import WorkerDied, WorkerPool
 
@@ -84,7 +84,7 @@ def _answer(store: Store, job: Any, server_pid: int) -> tuple[str, Any]:
             planned = plan_query(job, store.graphs)
         except Unreadable as exc:
             return _syntax_first(job, exc)
-        return ("ok", evaluate(store, replace(planned, prefixes=declared_prefixes(job.text))))
+        return ("ok", evaluate(store, planned))
     except ProtocolError as exc:
         return _refusal(exc)
     except MemoryError:

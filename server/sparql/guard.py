@@ -205,6 +205,8 @@ def plan_query(job: QueryJob, known_graphs: Callable[[], list[str]]) -> QueryJob
         # The protocol's dataset overrides the query's (SPARQL 1.1 Protocol, 2.1.4).
         default, named = job.default_graphs or [], job.named_graphs or []
     if default is None or named is None:
+        if job.default_graphs is None and job.named_graphs is None:
+            return job
         return replace(job, default_graphs=None, named_graphs=None)
     if not (job.allow_unknown_graphs or job.allow_service):
         check_known(default + named, known_graphs())
@@ -251,27 +253,6 @@ def check_remote(text: str, *, allow_service: bool, base_iri: str | None) -> Rem
         str(n["prefix"]): str(n["iri"]) for n in _nodes(prologue_tree) if n.name == "PrefixDecl" and dict.get(n, "prefix")
     }
     return RemotePlan(_FORMS[query.name], default, named, prefixes)
-
-
-# ------------------------------------------------------------------------------------ prologue
-
-_SKIP = re.compile(r"(?:\s+|#[^\n\r]*)*")
-_PREFIX_DECL = re.compile(r"PREFIX\s+([^\s:<>#]*):\s*<([^<>\"{}|^`\\\s]*)>", re.IGNORECASE)
-_BASE_DECL = re.compile(r"BASE\s*<[^<>\"{}|^`\\\s]*>", re.IGNORECASE)
-
-
-def declared_prefixes(text: str) -> dict[str, str]:
-    """The named PREFIX declarations of the prologue, to write a CONSTRUCT result with them.
-    Presentation only: the query itself is read by Oxigraph."""
-    prefixes: dict[str, str] = {}
-    at = _SKIP.match(text).end()  # type: ignore[union-attr]
-    while True:
-        if (decl := _PREFIX_DECL.match(text, at)) is not None:
-            if decl.group(1):
-                prefixes[decl.group(1)] = decl.group(2)
-        elif (decl := _BASE_DECL.match(text, at)) is None:
-            return prefixes
-        at = _SKIP.match(text, decl.end()).end()  # type: ignore[union-attr]
 
 
 # ------------------------------------------------------------------------------------ messages

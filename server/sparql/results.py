@@ -8,7 +8,9 @@ the other formats, read back with ``parse_query_results`` and written by pyoxigr
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from itertools import islice
 from typing import Any
 
@@ -72,7 +74,14 @@ def format_for(job: QueryJob, kind: Kind) -> Format:
     """The job's format, or the one its Accept and format= choose for a ``kind`` result."""
     if job.fmt is not None:
         return job.fmt
-    return choose(kind, parse_accept_header(job.accept, MIMEAccept), job.format_name)
+    return _negotiated(kind, job.accept, job.format_name)
+
+
+@lru_cache(maxsize=256)
+def _negotiated(kind: Kind, accept: str, format_name: str | None) -> Format:
+    # Clients send the same few Accept headers again and again; matching one costs more than
+    # evaluating ASK {}.
+    return choose(kind, parse_accept_header(accept, MIMEAccept), format_name)
 
 
 def term_json(term: Any) -> dict[str, Any]:
@@ -136,11 +145,33 @@ def _solutions_json(names: list[str], rows: list[ox.QuerySolution], truncated: b
     return ('{"head":' + head + ',"results":{"bindings":[' + ",".join(bindings) + "]}" + tail).encode("utf-8")
 
 
+_SKIP = re.compile(r"(?:\s+|#[^\n\r]*)*")
+_PREFIX_DECL = re.compile(r"PREFIX\s+([^\s:<>#]*):\s*<([^<>\"{}|^`\\\s]*)>", re.IGNORECASE)
+_BASE_DECL = re.compile(r"BASE\s*<[^<>\"{}|^`\\\s]*>", re.IGNORECASE)
+
+
+def declared_prefixes(text: str) -> dict[str, str]:
+    """The named PREFIX declarations of the prologue, to write a CONSTRUCT result with them.
+    Presentation only: the query itself is read by Oxigraph; this reads no further than the
+    prologue."""
+    prefixes: dict[str, str] = {}
+    at = _SKIP.match(text).end()  # type: ignore[union-attr]
+    while True:
+        if (decl := _PREFIX_DECL.match(text, at)) is not None:
+            if decl.group(1):
+                prefixes[decl.group(1)] = decl.group(2)
+        elif (decl := _BASE_DECL.match(text, at)) is None:
+            return prefixes
+        at = _SKIP.match(text, decl.end()).end()  # type: ignore[union-attr]
+
+
 def _graph(result: ox.QueryTriples, job: QueryJob, fmt: Format) -> QueryOutcome:
     triples = list(islice(result, job.max_rows + 1))
     truncated = len(triples) > job.max_rows
     triples = triples[: job.max_rows]
-    prefixes = job.prefixes if fmt.rdf in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML) else None
+    prefixes = None
+    if fmt.rdf in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML):
+        prefixes = job.prefixes or declared_prefixes(job.text)
     body = ox.serialize(triples, format=fmt.rdf, prefixes=prefixes) or b""
     return QueryOutcome(body, truncated, len(triples))
 
@@ -168,8 +199,8 @@ def evaluate(store: Store, job: QueryJob) -> QueryOutcome:
     )
     fmt = format_for(job, kind_of(result))
     if isinstance(result, ox.QueryBoolean):
-        outcome = QueryOutcome(result.serialize(format=fmt.results))
-    elif isinstance(result, ox.QuerySolutions):
+        return QueryOutcome(result.serialize(format=fmt.results), content_type=fmt.content_type)
+    if isinstance(result, ox.QuerySolutions):
         outcome = _solutions(result, job, fmt)
     else:
         outcome = _graph(result, job, fmt)
