@@ -138,3 +138,16 @@ def test_a_link_cannot_point_the_query_page_at_another_endpoint(server: str, bro
             canary.accept()  # nothing came
     finally:
         canary.close()
+
+
+def test_result_cells_show_markup_as_text(server: str, browser: webdriver.Chrome) -> None:
+    """A literal holding markup is shown in YASGUI's table as text, never run or rendered."""
+    payload = "<img src=x onerror=\"window.vetkgXss=1\"><script>window.vetkgXss=2</script>"
+    query = "SELECT ?x WHERE { BIND(" + '"' + payload.replace('"', '\\"') + '"' + " AS ?x) }"
+    browser.get(server + "/?query=" + quote(query, safe=""))
+    wait = WebDriverWait(browser, WAIT)
+    wait.until(lambda d: d.execute_script("return !!(window.vetkgYasgui && window.vetkgYasgui.getTab())"))
+    browser.execute_script("window.vetkgYasgui.getTab().getYasqe().query()")
+    wait.until(lambda d: "onerror" in " ".join(e.text for e in d.find_elements(By.CSS_SELECTOR, ".yasr table tbody")))
+    assert browser.execute_script("return window.vetkgXss === undefined")
+    assert not browser.find_elements(By.CSS_SELECTOR, ".yasr table tbody img, .yasr table tbody script")
