@@ -76,7 +76,9 @@ def _answer(store: Store, job: Any, server_pid: int) -> tuple[str, Any]:
     try:
         if isinstance(job, _Check):
             forbid_network()
-            return ("plan", check_remote(job.text, allow_service=job.allow_service, base_iri=job.base_iri))
+            return ("plan", check_remote(
+                job.text, allow_service=job.allow_service, base_iri=job.base_iri, max_nesting=job.max_nesting
+            ))
         if not job.allow_service:
             forbid_network()
         limit_memory(job.memory_mb)
@@ -119,8 +121,9 @@ def _syntax_first(job: QueryJob, refusal: Unreadable) -> tuple[str, Any]:
 class _Check:
     """A job for a worker that reads a query for a remote store and evaluates nothing."""
 
-    def __init__(self, text: str, allow_service: bool, base_iri: str | None) -> None:
-        self.text, self.allow_service, self.base_iri = text, allow_service, base_iri
+    def __init__(self, job: QueryJob) -> None:
+        self.text, self.allow_service, self.base_iri = job.text, job.allow_service, job.base_iri
+        self.max_nesting = job.max_nesting
 
 
 def _retire(answer: tuple[str, Any]) -> bool:
@@ -157,7 +160,7 @@ class ForkExecutor:
 
     def _run_here(self, job: QueryJob, timeout: float) -> QueryOutcome:
         started = time.monotonic()
-        plan = self._outcome(self._ask(_Check(job.text, job.allow_service, job.base_iri), timeout), job)
+        plan = self._outcome(self._ask(_Check(job), timeout), job)
         left = timeout - (time.monotonic() - started)
         if left <= 0:
             raise QueryTimeout(timeout)

@@ -166,6 +166,7 @@ def _parse(text: str, base_iri: str | None) -> tuple[Any, Any, Any]:
     return parsed[0], parsed[1], prologue
 
 
+_CACHED_TEXT = 16_384  # longer texts are rarely sent twice, and 256 of them would fill the worker
 _DATASETS: dict[tuple[str, str | None], tuple[bool, list[str] | None, list[str] | None]] = {}
 
 
@@ -181,9 +182,10 @@ def read_reach(text: str, base_iri: str | None) -> tuple[bool, list[str] | None,
     except (ParseException, RecursionError):
         return None
     found = (any(n.name == "ServiceGraphPattern" for n in _nodes(query)), *_dataset_clauses(query, prologue))
-    if len(_DATASETS) >= 256:
-        _DATASETS.clear()
-    _DATASETS[key] = found
+    if len(text) <= _CACHED_TEXT:
+        if len(_DATASETS) >= 256:
+            _DATASETS.clear()
+        _DATASETS[key] = found
     return found
 
 
@@ -236,10 +238,11 @@ def check_known(iris: list[str], known: list[str]) -> None:
             raise ProtocolError(400, f"graph <{iri}> is not in this store; the endpoint does not fetch graphs from elsewhere")
 
 
-def check_remote(text: str, *, allow_service: bool, base_iri: str | None) -> RemotePlan:
+def check_remote(text: str, *, allow_service: bool, base_iri: str | None, max_nesting: int = 0) -> RemotePlan:
     """Read a query for a remote store whole with rdflib: its form, dataset and prefixes, and
     refuse SERVICE. A query rdflib cannot read is refused: the remote server's parser is
     unknown, so nothing unread is sent to it."""
+    check_nesting(text, max_nesting)
     try:
         prologue_tree, query, prologue = _parse(text, base_iri)
     except ParseException as exc:
