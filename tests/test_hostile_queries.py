@@ -574,3 +574,48 @@ def test_a_service_target_that_does_not_answer_sparql_is_never_500(make_app):
     finally:
         pages.shutdown()
         resetter.close()
+
+
+def test_a_remote_store_is_sent_no_query_that_reaches_out(canary):
+    """Over a remote store the query runs elsewhere, beyond the worker's confinement: what could
+    reach out is refused before anything is sent, and the store sees only what was read."""
+    import http.server
+    import json
+    from urllib.parse import parse_qs
+
+    from vetkg.server.app import create_app
+    from vetkg.server.config import Settings
+
+    received: list[str] = []
+
+    class Sparql(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 - http.server's name
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
+            query = parse_qs(body).get("query", [""])[0]
+            received.append(query)
+            answer = {"head": {}, "boolean": True} if query.lstrip().upper().startswith("ASK") else {
+                "head": {"vars": ["g"]}, "results": {"bindings": []}}
+            self.send_response(200)
+            self.send_header("Content-Type", "application/sparql-results+json")
+            self.end_headers()
+            self.wfile.write(json.dumps(answer).encode())
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    remote = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Sparql)
+    threading.Thread(target=remote.serve_forever, daemon=True).start()
+    try:
+        app = create_app(Settings(store="sparql", store_url=f"http://127.0.0.1:{remote.server_port}/sparql"))
+        client = app.test_client()
+        sent_before = len(received)
+        for query in _ssrf_queries(canary.url) + [DEEP]:
+            resp = post(client, query)
+            clean(resp)
+            assert resp.status_code == 400, (query, resp.text)
+        assert post(client, "ASK {}").status_code == 200
+        forwarded = received[sent_before:]
+        assert forwarded and all(canary.url not in q and "SERVICE" not in q.upper() for q in forwarded), forwarded
+        assert canary.hits == 0
+    finally:
+        remote.shutdown()
