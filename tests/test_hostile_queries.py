@@ -421,7 +421,8 @@ XSS_TRIG = FIXTURE_TRIG + f"""
         vet:mentions <id/org/x> .
     <id/org/x> rdfs:label "{XSS['label']}"@zh .
 }}
-<{VET[:-1]}> {{ vet:Hostile a <http://www.w3.org/2002/07/owl#Class> ; rdfs:label "{XSS['term']}"@zh . }}
+<{VET[:-1]}> {{ vet:Hostile a <http://www.w3.org/2002/07/owl#Class> ; rdfs:label "{XSS['term']}"@zh ;
+    rdfs:subClassOf <javascript:alert('parent')> . }}
 """
 
 
@@ -443,6 +444,8 @@ def test_labels_cannot_inject_markup_on_any_page(make_app):
     doc = client.get("/doc/x", headers={"Accept": "text/html"}).get_data(as_text=True)
     assert "&lt;script&gt;alert(" in doc  # the label is there, as text
     assert "javascript:alert(" in doc  # the seeAlso value is shown, but not as a link
+    ontology = client.get("/ontology", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert "javascript:alert(" in ontology and "Hostile" in ontology
     assert digest(app) == before
 
 
