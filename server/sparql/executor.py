@@ -39,7 +39,7 @@ import pyoxigraph as ox
 from ..stores import Store, StoreError, StoreRefused, StoreTimeout
 from .confine import BLOCKED_MESSAGE, ConfinementUnavailable, forbid_network, limit_memory
 from .errors import ProtocolError
-from .guard import SERVICE_DISABLED, Unreadable, check_known, check_remote, plan_query, syntax_message
+from .guard import SERVICE_DISABLED, RemotePlan, Unreadable, check_known, check_remote, plan_query, syntax_message
 from .results import QueryJob, QueryOutcome, based_text, evaluate, format_for
 from .workers import WorkerDied, WorkerPool
 
@@ -164,6 +164,24 @@ class ForkExecutor:
         left = timeout - (time.monotonic() - started)
         if left <= 0:
             raise QueryTimeout(timeout)
+        try:
+            with self.store.deadline(left):
+                return evaluate(self.store, self._remote_job(job, plan))
+        except StoreTimeout:
+            raise QueryTimeout(timeout) from None
+        except StoreRefused as exc:
+            raise ProtocolError(400, f"the SPARQL store refused the query: {exc}") from None
+        except StoreError as exc:
+            # The store, not the client, failed: a gateway's error, with the store's message.
+            raise ProtocolError(502, str(exc)) from None
+        except SyntaxError as exc:
+            raise ProtocolError(400, f"syntax error: {exc}") from None
+        except (ValueError, TypeError) as exc:
+            raise ProtocolError(400, f"invalid query: {exc}") from None
+
+    def _remote_job(self, job: QueryJob, plan: RemotePlan) -> QueryJob:
+        """``job`` with the kind, prefixes and dataset the worker read (the protocol's dataset
+        first); asks the store for its graphs when one must be known, under the deadline."""
         if job.default_graphs is not None or job.named_graphs is not None:
             default, named = job.default_graphs or [], job.named_graphs or []
         else:
@@ -176,21 +194,7 @@ class ForkExecutor:
         else:
             job = replace(job, default_graphs=None, named_graphs=None)
         job = replace(job, kind=plan.kind, prefixes=plan.prefixes)
-        job = replace(job, fmt=format_for(job, plan.kind))
-        try:
-            with self.store.deadline(left):
-                return evaluate(self.store, job)
-        except StoreTimeout:
-            raise QueryTimeout(timeout) from None
-        except StoreRefused as exc:
-            raise ProtocolError(400, f"the SPARQL store refused the query: {exc}") from None
-        except StoreError as exc:
-            # The store, not the client, failed: a gateway's error, with the store's message.
-            raise ProtocolError(502, str(exc)) from None
-        except SyntaxError as exc:
-            raise ProtocolError(400, f"syntax error: {exc}") from None
-        except (ValueError, TypeError) as exc:
-            raise ProtocolError(400, f"invalid query: {exc}") from None
+        return replace(job, fmt=format_for(job, plan.kind))
 
     def _run_forked(self, job: QueryJob, timeout: float) -> QueryOutcome:
         started = time.monotonic()
