@@ -31,6 +31,16 @@ class ConfinementUnavailable(RuntimeError):
 _confined_pid: int | None = None
 
 
+def unavailable() -> str | None:
+    """Why workers could not be confined here (libseccomp missing …), or None when they can.
+    Imported in the server, so each forked worker finds the library already loaded."""
+    try:
+        import pyseccomp  # noqa: F401
+    except Exception as exc:  # noqa: BLE001 - ctypes raises several kinds
+        return f"pyseccomp cannot load libseccomp ({exc}): every query will be refused with 503"
+    return None
+
+
 def forbid_network() -> None:
     """Make this process unable to open or connect network sockets (idempotent per process)."""
     global _confined_pid

@@ -37,7 +37,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from ..stores import Store, StoreError, StoreRefused, StoreTimeout
-from .confine import BLOCKED_MESSAGE, ConfinementUnavailable, forbid_network, limit_memory
+from .confine import BLOCKED_MESSAGE, ConfinementUnavailable, forbid_network, limit_memory, unavailable
 from .errors import ProtocolError
 from .guard import SERVICE_DISABLED, RemotePlan, Unreadable, check_known, check_remote, plan_query, syntax_message
 from .results import QueryJob, QueryOutcome, based_text, evaluate, format_for
@@ -151,6 +151,8 @@ class ForkExecutor:
         )
         # Tests build many apps in one process; each app's workers end with it.
         weakref.finalize(self, self.pool.close)
+        if (reason := unavailable()) is not None:
+            log.error("query workers cannot be kept off the network: %s", reason)
 
     def run(self, job: QueryJob, timeout: float) -> QueryOutcome:
         """The outcome of ``job``; raises QueryTimeout or a 4xx/503 ProtocolError."""
