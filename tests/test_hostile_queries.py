@@ -643,3 +643,20 @@ def test_a_remote_store_is_sent_no_query_that_reaches_out(canary):
         assert canary.hits == 0
     finally:
         remote.shutdown()
+
+
+def test_a_worker_that_cannot_be_confined_runs_no_query(make_app, monkeypatch, canary):
+    """Fail closed: without the network filter a worker answers 503 and evaluates nothing."""
+    import vetkg.server.sparql.executor as executor
+    from vetkg.server.sparql.confine import ConfinementUnavailable
+
+    def refuse() -> None:
+        raise ConfinementUnavailable("no seccomp here")
+
+    monkeypatch.setattr(executor, "forbid_network", refuse)  # inherited by workers forked after this
+    app = make_app()
+    with unchanged(app):
+        resp = post(app.test_client(), f"SELECT * {{ ?s ?p ?o }} VALUES ?e {{ <{canary.url}> }}")
+    clean(resp)
+    assert resp.status_code == 503 and "network" in resp.text
+    assert canary.hits == 0
