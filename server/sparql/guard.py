@@ -295,8 +295,8 @@ def syntax_message(message: str, text: str, shift: int = 0) -> str:
         name = missing[0]
         known = ", ".join(f"{p}:" for p in KNOWN_PREFIXES)
         if name in KNOWN_PREFIXES:
-            return f"prefix {name}: is not declared; add PREFIX {name}: <{KNOWN_PREFIXES[name]}> (prefixes in use here: {known})"
-        return f"prefix {name}: is not declared; declare it with PREFIX {name}: <…> (prefixes in use here: {known})"
+            return f"prefix {name}: is not declared; add PREFIX {name}: <{KNOWN_PREFIXES[name]}> (prefixes this endpoint knows: {known})"
+        return f"prefix {name}: is not declared; declare it with PREFIX {name}: <…> (prefixes this endpoint knows: {known})"
     return _short(message)
 
 
