@@ -39,6 +39,13 @@ class Settings:
     # FROM / default-graph-uri / named-graph-uri naming a graph the store lacks: refused (400)
     # unless True, when such a graph is simply empty. Nothing is ever fetched either way.
     allow_unknown_graphs: bool = False
+    # Limits on one query (server/sparql): its text in bytes (413 past it), how deep its
+    # brackets nest (400; Oxigraph's parser overflows its stack at a few thousand levels), and
+    # how much memory its worker may take on top of its size when the query starts (503 past
+    # it, and the worker is replaced; 0: no limit).
+    max_query_bytes: int = 2 * 1024 * 1024
+    max_query_nesting: int = 256
+    query_memory_mb: int = 1024
     allow_remote_context: bool = False  # remote JSON-LD contexts
     update_tokens: dict[str, str] = field(default_factory=dict)  # name -> token
     host: str = "127.0.0.1"

@@ -6,6 +6,7 @@ through selenium; nothing is downloaded here.
 from __future__ import annotations
 
 import gc
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
@@ -115,3 +116,38 @@ def test_entity_page_shows_its_label(server: str, browser: webdriver.Chrome) -> 
     assert heading.text.strip() in ("天津职业大学", "Tianjin Vocational Institute")
     marks = browser.find_elements(By.TAG_NAME, "mark")
     assert marks and all(m.text == "天津职业大学" for m in marks)
+
+
+def test_a_link_cannot_point_the_query_page_at_another_endpoint(server: str, browser: webdriver.Chrome) -> None:
+    """/?endpoint=…&query=… opens the shared query, sent to this server's /sparql only."""
+    canary = socket.socket()
+    canary.bind(("127.0.0.1", 0))
+    canary.listen(16)
+    canary.settimeout(0.2)
+    elsewhere = f"http://127.0.0.1:{canary.getsockname()[1]}/sparql"
+    try:
+        browser.get(server + "/?endpoint=" + quote(elsewhere, safe="") + "&query=" + quote("ASK { ?s ?p ?o }", safe=""))
+        wait = WebDriverWait(browser, WAIT)
+        wait.until(lambda d: d.execute_script("return !!(window.vetkgYasgui && window.vetkgYasgui.getTab())"))
+        tab = "window.vetkgYasgui.getTab()"
+        assert browser.execute_script(f"return {tab}.getYasqe().getValue()") == "ASK { ?s ?p ?o }"
+        assert browser.execute_script(f"return {tab}.getEndpoint()") == server + "/sparql"
+        browser.execute_script(f"{tab}.getYasqe().query()")
+        wait.until(lambda d: "true" in " ".join(e.text for e in d.find_elements(By.CSS_SELECTOR, ".yasr")).lower())
+        with pytest.raises(TimeoutError):
+            canary.accept()  # nothing came
+    finally:
+        canary.close()
+
+
+def test_result_cells_show_markup_as_text(server: str, browser: webdriver.Chrome) -> None:
+    """A literal holding markup is shown in YASGUI's table as text, never run or rendered."""
+    payload = "<img src=x onerror=\"window.vetkgXss=1\"><script>window.vetkgXss=2</script>"
+    query = "SELECT ?x WHERE { BIND(" + '"' + payload.replace('"', '\\"') + '"' + " AS ?x) }"
+    browser.get(server + "/?query=" + quote(query, safe=""))
+    wait = WebDriverWait(browser, WAIT)
+    wait.until(lambda d: d.execute_script("return !!(window.vetkgYasgui && window.vetkgYasgui.getTab())"))
+    browser.execute_script("window.vetkgYasgui.getTab().getYasqe().query()")
+    wait.until(lambda d: "onerror" in " ".join(e.text for e in d.find_elements(By.CSS_SELECTOR, ".yasr table tbody")))
+    assert browser.execute_script("return window.vetkgXss === undefined")
+    assert not browser.find_elements(By.CSS_SELECTOR, ".yasr table tbody img, .yasr table tbody script")

@@ -37,9 +37,18 @@ def path_for_iri(base_iri: str, iri: str) -> str | None:
     return path + ("#" + quote(fragment, safe=_SAFE) if fragment else "")
 
 
-def href(base_iri: str, iri: str) -> str:
-    """Where a page links for ``iri``: our own path for our IRIs, the IRI itself otherwise."""
-    return path_for_iri(base_iri, iri) or iri
+_LINKED_SCHEMES = ("http", "https")
+
+
+def href(base_iri: str, iri: str) -> str | None:
+    """Where a page links for ``iri``: our own path for our IRIs, the IRI itself for other
+    http(s) IRIs, and None for any other scheme (``javascript:``, ``data:``, ``file:`` …), which
+    a page shows as text: anyone may write such an IRI into the data."""
+    own = path_for_iri(base_iri, iri)
+    if own is not None:
+        return own
+    scheme, colon, _ = iri.partition(":")
+    return iri if colon and scheme.lower() in _LINKED_SCHEMES else None
 
 
 def ascii_url(path: str) -> str:

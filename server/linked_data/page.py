@@ -26,7 +26,7 @@ _TEXT_FACTS = {VET + "Mention", VET + "Measure", VET + "Target", VET + "Quantifi
 @dataclass(frozen=True)
 class Link:
     iri: str
-    href: str
+    href: str | None  # None: not an http(s) IRI, shown as text (see iris.href)
     label: str
     curie: str | None
 

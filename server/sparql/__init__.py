@@ -1,7 +1,8 @@
 """The SPARQL 1.1 Protocol endpoint at ``/sparql``.
 
 ``init_sparql(app)`` registers it; see :mod:`.views` for the request flow, :mod:`.executor` for
-how a query is stopped at its deadline, :mod:`.guard` for what is refused before anything runs.
+how a query is read and stopped at its deadline in a forked worker, :mod:`.guard` for what the
+worker refuses before Oxigraph runs a query, :mod:`.confine` for what the worker cannot do.
 """
 from __future__ import annotations
 

@@ -81,8 +81,15 @@ def _timeout(raw: str | None, ceiling: float) -> float:
     return min(seconds, ceiling)
 
 
-def read_operation(request: Request, max_timeout: float) -> Operation:
-    """The operation ``request`` asks for; raises a 400 ProtocolError when it breaks the protocol."""
+def _too_large(size: int, limit: int) -> ProtocolError:
+    return ProtocolError(
+        413, f"the query is {size} bytes; this endpoint takes queries of at most {limit} bytes (max_query_bytes)"
+    )
+
+
+def read_operation(request: Request, max_timeout: float, max_query_bytes: int = 0) -> Operation:
+    """The operation ``request`` asks for; raises a 400 ProtocolError when it breaks the protocol,
+    413 for a query longer than ``max_query_bytes`` (0: no limit)."""
     url = request.args
     if request.method == "GET":
         if "update" in url:
@@ -104,6 +111,8 @@ def read_operation(request: Request, max_timeout: float) -> Operation:
             if "query" in url or "update" in url:
                 raise ProtocolError(400, "a direct POST carries the query in its body; drop the query/update parameter")
             params = url
+            if max_query_bytes and (request.content_length or 0) > max_query_bytes:
+                raise _too_large(request.content_length or 0, max_query_bytes)  # never read
             op = Operation(query=_body_text(request))
         elif mimetype == UPDATE_TYPE:
             if "query" in url or "update" in url:
@@ -118,6 +127,9 @@ def read_operation(request: Request, max_timeout: float) -> Operation:
     else:  # the route admits GET and POST only; kept so the function is total
         raise ProtocolError(405, f"method {request.method} is not allowed; use GET or POST", {"Allow": "GET, POST"})
 
+    if op.query is not None and max_query_bytes and len(op.query) > max_query_bytes // 4:
+        if (size := len(op.query.encode("utf-8"))) > max_query_bytes:
+            raise _too_large(size, max_query_bytes)
     if op.query is not None and op.update is not None:
         raise ProtocolError(400, "a request carries a query or an update, not both")
     if op.query is not None and not op.query.strip():

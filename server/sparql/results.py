@@ -8,14 +8,19 @@ the other formats, read back with ``parse_query_results`` and written by pyoxigr
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from itertools import islice
 from typing import Any
 
 import pyoxigraph as ox
 
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
+
 from ..stores import Store
-from .formats import Format, Kind
+from .formats import Format, Kind, choose
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -23,17 +28,30 @@ _RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 @dataclass(frozen=True)
 class QueryJob:
-    """Everything the worker needs: picklable, no request or store inside."""
+    """Everything the worker needs: picklable, no request or store inside.
+
+    ``kind`` and ``fmt`` may be left None: the worker then takes the kind from Oxigraph's
+    result and chooses the format from ``accept`` (the request's Accept header) and
+    ``format_name`` (its ``format=``). The dataset fields start as the protocol's
+    default-graph-uri / named-graph-uri (None: not given) and are settled in the worker
+    (:func:`.guard.plan_query`), where the policy fields are read.
+    """
 
     text: str
-    kind: Kind
-    fmt: Format
+    kind: Kind | None
+    fmt: Format | None
     max_rows: int
     union_default_graph: bool = True
     default_graphs: list[str] | None = None
     named_graphs: list[str] | None = None
     prefixes: dict[str, str] = field(default_factory=dict)
     base_iri: str | None = None  # relative IRIs resolve against the endpoint (SPARQL Protocol 2.1.4)
+    accept: str = ""
+    format_name: str | None = None
+    allow_service: bool = False
+    allow_unknown_graphs: bool = False
+    max_nesting: int = 0  # 0: no limit
+    memory_mb: int = 0  # per-query memory budget in the worker; 0: none
 
 
 @dataclass(frozen=True)
@@ -41,6 +59,29 @@ class QueryOutcome:
     body: bytes
     truncated: bool = False
     rows: int = 0  # solutions or triples written; 0 for ASK
+    content_type: str = ""
+
+
+def kind_of(result: Any) -> Kind:
+    if isinstance(result, ox.QueryBoolean):
+        return Kind.BOOLEAN
+    if isinstance(result, ox.QuerySolutions):
+        return Kind.SOLUTIONS
+    return Kind.GRAPH
+
+
+def format_for(job: QueryJob, kind: Kind) -> Format:
+    """The job's format, or the one its Accept and format= choose for a ``kind`` result."""
+    if job.fmt is not None:
+        return job.fmt
+    return _negotiated(kind, job.accept, job.format_name)
+
+
+@lru_cache(maxsize=256)
+def _negotiated(kind: Kind, accept: str, format_name: str | None) -> Format:
+    # Clients send the same few Accept headers again and again; matching one costs more than
+    # evaluating ASK {}.
+    return choose(kind, parse_accept_header(accept, MIMEAccept), format_name)
 
 
 def term_json(term: Any) -> dict[str, Any]:
@@ -68,17 +109,17 @@ def term_json(term: Any) -> dict[str, Any]:
     raise TypeError(f"not an RDF term: {term!r}")
 
 
-def _solutions(result: ox.QuerySolutions, job: QueryJob) -> QueryOutcome:
+def _solutions(result: ox.QuerySolutions, job: QueryJob, fmt: Format) -> QueryOutcome:
     names = [v.value for v in result.variables]
     rows = list(islice(result, job.max_rows + 1))
     truncated = len(rows) > job.max_rows
     rows = rows[: job.max_rows]
-    data = _solutions_json(names, rows, truncated and job.fmt.results == ox.QueryResultsFormat.JSON)
-    if job.fmt.results == ox.QueryResultsFormat.JSON:
+    data = _solutions_json(names, rows, truncated and fmt.results == ox.QueryResultsFormat.JSON)
+    if fmt.results == ox.QueryResultsFormat.JSON:
         # A "truncated" member is for people and our own page; clients read head/results only.
         return QueryOutcome(data, truncated, len(rows))
     again = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
-    return QueryOutcome(again.serialize(format=job.fmt.results), truncated, len(rows))
+    return QueryOutcome(again.serialize(format=fmt.results), truncated, len(rows))
 
 
 def _solutions_json(names: list[str], rows: list[ox.QuerySolution], truncated: bool) -> bytes:
@@ -104,30 +145,63 @@ def _solutions_json(names: list[str], rows: list[ox.QuerySolution], truncated: b
     return ('{"head":' + head + ',"results":{"bindings":[' + ",".join(bindings) + "]}" + tail).encode("utf-8")
 
 
-def _graph(result: ox.QueryTriples, job: QueryJob) -> QueryOutcome:
+_SKIP = re.compile(r"(?:\s+|#[^\n\r]*)*")
+_PREFIX_DECL = re.compile(r"PREFIX\s+([^\s:<>#]*):\s*<([^<>\"{}|^`\\\s]*)>", re.IGNORECASE)
+_BASE_DECL = re.compile(r"BASE\s*<[^<>\"{}|^`\\\s]*>", re.IGNORECASE)
+
+
+def declared_prefixes(text: str) -> dict[str, str]:
+    """The named PREFIX declarations of the prologue, to write a CONSTRUCT result with them.
+    Presentation only: the query itself is read by Oxigraph; this reads no further than the
+    prologue."""
+    prefixes: dict[str, str] = {}
+    at = _SKIP.match(text).end()  # type: ignore[union-attr]
+    while True:
+        if (decl := _PREFIX_DECL.match(text, at)) is not None:
+            if decl.group(1):
+                prefixes[decl.group(1)] = decl.group(2)
+        elif (decl := _BASE_DECL.match(text, at)) is None:
+            return prefixes
+        at = _SKIP.match(text, decl.end()).end()  # type: ignore[union-attr]
+
+
+def _graph(result: ox.QueryTriples, job: QueryJob, fmt: Format) -> QueryOutcome:
     triples = list(islice(result, job.max_rows + 1))
     truncated = len(triples) > job.max_rows
     triples = triples[: job.max_rows]
-    prefixes = job.prefixes if job.fmt.rdf in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML) else None
-    body = ox.serialize(triples, format=job.fmt.rdf, prefixes=prefixes) or b""
+    prefixes = None
+    if fmt.rdf in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML):
+        prefixes = job.prefixes or declared_prefixes(job.text)
+    body = ox.serialize(triples, format=fmt.rdf, prefixes=prefixes) or b""
     return QueryOutcome(body, truncated, len(triples))
 
 
+def based_text(job: QueryJob) -> tuple[str, int]:
+    """The text given to the store, and how many characters were put before the first line.
+
+    The store API takes no base IRI, so it goes in front of the query, on the same line so
+    error positions keep their line numbers; a BASE in the query itself still overrides it."""
+    if not job.base_iri:
+        return job.text, 0
+    head = f"BASE <{job.base_iri}> "
+    return head + job.text, len(head)
+
+
 def evaluate(store: Store, job: QueryJob) -> QueryOutcome:
-    """Run ``job`` on ``store``; pyoxigraph's SyntaxError and OSError pass through."""
-    text = job.text
-    if job.base_iri:
-        # The store API takes no base IRI, so it goes in front of the query, on the same line so
-        # error positions keep their line numbers; a BASE in the query itself still overrides it.
-        text = f"BASE <{job.base_iri}> {text}"
+    """Run ``job`` on ``store``; pyoxigraph's SyntaxError and OSError pass through, and a 406
+    ProtocolError when no acceptable format holds the result."""
+    text, _ = based_text(job)
     result = store.query(
         text,
         union_default_graph=job.union_default_graph,
         default_graphs=job.default_graphs,
         named_graphs=job.named_graphs,
     )
+    fmt = format_for(job, kind_of(result))
     if isinstance(result, ox.QueryBoolean):
-        return QueryOutcome(result.serialize(format=job.fmt.results))
+        return QueryOutcome(result.serialize(format=fmt.results), content_type=fmt.content_type)
     if isinstance(result, ox.QuerySolutions):
-        return _solutions(result, job)
-    return _graph(result, job)
+        outcome = _solutions(result, job, fmt)
+    else:
+        outcome = _graph(result, job, fmt)
+    return replace(outcome, content_type=fmt.content_type)

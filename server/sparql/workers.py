@@ -35,6 +35,13 @@ Handler = Callable[[Any], Any]  # job -> message, run in the worker; must not ra
 class WorkerDied(RuntimeError):
     """The worker ended without an answer (killed by the system, or a crash in native code)."""
 
+    def __init__(self, pid: int, exitcode: int | None) -> None:
+        self.exitcode = exitcode
+        self.how = (
+            f"signal {-exitcode}" if exitcode is not None and exitcode < 0 else f"exit code {exitcode}"
+        )
+        super().__init__(f"query worker {pid} died ({self.how})")
+
 
 class Worker:
     """One forked process answering jobs sent over a pipe, one at a time."""
@@ -62,7 +69,8 @@ class Worker:
         try:
             return True, self.conn.recv()
         except (EOFError, OSError):
-            raise WorkerDied(f"query worker {self.process.pid} died (exit code {self.process.exitcode})") from None
+            self.process.join(1.0)  # reaped, so its exit code tells how it ended
+            raise WorkerDied(self.process.pid, self.process.exitcode) from None
 
     def stop(self) -> None:
         self.conn.close()
@@ -188,7 +196,8 @@ class WorkerPool:
     come free, then gets a worker forked for it alone, so a cheap lookup is never stuck behind two
     long aggregations. ``generation`` tells the current dataset generation; ``max_jobs`` retires a
     worker after that many queries, so the memory a worker's copy-on-write pages and caches take
-    stays bounded, and a worker with no query for ``idle_seconds`` ends.
+    stays bounded, and a worker with no query for ``idle_seconds`` ends. ``retire`` is asked
+    about each answer: True ends the worker that gave it (one that ran out of memory, say).
     """
 
     def __init__(
@@ -199,6 +208,7 @@ class WorkerPool:
         max_jobs: int = 1000,
         idle_seconds: float = 300.0,
         overflow_after: float = 0.5,
+        retire: Callable[[Any], bool] = lambda answer: False,
     ) -> None:
         self.handler = handler
         self.size = size
@@ -206,6 +216,7 @@ class WorkerPool:
         self.max_jobs = max_jobs
         self.idle_seconds = idle_seconds
         self.overflow_after = overflow_after
+        self.retire = retire
         self._idle: list[Worker] = []
         self._all: set[Worker] = set()
         self._starting = 0  # pooled workers being forked, counted against ``size``
@@ -227,7 +238,7 @@ class WorkerPool:
         except BaseException:
             self._discard(worker)
             raise
-        if not done or not pooled:
+        if not done or not pooled or self.retire(answer):
             self._discard(worker)
         else:
             self._release(worker)

@@ -16,6 +16,13 @@
 
   var yasgui = new Yasgui(document.getElementById("yasgui"), {
     requestConfig: { endpoint: endpoint, method: "POST" },
+    // A shared link (/?query=…) still opens its query, but never its endpoint=: a link must not
+    // make this page send a query, or a visitor's data, to another server.
+    populateFromUrl: function (tabConfig) {
+      tabConfig.requestConfig = tabConfig.requestConfig || {};
+      tabConfig.requestConfig.endpoint = endpoint;
+      return tabConfig;
+    },
     copyEndpointOnNewTab: true,
     // A tab from an earlier visit would point at another server's endpoint; start clean per page.
     persistenceId: null,
