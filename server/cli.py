@@ -145,7 +145,7 @@ def validate(settings: Settings, store_path: str | None, update_file: Path | Non
             except StoreError as exc:
                 raise CliError(str(exc), EXIT_STORE) from exc
         else:
-            result = validate_store(store, shapes)
+            result = validate_store(store, shapes, settings.base_iri)
             conforms, text = result.conforms, result.text
     finally:
         store.close()

@@ -40,7 +40,17 @@ class Settings:
     # unless True, when such a graph is simply empty. Nothing is ever fetched either way.
     allow_unknown_graphs: bool = False
     allow_remote_context: bool = False  # remote JSON-LD contexts
-    update_tokens: dict[str, str] = field(default_factory=dict)  # name -> token
+    # Who may write (name -> token; VETKG_UPDATE_TOKENS="alice:s3cret,bob:other"): data graphs only.
+    update_tokens: dict[str, str] = field(default_factory=dict)
+    # Tokens with the admin role (VETKG_ADMIN_TOKENS="root:t0ken"): they may also change the
+    # ontology and the shapes graphs. Nobody changes the history through a write.
+    admin_tokens: dict[str, str] = field(default_factory=dict)
+    # A write's body (SPARQL Update or Graph Store Protocol) past this many bytes is refused with
+    # 413 before it is read.
+    max_update_bytes: int = 10_000_000
+    # Seconds a write may spend computing and checking its change (parsing, WHERE clauses,
+    # validation) before it is stopped with 503 and nothing is written.
+    update_timeout: float = 30.0
     host: str = "127.0.0.1"
     port: int = 8000
     threads: int = 8

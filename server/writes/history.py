@@ -127,8 +127,9 @@ def _recorded_change(store: Queryable, base_iri: str, number: int) -> tuple[list
     return added, removed
 
 
-def revert(writer: Writer, base_iri: str, number: int, who: str, dry_run: bool = False) -> Outcome[None]:
-    """Undo change ``number`` as a validated write of its own."""
+def revert(writer: Writer, base_iri: str, number: int, who: str, dry_run: bool = False, admin: bool = True) -> Outcome[None]:
+    """Undo change ``number`` as a validated write of its own (``admin``: as an admin token's
+    write; `vetkg revert` is run by whoever holds the store)."""
     added, removed = _recorded_change(writer.backend, base_iri, number)
 
     def inverse(state) -> None:
@@ -138,6 +139,6 @@ def revert(writer: Writer, base_iri: str, number: int, who: str, dry_run: bool =
 
     token = _REVERTING.set(number)
     try:
-        return writer.write(inverse, who, dry_run=dry_run)
+        return writer.write(inverse, who, dry_run=dry_run, admin=admin)
     finally:
         _REVERTING.reset(token)

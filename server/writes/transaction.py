@@ -21,6 +21,8 @@ from ..http import DatasetVersion
 from .backend import Backend
 from .change import Change
 from .checks import Checker, Verdict
+from .deadline import deadline
+from .protect import check_permission
 from .state import PendingState
 from .update import UpdateFailed
 
@@ -59,24 +61,36 @@ class Writer:
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
 
-    def write(self, compute: Callable[[PendingState], T], who: str, dry_run: bool = False) -> Outcome[T]:
+    def write(
+        self,
+        compute: Callable[[PendingState], T],
+        who: str,
+        dry_run: bool = False,
+        *,
+        admin: bool = False,
+        timeout: float | None = None,
+    ) -> Outcome[T]:
         """Run ``compute`` on a pending state of the store, check the change it makes and, unless
         it fails or ``dry_run``, commit it. Exceptions from ``compute`` propagate; nothing is
-        written then."""
+        written then. The system graphs' rules (:mod:`.protect`) raise WriteForbidden, ``admin``
+        saying whether the token has that role; past ``timeout`` seconds of computing and
+        checking, WriteTimeout (:mod:`.deadline`)."""
         with self._lock:
             if self.backend.recover():
                 # An interrupted commit was completed: it may have changed shapes or ontology.
                 self.checker.forget()
                 self.version.bump()
-            state = PendingState(self.backend.source())
-            value = compute(state)
-            change = state.change()
-            if not self.backend.default_graph and ox.DefaultGraph() in change.graphs():
-                raise UpdateFailed(
-                    "this store is remote and keeps vetkg's data in named graphs only: name the graph "
-                    "(GRAPH <…> in an update, ?graph=IRI in the Graph Store Protocol)"
-                )
-            verdict = self.checker.check(change, state)
+            with deadline(timeout):
+                state = PendingState(self.backend.source())
+                value = compute(state)
+                change = state.change()
+                if not self.backend.default_graph and ox.DefaultGraph() in change.graphs():
+                    raise UpdateFailed(
+                        "this store is remote and keeps vetkg's data in named graphs only: name the graph "
+                        "(GRAPH <…> in an update, ?graph=IRI in the Graph Store Protocol)"
+                    )
+                check_permission(change, self.checker.graphs, admin)
+                verdict = self.checker.check(change, state)
             if not verdict.ok or dry_run or not change:
                 return Outcome(change, verdict, committed=False, value=value, state=state)
             timestamp = datetime.now(timezone.utc)
