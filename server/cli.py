@@ -238,15 +238,16 @@ def _first_line(exc: Exception) -> str:
 @click.option(
     "--format", "fmt", type=click.Choice(["nquads", "trig", "turtle"]), default="nquads", show_default=True
 )
+@click.option("--history", "include_history", is_flag=True, help="Include the write history graph (it names the token holders).")
 @pass_settings
-def export(settings: Settings, store_path: str | None, fmt: str) -> None:
-    """Write the whole dataset to stdout."""
+def export(settings: Settings, store_path: str | None, fmt: str, include_history: bool) -> None:
+    """Write the whole dataset to stdout (the write history only with --history)."""
     from vetkg.server.export import export_dataset
 
     settings = settings.override(store_path=store_path)
     store = _open_store(settings, read_only=False)
     try:
-        export_dataset(store, sys.stdout.buffer, fmt)
+        export_dataset(store, sys.stdout.buffer, fmt, base_iri=settings.base_iri, include_history=include_history)
     finally:
         store.close()
 

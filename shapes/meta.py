@@ -13,6 +13,8 @@ from __future__ import annotations
 from functools import lru_cache
 from importlib import resources
 
+import pyshacl_turbo
+from pyshacl_turbo.rdf import Input
 from rdflib import Graph
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH
@@ -55,12 +57,28 @@ def _targeted(graph: Graph, shape: Node) -> bool:
     return any((shape, RDF.type, c) in graph for c in (RDFS.Class, OWL.Class))
 
 
+@lru_cache(maxsize=1)
+def _compiled() -> pyshacl_turbo.CompiledShapes:
+    return pyshacl_turbo.compile_shapes(shacl_shacl())
+
+
+def _meta_validate(graph: Graph) -> tuple[bool, str]:
+    """(conforms, report text) of ``graph`` against SHACL-SHACL: pyshacl-turbo takes 30 ms where
+    pyshacl takes 2.5 s for the vetkg shapes; pyshacl decides when turbo fails."""
+    try:
+        conforms, _, text = _compiled().validate(Input(graph.serialize(format="nt"), "nt", None, {}), allow_warnings=True)
+        return bool(conforms), str(text)
+    except Exception:  # noqa: BLE001 - any failure of the fast engine leaves the decision to pyshacl
+        import pyshacl  # noqa: PLC0415
+
+        conforms, _, text = pyshacl.validate(graph, shacl_graph=shacl_shacl(), inference="none", allow_warnings=True)
+        return bool(conforms), str(text)
+
+
 def shapes_problems(graph: Graph) -> list[str]:
     """What is wrong with ``graph`` as the shapes graph; empty when it may be used."""
-    import pyshacl  # noqa: PLC0415 - a sixth of a second to import; only shapes changes need it
-
     problems: list[str] = []
-    conforms, _, text = pyshacl.validate(graph, shacl_graph=shacl_shacl(), inference="none", allow_warnings=True)
+    conforms, text = _meta_validate(graph)
     if not conforms:
         lines = [line.strip() for line in str(text).splitlines() if line.strip().startswith("Message:")]
         problems.append("the shapes graph does not conform to the SHACL-SHACL shapes: " + ("; ".join(lines[:5]) or str(text)[:500]))

@@ -13,10 +13,12 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
 
+from vetkg.ontology.graphs import store_graphs
+
 from ..config import Settings
 from ..http import conditional, dataset_version, not_modified
 from ..sparql.errors import ProtocolError
-from .auth import Principal, dry_run_requested, gate
+from .auth import Principal, authorise, dry_run_requested, gate
 from .backend import EmbeddedBackend, RemoteBackend, backend_for
 from .rdfbody import read_body
 from .report import change_headers
@@ -105,6 +107,10 @@ def _get(target: Target) -> Response:
     graph = target.graph
     if graph is None:
         raise ProtocolError(400, "name the graph: /store?graph=IRI or /store?default")
+    if isinstance(graph, ox.NamedNode) and not store_graphs(_settings().base_iri).is_public(graph.value):
+        # The history names the token holders: an admin reads it (or `vetkg history`).
+        if not authorise(request, _settings()).admin:
+            raise ProtocolError(403, f"{_describe(graph)} is readable by an admin token only")
     source = _backend().source()
     media = request.accept_mimetypes.best_match(list(SERIALISATIONS), default="text/turtle") if request.accept_mimetypes else "text/turtle"
     etag = dataset_version().etag_for("gsp", str(graph), media)
