@@ -136,11 +136,12 @@ def validate(settings: Settings, store_path: str | None, update_file: Path | Non
         if update is not None:
             from .stores import StoreError
             from .writes.offline import check_update
+            from .writes.protect import WriteForbidden
             from .writes.update import UpdateFailed
 
             try:
                 conforms, text = check_update(store, settings, update)
-            except UpdateFailed as exc:
+            except (UpdateFailed, WriteForbidden) as exc:
                 raise CliError(f"{update_file}: {exc}") from exc
             except StoreError as exc:
                 raise CliError(str(exc), EXIT_STORE) from exc
@@ -212,13 +213,14 @@ def revert(settings: Settings, number: int, store_path: str | None, who: str) ->
     from .stores import StoreError
     from .writes.history import RevertRefused
     from .writes.offline import revert_change
+    from .writes.protect import WriteForbidden
     from .writes.update import UpdateFailed
 
     settings = settings.override(store_path=store_path)
     store = _open_store(settings)
     try:
         committed, text = revert_change(store, settings, number, who)
-    except (RevertRefused, UpdateFailed) as exc:
+    except (RevertRefused, UpdateFailed, WriteForbidden) as exc:
         raise CliError(str(exc)) from exc
     except StoreError as exc:
         raise CliError(str(exc), EXIT_STORE) from exc
