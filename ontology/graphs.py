@@ -8,8 +8,10 @@
   write history (``{base}graph/history``). They are not validated as data; only an admin token
   may change the ontology and the shapes, and the history is written by the write path alone
   (append-only: no client may change or drop it).
-* **Public**: every graph but the history, whose records name the token holders. The history is
-  kept out of the union default graph, out of ``GRAPH ?g``, the dumps and VoID, unless asked for.
+* **Public**: every graph but the history. On the embedded store the history graph holds only
+  each record's number and time (who wrote it and what it changed are kept beside the store,
+  ``server/writes/history_details.py``); it is left out of the dumps, exports, VoID and the pages
+  unless asked for.
 
 The write gate (``server/writes/checks.py``), ``vetkg validate`` (``shapes/validate.py``),
 ``shapes/incremental.py``, the dumps, VoID and the pages all ask this module.
