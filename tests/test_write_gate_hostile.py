@@ -350,3 +350,39 @@ def test_refusals_carry_no_traceback(client, store):
         resp = update(client, text)
         assert 400 <= resp.status_code < 500, (text, resp.status_code, resp.text)
         assert not re.search(r"Traceback|File \"/", resp.text)
+
+
+# -- the same against a real `vetkg serve` (waitress) ---------------------------------------------
+
+
+@pytest.mark.slow
+def test_a_served_endpoint_refuses_at_once_and_stops_a_long_update(tmp_path, seed_nquads):
+    import gc
+
+    import requests
+    from conftest import serving
+    from vetkg.server.stores.oxigraph import OxigraphStore
+
+    disk = OxigraphStore(tmp_path / "store")
+    disk.oxigraph.load(seed_nquads, format=ox.RdfFormat.N_QUADS)
+    disk.close()
+    del disk
+    gc.collect()
+    body = big_insert(1_500_000)
+    with serving(tmp_path / "store", update_tokens="alice:writer-token", admin_tokens="root:admin-token",
+                 update_timeout="2", max_update_bytes="2000000") as url:
+        for headers, status in (({}, 401), ({"Authorization": "Bearer wrong"}, 403)):
+            started = time.monotonic()
+            resp = requests.post(url + "/sparql", data=body, headers={"Content-Type": UPDATE, **headers}, timeout=30)
+            assert resp.status_code == status and time.monotonic() - started < 2.0
+        too_big = requests.post(url + "/sparql", data=big_insert(2_100_000), headers={"Content-Type": UPDATE, **WRITER}, timeout=30)
+        assert too_big.status_code == 413
+        started = time.monotonic()
+        slow = requests.post(url + "/sparql?dry-run=true", headers={"Content-Type": UPDATE, **WRITER}, timeout=30,
+                             data=b"INSERT { GRAPH <http://x/g> { ?a <http://x/p> ?f } } WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i "
+                                  b"FILTER(?c = ?i && STR(?f) = \"never\") }")
+        assert slow.status_code == 503 and time.monotonic() - started < 4.0
+        # the server is well and writes again
+        ok = requests.post(url + "/sparql", headers={"Content-Type": UPDATE, **WRITER}, timeout=30,
+                           data=f'INSERT DATA {{ GRAPH <{ENTITIES}> {{ <{BASE}id/x> <http://www.w3.org/2000/01/rdf-schema#comment> "ok" }} }}'.encode())
+        assert ok.status_code == 204, ok.text

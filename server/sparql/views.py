@@ -141,7 +141,7 @@ def _service_description(op: Operation, settings: Settings) -> Response:
         return redirect("/", code=303)
     fmt = choose(Kind.GRAPH, request.accept_mimetypes, op.format)
     # Updates are on offer only when a token can authorise them.
-    update_enabled = current_app.extensions.get(UPDATE_HANDLER_KEY) is not None and bool(settings.update_tokens)
+    update_enabled = current_app.extensions.get(UPDATE_HANDLER_KEY) is not None and bool(settings.update_tokens or settings.admin_tokens)
     version = dataset_version()
     etag = version.etag_for("service-description", request.base_url, fmt.media_type, str(update_enabled))
     cached = not_modified(etag)
