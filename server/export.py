@@ -21,6 +21,16 @@ FORMATS: dict[str, ox.RdfFormat] = {
 _BATCH = 5000
 
 
+def _dump_history_details(store: Store, output: IO[bytes], rdf_format: ox.RdfFormat) -> None:
+    """Who made each write and what it changed, kept beside an embedded store
+    (:mod:`vetkg.server.writes.history_details`): a whole history needs them too."""
+    from .writes.history_details import details_store  # noqa: PLC0415 - only for --history
+
+    side = details_store(store)
+    if side is not None and len(side):
+        side.dump(output, format=rdf_format)
+
+
 def public_quads(store: Store, base_iri: str | None = None, include_history: bool = False) -> Iterator[ox.Quad]:
     """Every quad of ``store``, without the write history's (which names the token holders)
     unless ``include_history``; see :mod:`vetkg.ontology.graphs`."""
@@ -41,6 +51,8 @@ def export_dataset(
     if rdf_format.supports_datasets:
         if include_history or roles.history not in store.graphs():
             store.dump(output, rdf_format)
+            if include_history:
+                _dump_history_details(store, output, rdf_format)
             return
         quads = public_quads(store, base_iri)
         while batch := list(islice(quads, _BATCH)):
