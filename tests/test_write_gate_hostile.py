@@ -171,6 +171,25 @@ def test_insert_and_clear_all_a_hundred_times_keeps_the_history_small_and_memory
     assert store.oxigraph.contains_named_graph(ox.NamedNode(ONTOLOGY))
 
 
+def test_a_large_change_is_recorded_in_bounded_literals_and_still_reverts(store, monkeypatch):
+    from vetkg.server.writes import history
+    from vetkg.server.writes.history import records, revert
+    from vetkg.server.writes.respond import WRITER_KEY
+
+    monkeypatch.setattr(history, "CHUNK_BYTES", 10_000)  # a smaller chunk, so a small write spans several
+    app = make(store)
+    client = app.test_client()
+    before = sorted(str(q) for q in store.quads(BASE + "graph/big")) if BASE + "graph/big" in store.graphs() else []
+    assert client.post("/sparql", data=big_insert(60_000), headers={"Content-Type": UPDATE, **WRITER}).status_code == 204
+    assert 0 < _largest_history_literal(store) <= 10_000
+    writer = app.extensions[WRITER_KEY]
+    [record] = records(writer.backend, BASE)
+    assert record.added == len(list(store.quads(BASE + "graph/big"))) > 500
+    assert revert(writer, BASE, record.number, "root").committed
+    after = sorted(str(q) for q in store.quads(BASE + "graph/big")) if BASE + "graph/big" in store.graphs() else []
+    assert after == before
+
+
 # -- roles and the system graphs ------------------------------------------------------------------
 
 SHAPE = f"""<{BASE}shapes/Extra> a sh:NodeShape ; sh:targetClass vet:Measure ;

@@ -67,6 +67,26 @@ def _nquads(quads: frozenset[ox.Quad]) -> str:
     return "\n".join(sorted(f"{q} ." for q in quads))
 
 
+#: The most N-Quads text one literal of a record holds; a larger change takes several (whole
+#: lines each), so no literal of the history grows with the size of a write.
+CHUNK_BYTES = 256_000
+
+
+def _chunks(text: str) -> list[str]:
+    if len(text.encode()) <= CHUNK_BYTES:
+        return [text]
+    chunks, current, size = [], [], 0
+    for line in text.split("\n"):
+        length = len(line.encode()) + 1
+        if current and size + length > CHUNK_BYTES:
+            chunks.append("\n".join(current))
+            current, size = [], 0
+        current.append(line)
+        size += length
+    chunks.append("\n".join(current))
+    return chunks
+
+
 def _next_number(store: Queryable, base_iri: str) -> int:
     query = f"SELECT (MAX(?n) AS ?m) WHERE {{ GRAPH <{history_graph(base_iri).value}> {{ ?c <{VET.changeNumber}> ?n }} }}"
     row = next(iter(store.query(query)), None)
@@ -96,9 +116,9 @@ def history_hook(store: Queryable, base_iri: str) -> CommitHook:
             ox.Quad(agent, RDF_TYPE, ox.NamedNode(PROV + "Agent"), graph),
             ox.Quad(agent, RDFS_LABEL, ox.Literal(who), graph),
             ox.Quad(node, ox.NamedNode(str(VET.changeNumber)), ox.Literal(str(number), datatype=ox.NamedNode(XSD + "integer")), graph),
-            ox.Quad(node, ox.NamedNode(str(VET.addedQuads)), ox.Literal(_nquads(change.added)), graph),
-            ox.Quad(node, ox.NamedNode(str(VET.removedQuads)), ox.Literal(_nquads(change.removed)), graph),
         ]
+        for kind, quads in ((VET.addedQuads, change.added), (VET.removedQuads, change.removed)):
+            details.extend(ox.Quad(node, ox.NamedNode(str(kind)), ox.Literal(chunk), graph) for chunk in _chunks(_nquads(quads)))
         side = _details(store)
         if side is None:
             yield from skeleton + details
@@ -113,70 +133,45 @@ def history_hook(store: Queryable, base_iri: str) -> CommitHook:
 
 
 def records(store: Queryable, base_iri: str) -> list[Record]:
-    """The history, oldest first."""
-    side = _details(store)
-    if side is not None:
-        return _split_records(store, side, base_iri)
-    query = f"""
-        PREFIX vet: <{VET}> PREFIX prov: <{PROV}> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-        SELECT ?n ?when ?who ?added ?removed ?rev WHERE {{ GRAPH <{history_graph(base_iri).value}> {{
-            ?c vet:changeNumber ?n ; prov:endedAtTime ?when ; vet:addedQuads ?added ; vet:removedQuads ?removed ;
-               prov:wasAssociatedWith/rdfs:label ?who .
-            OPTIONAL {{ ?c vet:reverts/vet:changeNumber ?rev }} }} }} ORDER BY ?n"""
-
-    def count(text: str) -> int:
-        return sum(1 for line in text.splitlines() if line.strip())
-
-    return [
-        Record(
-            number=int(row["n"].value),
-            when=row["when"].value,
-            who=row["who"].value,
-            added=count(row["added"].value),
-            removed=count(row["removed"].value),
-            reverts=int(row["rev"].value) if row["rev"] is not None else None,
-        )
-        for row in store.query(query)
-    ]
+    """The history, oldest first: skeletons from ``store``, details from beside it when it keeps
+    them there (:mod:`.history_details`), else from the same history graph."""
+    graph = history_graph(base_iri).value
+    side: Any = _details(store) or store
+    prefixes = f"PREFIX vet: <{VET}> PREFIX prov: <{PROV}> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>"
+    skeletons = store.query(f"""{prefixes} SELECT ?n ?when ?rev WHERE {{ GRAPH <{graph}> {{
+        ?c vet:changeNumber ?n ; prov:endedAtTime ?when . OPTIONAL {{ ?c vet:reverts/vet:changeNumber ?rev }} }} }} ORDER BY ?n""")
+    who = {int(r["n"].value): r["who"].value for r in side.query(
+        f"{prefixes} SELECT ?n ?who WHERE {{ GRAPH <{graph}> {{ ?c vet:changeNumber ?n ; prov:wasAssociatedWith/rdfs:label ?who }} }}")}
+    counts: dict[tuple[int, str], int] = {}
+    for kind in ("addedQuads", "removedQuads"):
+        for r in side.query(f"{prefixes} SELECT ?n ?q WHERE {{ GRAPH <{graph}> {{ ?c vet:changeNumber ?n ; vet:{kind} ?q }} }}"):
+            key = (int(r["n"].value), kind)
+            counts[key] = counts.get(key, 0) + _count_lines(r["q"].value)
+    out = []
+    for row in skeletons:
+        number = int(row["n"].value)
+        if number not in who:
+            continue  # a skeleton without details: none is written so (a journal, a foreign triple)
+        out.append(Record(number, row["when"].value, who[number], counts.get((number, "addedQuads"), 0),
+                          counts.get((number, "removedQuads"), 0), int(row["rev"].value) if row["rev"] is not None else None))
+    return out
 
 
 def _count_lines(text: str) -> int:
     return sum(1 for line in text.splitlines() if line.strip())
 
 
-def _split_records(store: Queryable, side: ox.Store, base_iri: str) -> list[Record]:
-    """Records whose skeleton is in the data store and details beside it (:mod:`.history_details`)."""
-    graph = history_graph(base_iri).value
-    skeletons = store.query(f"""PREFIX vet: <{VET}> PREFIX prov: <{PROV}>
-        SELECT ?n ?when ?rev WHERE {{ GRAPH <{graph}> {{ ?c vet:changeNumber ?n ; prov:endedAtTime ?when .
-            OPTIONAL {{ ?c vet:reverts/vet:changeNumber ?rev }} }} }} ORDER BY ?n""")
-    details = {
-        int(row["n"].value): (row["who"].value, _count_lines(row["added"].value), _count_lines(row["removed"].value))
-        for row in side.query(f"""PREFIX vet: <{VET}> PREFIX prov: <{PROV}> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-            SELECT ?n ?who ?added ?removed WHERE {{ GRAPH <{graph}> {{ ?c vet:changeNumber ?n ; vet:addedQuads ?added ;
-                vet:removedQuads ?removed ; prov:wasAssociatedWith/rdfs:label ?who }} }}""")
-    }
-    out = []
-    for row in skeletons:
-        number = int(row["n"].value)
-        who, added, removed = details.get(number, ("?", 0, 0))
-        out.append(Record(number, row["when"].value, who, added, removed,
-                          int(row["rev"].value) if row["rev"] is not None else None))
-    return out
-
-
 def _recorded_change(store: Queryable, base_iri: str, number: int) -> tuple[list[ox.Quad], list[ox.Quad]]:
-    query = f"""SELECT ?added ?removed WHERE {{ GRAPH <{history_graph(base_iri).value}> {{
-        ?c <{VET.changeNumber}> {number} ; <{VET.addedQuads}> ?added ; <{VET.removedQuads}> ?removed }} }}"""
+    graph = history_graph(base_iri).value
     side = _details(store)
-    committed = f"ASK {{ GRAPH <{history_graph(base_iri).value}> {{ ?c <{VET.changeNumber}> {number} }} }}"
-    if side is not None and not bool(store.query(committed)):
+    if not bool(store.query(f"ASK {{ GRAPH <{graph}> {{ ?c <{VET.changeNumber}> {number} ; <{PROV}endedAtTime> ?t }} }}")):
         raise RevertRefused(f"there is no change number {number} in the history")
-    row = next(iter((side or store).query(query)), None)
-    if row is None:
-        raise RevertRefused(f"there is no change number {number} in the history")
-    added = list(ox.parse(row["added"].value.encode(), format=ox.RdfFormat.N_QUADS))
-    removed = list(ox.parse(row["removed"].value.encode(), format=ox.RdfFormat.N_QUADS))
+    parts: dict[str, list[ox.Quad]] = {}
+    for kind in ("addedQuads", "removedQuads"):
+        query = f"SELECT ?q WHERE {{ GRAPH <{graph}> {{ ?c <{VET.changeNumber}> {number} ; <{VET}{kind}> ?q }} }}"
+        text = "\n".join(r["q"].value for r in (side or store).query(query))
+        parts[kind] = list(ox.parse(text.encode(), format=ox.RdfFormat.N_QUADS))
+    added, removed = parts["addedQuads"], parts["removedQuads"]
     if any(isinstance(t, ox.BlankNode) for q in added + removed for t in (q.subject, q.object)):
         # the store gave those blank nodes new ids when it wrote them: they cannot be named again
         raise RevertRefused(f"change {number} touched blank nodes (an RDF list); undo it with a new write")
