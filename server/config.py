@@ -51,6 +51,9 @@ class Settings:
     # Seconds a write may spend computing and checking its change (parsing, WHERE clauses,
     # validation) before it is stopped with 503 and nothing is written.
     update_timeout: float = 30.0
+    # Megabytes the server process may grow by while one write is computed and checked (its
+    # WHERE clauses are joined in memory): past it the write is stopped with 503. 0: no bound.
+    max_update_memory_mb: int = 1024
     host: str = "127.0.0.1"
     port: int = 8000
     threads: int = 8

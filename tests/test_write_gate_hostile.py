@@ -137,6 +137,18 @@ def test_an_update_with_a_cartesian_where_stops_at_the_deadline(store, dry_run):
     assert update(client, f'INSERT DATA {{ GRAPH <{ENTITIES}> {{ <{BASE}id/x> rdfs:comment "after" }} }}').status_code == 204
 
 
+def test_an_update_whose_where_takes_too_much_memory_is_stopped(store):
+    # rdflib joins by building sets: this WHERE would take gigabytes well before a long deadline
+    client = make(store, update_timeout=120.0, max_update_memory_mb=150).test_client()
+    before = snapshot(store)
+    started = time.monotonic()
+    resp = update(client, f"INSERT {{ GRAPH <{BASE}graph/x> {{ ?a rdfs:comment ?f }} }} "
+                          "WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i FILTER(?c = ?i && STR(?f) = \"never\") }")
+    assert resp.status_code == 503 and "max_update_memory_mb" in resp.text, resp.text
+    assert time.monotonic() - started < 60
+    assert snapshot(store) == before
+
+
 # -- bounded history ------------------------------------------------------------------------------
 
 

@@ -28,11 +28,17 @@ def writer() -> Writer:
     return found
 
 
+def memory_bound(megabytes: int) -> int | None:
+    return megabytes * 1024 * 1024 if megabytes > 0 else None
+
+
 def run_write(compute: Callable[[PendingState], T], who: Principal, dry_run: bool, timeout: float | None = None) -> Outcome[T]:
     """Compute, check and (unless rejected or a dry run) commit; client mistakes become 4xx, a
     write past ``timeout`` seconds 503."""
     try:
-        return writer().write(compute, who.name, dry_run, admin=who.admin, timeout=timeout)
+        settings = current_app.extensions["vetkg.settings"]
+        return writer().write(compute, who.name, dry_run, admin=who.admin, timeout=timeout,
+                              max_memory=memory_bound(settings.max_update_memory_mb))
     except WriteForbidden as exc:
         raise ProtocolError(403, f"the write was refused: {exc}") from None
     except WriteTimeout as exc:

@@ -15,7 +15,7 @@ from ..sparql.protocol import Operation
 from .auth import dry_run_requested, gate
 from .deadline import WriteTimeout, deadline
 from .report import change_headers
-from .respond import checked_answer, run_write
+from .respond import checked_answer, memory_bound, run_write
 from .update import UpdateOptions, apply_update
 
 
@@ -41,7 +41,7 @@ def handle_update(op: Operation) -> Response:
     dry_run = dry_run_requested(request)
     started = time.monotonic()
     try:
-        with deadline(settings.update_timeout):
+        with deadline(settings.update_timeout, memory_bound(settings.max_update_memory_mb)):
             checked = check_update(op.update or "", allow_service=settings.allow_service, using_given=op.has_dataset)
     except WriteTimeout as exc:
         raise ProtocolError(503, str(exc), {"Retry-After": "5"}) from None
