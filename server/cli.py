@@ -136,16 +136,17 @@ def validate(settings: Settings, store_path: str | None, update_file: Path | Non
         if update is not None:
             from .stores import StoreError
             from .writes.offline import check_update
+            from .writes.protect import WriteForbidden
             from .writes.update import UpdateFailed
 
             try:
                 conforms, text = check_update(store, settings, update)
-            except UpdateFailed as exc:
+            except (UpdateFailed, WriteForbidden) as exc:
                 raise CliError(f"{update_file}: {exc}") from exc
             except StoreError as exc:
                 raise CliError(str(exc), EXIT_STORE) from exc
         else:
-            result = validate_store(store, shapes)
+            result = validate_store(store, shapes, settings.base_iri)
             conforms, text = result.conforms, result.text
     finally:
         store.close()
@@ -212,13 +213,14 @@ def revert(settings: Settings, number: int, store_path: str | None, who: str) ->
     from .stores import StoreError
     from .writes.history import RevertRefused
     from .writes.offline import revert_change
+    from .writes.protect import WriteForbidden
     from .writes.update import UpdateFailed
 
     settings = settings.override(store_path=store_path)
     store = _open_store(settings)
     try:
         committed, text = revert_change(store, settings, number, who)
-    except (RevertRefused, UpdateFailed) as exc:
+    except (RevertRefused, UpdateFailed, WriteForbidden) as exc:
         raise CliError(str(exc)) from exc
     except StoreError as exc:
         raise CliError(str(exc), EXIT_STORE) from exc
@@ -238,15 +240,16 @@ def _first_line(exc: Exception) -> str:
 @click.option(
     "--format", "fmt", type=click.Choice(["nquads", "trig", "turtle"]), default="nquads", show_default=True
 )
+@click.option("--history", "include_history", is_flag=True, help="Include the write history graph (it names the token holders).")
 @pass_settings
-def export(settings: Settings, store_path: str | None, fmt: str) -> None:
-    """Write the whole dataset to stdout."""
+def export(settings: Settings, store_path: str | None, fmt: str, include_history: bool) -> None:
+    """Write the whole dataset to stdout (the write history only with --history)."""
     from vetkg.server.export import export_dataset
 
     settings = settings.override(store_path=store_path)
     store = _open_store(settings, read_only=False)
     try:
-        export_dataset(store, sys.stdout.buffer, fmt)
+        export_dataset(store, sys.stdout.buffer, fmt, base_iri=settings.base_iri, include_history=include_history)
     finally:
         store.close()
 

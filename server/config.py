@@ -47,7 +47,20 @@ class Settings:
     max_query_nesting: int = 256
     query_memory_mb: int = 1024
     allow_remote_context: bool = False  # remote JSON-LD contexts
-    update_tokens: dict[str, str] = field(default_factory=dict)  # name -> token
+    # Who may write (name -> token; VETKG_UPDATE_TOKENS="alice:s3cret,bob:other"): data graphs only.
+    update_tokens: dict[str, str] = field(default_factory=dict)
+    # Tokens with the admin role (VETKG_ADMIN_TOKENS="root:t0ken"): they may also change the
+    # ontology and the shapes graphs. Nobody changes the history through a write.
+    admin_tokens: dict[str, str] = field(default_factory=dict)
+    # A write's body (SPARQL Update or Graph Store Protocol) past this many bytes is refused with
+    # 413 before it is read.
+    max_update_bytes: int = 10_000_000
+    # Seconds a write may spend computing and checking its change (parsing, WHERE clauses,
+    # validation) before it is stopped with 503 and nothing is written.
+    update_timeout: float = 30.0
+    # Megabytes the server process may grow by while one write is computed and checked (its
+    # WHERE clauses are joined in memory): past it the write is stopped with 503. 0: no bound.
+    max_update_memory_mb: int = 1024
     host: str = "127.0.0.1"
     port: int = 8000
     # waitress's request threads (-1: heavy_query_slots + heavy_query_queue + 10, at least 16).

@@ -91,11 +91,12 @@ class GraphView:
 class StoreView:
     """A :class:`DataView` over the union of the data graphs of a vetkg store.
 
-    Reads go straight to pyoxigraph's indexes; the ontology, shapes and history graphs are not
-    data and are skipped, and a triple held by several document graphs is seen once.
+    Reads go straight to pyoxigraph's indexes; what is data is :mod:`vetkg.ontology.graphs`' rule
+    (the ontology, shapes and history graphs are skipped, the store's default graph is read), and
+    a triple held by several data graphs is seen once.
     """
 
-    def __init__(self, store: Store | ox.Store, is_data_graph: Callable[[str], bool] = _is_document_graph) -> None:
+    def __init__(self, store: Store | ox.Store, is_data_graph: Callable[[str | None], bool] = _is_document_graph) -> None:
         self.oxigraph: ox.Store = store if isinstance(store, ox.Store) else store.oxigraph  # type: ignore[attr-defined]
         self._is_data_graph = is_data_graph
         self._graph_ok: dict[ox.NamedNode, bool] = {}
@@ -114,17 +115,19 @@ class StoreView:
             yield (term_to_rdflib(quad.subject), term_to_rdflib(quad.predicate), term_to_rdflib(quad.object))
 
     def graphs_holding(self, triple: Triple) -> set[str]:
-        """The data graphs that hold ``triple``."""
+        """The data graphs that hold ``triple`` (the store's default graph as ``""``)."""
         s, p, o = (_to_ox(t) for t in triple)
         return {
-            q.graph_name.value
+            q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else ""
             for q in self.oxigraph.quads_for_pattern(s, p, o, None)
             if self._data(q.graph_name)
         }
 
     def _data(self, graph: object) -> bool:
+        if isinstance(graph, ox.DefaultGraph):
+            return self._is_data_graph(None)  # visible to queries through the union: data
         if not isinstance(graph, ox.NamedNode):
-            return False  # the store's default graph is not part of the union the server queries
+            return False
         known = self._graph_ok.get(graph)
         if known is None:
             known = self._graph_ok[graph] = self._is_data_graph(graph.value)
@@ -200,7 +203,7 @@ class Change:
         added_quads: Iterable[tuple[Node, Node, Node, str]] | Iterable[ox.Quad],
         removed_quads: Iterable[tuple[Node, Node, Node, str]] | Iterable[ox.Quad],
         before: StoreView | None = None,
-        is_data_graph: Callable[[str], bool] = _is_document_graph,
+        is_data_graph: Callable[[str | None], bool] = _is_document_graph,
     ) -> Change:
         """The change to the union of the data graphs that a quad-level write makes.
 
@@ -220,17 +223,21 @@ class Change:
 
 
 def _quads_by_triple(
-    quads: Iterable[tuple[Node, Node, Node, str]] | Iterable[ox.Quad], is_data_graph: Callable[[str], bool]
+    quads: Iterable[tuple[Node, Node, Node, str]] | Iterable[ox.Quad], is_data_graph: Callable[[str | None], bool]
 ) -> dict[Triple, set[str]]:
     found: dict[Triple, set[str]] = {}
     for quad in quads:
         if isinstance(quad, ox.Quad):
-            if not isinstance(quad.graph_name, ox.NamedNode):
+            if isinstance(quad.graph_name, ox.NamedNode):
+                g = quad.graph_name.value
+            elif isinstance(quad.graph_name, ox.DefaultGraph):
+                g = ""  # the store's default graph, as graphs_holding names it
+            else:
                 continue
-            s, p, o, g = term_to_rdflib(quad.subject), term_to_rdflib(quad.predicate), term_to_rdflib(quad.object), quad.graph_name.value
+            s, p, o = term_to_rdflib(quad.subject), term_to_rdflib(quad.predicate), term_to_rdflib(quad.object)
         else:
             s, p, o, g = quad[0], quad[1], quad[2], str(quad[3])
-        if is_data_graph(g):
+        if is_data_graph(g or None):
             found.setdefault((s, p, o), set()).add(g)
     return found
 

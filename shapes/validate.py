@@ -29,7 +29,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS
 from rdflib.term import Node
 
-from vetkg.ontology import ONTOLOGY_FILE, ONTOLOGY_IRI, VET
+from vetkg.ontology import DEFAULT_BASE_IRI, ONTOLOGY_FILE, ONTOLOGY_IRI, VET
+from vetkg.ontology.graphs import is_data_graph, store_graphs
 
 from . import SHAPES_FILE
 
@@ -293,15 +294,18 @@ def _edges_ntriples(edges: tuple[tuple[URIRef, URIRef], ...]) -> str:
     return "".join(f"<{sub}> <{RDFS.subClassOf}> <{sup}> .\n" for sub, sup in edges)
 
 
-def validate_store(store: Store, shapes: rdflib.Graph | None = None) -> ValidationResult:
-    """Validate the union of the document graphs of ``store`` (against ``shapes`` if given,
-    else the vetkg shapes).
+def validate_store(store: Store, shapes: rdflib.Graph | None = None, base_iri: str = DEFAULT_BASE_IRI) -> ValidationResult:
+    """Validate the data of ``store`` against ``shapes`` if given, else the shapes graph the
+    store holds (the one the write gate checks against), else the vetkg shapes.
 
-    The ontology, shapes and history graphs are not data and are left out; the subclass axioms
+    What is data is :mod:`vetkg.ontology.graphs`' rule, the write gate's: every graph but the
+    ontology, shapes and history graphs, and the store's own default graph. The subclass axioms
     come from the ontology graph in the store when it is there (the ontology the data was built
     with), else from ``ontology/vetkg.ttl``.
     """
-    graphs = [g for g in store.graphs() if _is_document_graph(g)]
+    roles = store_graphs(base_iri)
+    stored = store.graphs()
+    graphs = roles.data_graphs(stored)
     data = Graph()
     for iri in graphs:
         buffer = io.BytesIO()
@@ -309,8 +313,17 @@ def validate_store(store: Store, shapes: rdflib.Graph | None = None) -> Validati
         store.dump(buffer, ox.RdfFormat.N_TRIPLES, graph=iri)
         if buffer.tell():
             data.parse(data=buffer.getvalue(), format="nt")
+    default = _default_graph_ntriples(store)
+    if default:
+        data.parse(data=default, format="nt")
+    if shapes is None and roles.shapes in stored:
+        held = Graph()
+        buffer = io.BytesIO()
+        store.dump(buffer, ox.RdfFormat.N_TRIPLES, graph=roles.shapes)
+        held.parse(data=buffer.getvalue(), format="nt")
+        shapes = held if len(held) else None
     hierarchy = None
-    if ONTOLOGY_IRI in store.graphs():
+    if ONTOLOGY_IRI in stored:
         ontology = Graph()
         subclass = ox.NamedNode(str(RDFS.subClassOf))
         equivalent = ox.NamedNode(str(OWL.equivalentClass))
@@ -322,14 +335,23 @@ def validate_store(store: Store, shapes: rdflib.Graph | None = None) -> Validati
         hierarchy = class_hierarchy(ontology)
     result = validate_graph(data, shapes, hierarchy=hierarchy)
     if result.conforms:
-        result.text = f"{len(graphs)} document graph(s): " + result.text
+        result.text = f"{len(graphs)} data graph(s): " + result.text
     return result
 
 
+def _default_graph_ntriples(store: Store) -> bytes:
+    """The store's own default graph as N-Triples; empty for a remote store, whose default graph
+    is not vetkg's (writes to it are refused there)."""
+    embedded = getattr(store, "oxigraph", None)
+    if embedded is None:
+        return b""
+    quads = embedded.quads_for_pattern(None, None, None, ox.DefaultGraph())
+    return ox.serialize([q.triple for q in quads], format=ox.RdfFormat.N_TRIPLES) or b""
+
+
 def _is_document_graph(iri: str) -> bool:
-    if iri == ONTOLOGY_IRI:
-        return False
-    return not iri.rstrip("/").endswith(("graph/shapes", "graph/history"))
+    """Whether named graph ``iri`` holds data, for the default base IRI (see :mod:`vetkg.ontology.graphs`)."""
+    return is_data_graph(iri)
 
 
 # ------------------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from vetkg.shapes.validate import (
     ValidationResult,
     class_hierarchy,
     ensure_conforms,
+    load_shapes,
     validate_graph,
     validate_store,
 )
@@ -434,13 +435,18 @@ def test_validate_store_uses_document_graphs_only() -> None:
     store = get_store("memory")
     store.replace_graph(BASE + "graph/津教职函-2025-1号", triples_from_rdflib(valid_graph()))
     # Shapes and history hold things the data shapes would reject (English labels): left out.
+    # (The stored shapes graph is the one validated against, as the write gate does: it holds the
+    # shapes and the junk triple.)
     junk = Graph()
     junk.add((URIRef(BASE + "history/1"), RDFS.label, Literal("build", lang="en")))
     store.replace_graph(BASE + "graph/history", triples_from_rdflib(junk))
-    store.replace_graph(BASE + "graph/shapes", triples_from_rdflib(junk))
+    shapes = Graph()
+    shapes += load_shapes()
+    shapes += junk
+    store.replace_graph(BASE + "graph/shapes", triples_from_rdflib(shapes))
     result = validate_store(store)
     assert result.conforms, result.text
-    assert "1 document graph" in result.text
+    assert "1 data graph" in result.text
 
     # The store validates the union: a second graph adds a measure to the first one's work area.
     other = Graph()
@@ -453,6 +459,25 @@ def test_validate_store_uses_document_graphs_only() -> None:
     result = validate_store(store)
     assert not result.conforms
     assert [(v.focus_node, v.path) for v in result.violations] == [(stray, VET.textSpan)]
+
+
+def test_validate_store_checks_against_the_stored_shapes_as_the_write_gate_does() -> None:
+    store = get_store("memory")
+    store.replace_graph(BASE + "graph/津教职函-2025-1号", triples_from_rdflib(valid_graph()))
+    assert validate_store(store).conforms
+    SH = Namespace("http://www.w3.org/ns/shacl#")
+    strict = Graph()
+    strict += load_shapes()
+    shape, prop = URIRef(BASE + "shapes/MeasureComment"), URIRef(BASE + "shapes/MeasureComment/comment")
+    strict.add((shape, RDF.type, SH.NodeShape))
+    strict.add((shape, SH.targetClass, VET.Measure))
+    strict.add((shape, SH.property, prop))
+    strict.add((prop, SH.path, RDFS.comment))
+    strict.add((prop, SH.minCount, Literal(1)))
+    store.replace_graph(BASE + "graph/shapes", triples_from_rdflib(strict))
+    result = validate_store(store)
+    assert not result.conforms
+    assert {v.path for v in result.violations} == {RDFS.comment}
 
 
 def test_validate_store_takes_the_hierarchy_from_the_stored_ontology() -> None:

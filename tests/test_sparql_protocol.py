@@ -275,14 +275,17 @@ def test_unknown_method_is_405(client):
     assert client.delete("/sparql").status_code == 405
 
 
-def test_update_is_checked_then_refused_read_only(client):
-    # No update tokens configured: the endpoint is read-only (tests/test_writes.py has the rest).
-    ok = client.post("/sparql", data=b"CLEAR ALL", content_type="application/sparql-update")
-    assert ok.status_code == 403
-    assert "read-only" in ok.text
-    bad = client.post("/sparql", data={"update": "CLEAR XYZ"})
+def test_update_is_refused_read_only_then_checked(client, make_app):
+    # No update tokens configured: the endpoint is read-only (tests/test_writes.py has the rest),
+    # and an update is refused before it is parsed, whatever it holds.
+    for body in (b"CLEAR ALL", b"CLEAR XYZ", b"LOAD <http://example.org/x.ttl>"):
+        refused = client.post("/sparql", data=body, content_type="application/sparql-update")
+        assert refused.status_code == 403 and "read-only" in refused.text
+    authorised = make_app(update_tokens={"alice": "s3cret"}).test_client()
+    bearer = {"Authorization": "Bearer s3cret"}
+    bad = authorised.post("/sparql", data={"update": "CLEAR XYZ"}, headers=bearer)
     assert bad.status_code == 400 and "line 1" in bad.text
-    load = client.post("/sparql", data=b"LOAD <http://example.org/x.ttl>", content_type="application/sparql-update")
+    load = authorised.post("/sparql", data=b"LOAD <http://example.org/x.ttl>", content_type="application/sparql-update", headers=bearer)
     assert load.status_code == 400 and "LOAD is disabled" in load.text
 
 

@@ -243,6 +243,8 @@ ENTITIES = BASE + "graph/entities"
 ONTOLOGY = "https://w3id.org/vetkg/ontology"
 TOKEN = "s3cret"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
+ADMIN_TOKEN = "r00t-token"  # only an admin token changes the ontology or the shapes
+ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 RDFS_COMMENT = "http://www.w3.org/2000/01/rdf-schema#comment"
 
 
@@ -255,7 +257,8 @@ def writable(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
 
 
 def remote_app(server: Virtuoso, store: RemoteSparqlStore | None = None) -> Flask:
-    settings = Settings(store="sparql", store_url=server.sparql_url, update_tokens={"alice": TOKEN})
+    settings = Settings(store="sparql", store_url=server.sparql_url, update_tokens={"alice": TOKEN},
+                        admin_tokens={"root": ADMIN_TOKEN})
     return create_app(settings, store or RemoteSparqlStore(server.sparql_url))
 
 
@@ -264,9 +267,9 @@ def client(writable: Virtuoso) -> FlaskClient:
     return remote_app(writable).test_client()
 
 
-def sparql_update(client: FlaskClient, text: str, accept: str = "text/plain") -> Any:
+def sparql_update(client: FlaskClient, text: str, accept: str = "text/plain", auth: dict[str, str] = AUTH) -> Any:
     return client.post("/sparql", data=(PREFIXES + text).encode("utf-8"),
-                       headers={"Content-Type": "application/sparql-update", "Accept": accept, **AUTH})
+                       headers={"Content-Type": "application/sparql-update", "Accept": accept, **auth})
 
 
 def ask_virtuoso(server: Virtuoso, text: str) -> bool:
@@ -360,12 +363,14 @@ def test_an_ontology_write_with_blank_nodes_rewrites_the_graph_on_the_remote(wri
     size = remote.graph_size(ONTOLOGY)
     resp = sparql_update(client, f"""INSERT DATA {{ GRAPH <{ONTOLOGY}> {{
         vet:Pilot a owl:Class ; rdfs:label "pilot"@en, "试点"@zh ;
-            rdfs:subClassOf [ a owl:Restriction ; owl:onProperty vet:partOf ; owl:someValuesFrom vet:WorkPlan ] }} }}""")
+            rdfs:subClassOf [ a owl:Restriction ; owl:onProperty vet:partOf ; owl:someValuesFrom vet:WorkPlan ] }} }}""",
+        auth=ADMIN)
     assert resp.status_code == 204, resp.text
     assert remote.graph_size(ONTOLOGY) == size + 7
     assert ask_virtuoso(writable, f"ASK {{ GRAPH <{ONTOLOGY}> {{ vet:Pilot rdfs:subClassOf [ owl:someValuesFrom vet:WorkPlan ] }} }}")
     # Every RDF list of the ontology survived the rewrite: HermiT still reads it as consistent.
-    unsatisfiable = sparql_update(client, f"INSERT DATA {{ GRAPH <{ONTOLOGY}> {{ vet:Centre rdfs:subClassOf vet:Industry }} }}")
+    unsatisfiable = sparql_update(client, f"INSERT DATA {{ GRAPH <{ONTOLOGY}> {{ vet:Centre rdfs:subClassOf vet:Industry }} }}",
+                                  auth=ADMIN)
     assert unsatisfiable.status_code == 422 and "unsatisfiable" in unsatisfiable.text
 
 

@@ -36,6 +36,9 @@ SHAPES = BASE + "graph/shapes"
 ONTOLOGY = "https://w3id.org/vetkg/ontology"
 TOKEN = "s3cret"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
+ADMIN_TOKEN = "r00t-token"
+# Only an admin token changes the ontology and the shapes.
+ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 PREFIXES = """PREFIX vet: <https://w3id.org/vetkg/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX owl: <http://www.w3.org/2002/07/owl#>
@@ -65,7 +68,7 @@ def store(seed_nquads: bytes) -> Store:
 
 
 def _app(store: Store, **settings: object) -> Flask:
-    defaults: dict[str, object] = {"update_tokens": {"alice": TOKEN}}
+    defaults: dict[str, object] = {"update_tokens": {"alice": TOKEN}, "admin_tokens": {"root": ADMIN_TOKEN}}
     defaults.update(settings)
     return create_app(replace(Settings(store="memory"), **defaults), store)
 
@@ -219,7 +222,7 @@ def test_failing_operation_is_a_400_and_changes_nothing(client, store):
 
 def test_unauthorised_writes_are_refused(store):
     client = _app(store).test_client()
-    read_only = _app(store, update_tokens={}).test_client()
+    read_only = _app(store, update_tokens={}, admin_tokens={}).test_client()
     text = f'INSERT DATA {{ GRAPH <{ENTITIES}> {{ <{BASE}id/org/x> rdfs:comment "c" }} }}'
     before = export(store)
     body = {"data": text.encode(), "content_type": "application/sparql-update"}
@@ -287,7 +290,7 @@ def test_commit_hooks_write_in_the_same_transaction(client, app, store):
 def test_ontology_write_making_a_class_unsatisfiable_is_rejected(client, store):
     before = export(store)
     resp = update(client, f"INSERT DATA {{ GRAPH <{ONTOLOGY}> {{ vet:Centre rdfs:subClassOf vet:Industry }} }}",
-                  {"Accept": "text/plain"})
+                  {"Accept": "text/plain", **ADMIN})
     assert resp.status_code == 422, resp.text
     assert "https://w3id.org/vetkg/ontology#Centre" in resp.text and "unsatisfiable" in resp.text
     assert export(store) == before
@@ -298,7 +301,7 @@ def test_consistent_ontology_write_with_blank_nodes_is_committed(client, store):
     size = len(list(store.quads(ONTOLOGY)))
     resp = update(client, f"""INSERT DATA {{ GRAPH <{ONTOLOGY}> {{
         vet:Pilot a owl:Class ; rdfs:label "pilot"@en, "试点"@zh ;
-            rdfs:subClassOf [ a owl:Restriction ; owl:onProperty vet:partOf ; owl:someValuesFrom vet:WorkPlan ] }} }}""")
+            rdfs:subClassOf [ a owl:Restriction ; owl:onProperty vet:partOf ; owl:someValuesFrom vet:WorkPlan ] }} }}""", ADMIN)
     assert resp.status_code == 204, resp.text
     assert len(list(store.quads(ONTOLOGY))) == size + 7
     assert ask(client, "ASK { vet:Pilot rdfs:subClassOf [ owl:someValuesFrom vet:WorkPlan ] }")
@@ -309,7 +312,7 @@ def test_shapes_write_that_invalidates_existing_data_is_rejected(client, store):
     resp = update(client, f"""INSERT DATA {{ GRAPH <{SHAPES}> {{
         <{BASE}shapes/MeasureComment> a sh:NodeShape ; sh:targetClass vet:Measure ;
             sh:property [ sh:path rdfs:comment ; sh:minCount 1 ; sh:message "every measure needs a comment"@en ] }} }}""",
-                  {"Accept": "application/json"})
+                  {"Accept": "application/json", **ADMIN})
     assert resp.status_code == 422, resp.text
     assert resp.json["violations"] and all(v["message_en"] == "every measure needs a comment" for v in resp.json["violations"])
     assert export(store) == before
@@ -318,7 +321,7 @@ def test_shapes_write_that_invalidates_existing_data_is_rejected(client, store):
 def test_shapes_write_that_existing_data_meets_is_committed(client, store):
     resp = update(client, f"""INSERT DATA {{ GRAPH <{SHAPES}> {{
         <{BASE}shapes/MeasureText> a sh:NodeShape ; sh:targetClass vet:Measure ;
-            sh:property [ sh:path vet:text ; sh:minCount 1 ] }} }}""")
+            sh:property [ sh:path vet:text ; sh:minCount 1 ] }} }}""", ADMIN)
     assert resp.status_code == 204, resp.text
     # The new shape is in force for later writes.
     measure = a_measure(store)

@@ -8,6 +8,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, current_app, render_template, request
 
 from vetkg.ontology import ONTOLOGY_IRI
+from vetkg.ontology.graphs import store_graphs
 
 from ..config import Settings
 from ..stores import Store
@@ -74,7 +75,9 @@ def _html(template: str, status: int = 200, **context: object) -> Response:
 
 def _lookup(store: Store, base: str, path: str) -> tuple[str, Description, list[ox.Triple] | None]:
     iri = iri_for_path(base, path)
-    graph = graph_triples(store, iri) if iri.startswith(base + "graph/") else None
+    # The write history is no page: its records name the token holders (vetkg.ontology.graphs).
+    public = store_graphs(base).is_public(iri)
+    graph = graph_triples(store, iri) if iri.startswith(base + "graph/") and public else None
     return iri, describe(store, iri), graph or None
 
 
@@ -172,7 +175,7 @@ def dump(name: str) -> Response:
     early = not_modified(tag)
     if early is not None:
         return early
-    response = Response(dumps_module.gzipped_dump(_store(), rdf_format), content_type="application/gzip")
+    response = Response(dumps_module.gzipped_dump(_store(), rdf_format, _settings().base_iri), content_type="application/gzip")
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return validate(response, tag)
 

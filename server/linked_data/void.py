@@ -4,6 +4,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from vetkg.ontology import ONTOLOGY_IRI
+from vetkg.ontology.graphs import store_graphs
 
 from ..stores import Store
 from .vocab import PREFIXES, RDF_TYPE, namespace_of
@@ -49,7 +50,7 @@ def statistics(store: Store) -> dict[str, object]:
         "subjects": _count(store, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }"),
         "objects": _count(store, "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o }"),
         "documents": _count(store, f"SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE {{ ?d a <{VET}Notice> }}"),
-        "graphs": len(store.graphs()),
+        "graphs": len(store_graphs().public_graphs(store.graphs())),
         "classes": classes,
         "properties": properties,
     }

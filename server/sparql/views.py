@@ -14,16 +14,20 @@ from .description import PREFIXES, DescriptionCache
 from .errors import ProtocolError
 from .executor import ForkExecutor
 from .formats import Kind, check_format_name, choose, offers
-from .guard import CheckedUpdate, check_update
 from .protocol import Operation, read_operation
 from .results import QueryJob
 
 bp = Blueprint("sparql", __name__)
 
-# Set by the write side (vetkg.server.writes): called with the checked update and the request's
-# operation, it returns the response. Without one an update is answered 501.
-UpdateHandler = Callable[[CheckedUpdate, Operation], Response]
+# Set by the write side (vetkg.server.writes): called with the request's operation, it checks
+# the update (check_update, under the write's deadline) and returns the response. Without one an
+# update is answered 501.
+UpdateHandler = Callable[[Operation], Response]
 UPDATE_HANDLER_KEY = "vetkg.sparql.update_handler"
+# Set by the write side too: called with the request before its body is read (a direct POST of
+# an update) or parsed (a form), it answers 401/403/413 by raising ProtocolError.
+UpdateGate = Callable[[], None]
+UPDATE_GATE_KEY = "vetkg.sparql.update_gate"
 
 
 def _settings() -> Settings:
@@ -51,6 +55,8 @@ def _vary(resp: Response) -> Response:
 @bp.route("/sparql", methods=["GET", "POST"])
 def endpoint() -> Response:
     settings = _settings()
+    if request.method == "POST" and request.mimetype == "application/sparql-update":
+        _gate_update()  # the token before the body: nobody unauthorised makes the server read it
     op = read_operation(request, settings.query_timeout, settings.max_query_bytes)
     check_format_name(op.format)
     if op.update is not None:
@@ -124,7 +130,7 @@ def _service_description(op: Operation, settings: Settings) -> Response:
         return redirect("/", code=303)
     fmt = choose(Kind.GRAPH, request.accept_mimetypes, op.format)
     # Updates are on offer only when a token can authorise them.
-    update_enabled = current_app.extensions.get(UPDATE_HANDLER_KEY) is not None and bool(settings.update_tokens)
+    update_enabled = current_app.extensions.get(UPDATE_HANDLER_KEY) is not None and bool(settings.update_tokens or settings.admin_tokens)
     version = dataset_version()
     etag = version.etag_for("service-description", request.base_url, fmt.media_type, str(update_enabled))
     cached = not_modified(etag)
@@ -137,12 +143,18 @@ def _service_description(op: Operation, settings: Settings) -> Response:
     return conditional(Response(body, content_type=fmt.content_type), etag)
 
 
+def _gate_update() -> None:
+    gate: UpdateGate | None = current_app.extensions.get(UPDATE_GATE_KEY)
+    if gate is not None:
+        gate()
+
+
 def _update(op: Operation, settings: Settings) -> Response:
-    checked = check_update(op.update or "", allow_service=settings.allow_service, using_given=op.has_dataset)
     handler: UpdateHandler | None = current_app.extensions.get(UPDATE_HANDLER_KEY)
     if handler is None:
         raise ProtocolError(501, "SPARQL Update is not enabled on this endpoint")
-    return handler(checked, op)
+    _gate_update()  # before the update is parsed
+    return handler(op)
 
 
 def init_sparql(app: Flask) -> None:

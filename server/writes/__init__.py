@@ -12,12 +12,13 @@ from __future__ import annotations
 from flask import Flask
 
 from ..sparql import UPDATE_HANDLER_KEY
+from ..sparql.views import UPDATE_GATE_KEY
 from .backend import backend_for
 from .change import Change
 from .checks import Checker
 from .gsp import bp as gsp_blueprint
 from .respond import WRITER_KEY
-from .sparql_update import handle_update
+from .sparql_update import gate_update, handle_update
 from .history import history_hook
 from .transaction import CommitHook, Outcome, Writer
 
@@ -34,6 +35,7 @@ def init_writes(app: Flask) -> None:
             hooks=[history_hook(backend, settings.base_iri)],
         )
     app.extensions[UPDATE_HANDLER_KEY] = handle_update
+    app.extensions[UPDATE_GATE_KEY] = gate_update
     app.register_blueprint(gsp_blueprint)
 
 

@@ -18,6 +18,7 @@ from ..stores.remote_quads import RemoteQuads
 from ..stores.sparql import RemoteSparqlStore
 from .change import Change
 from .commit import commit
+from .history_details import details_store
 from .journal import pending, repair, run_journaled
 from .remote_commit import remote_operations, requests_of
 from .source import QuadSource
@@ -50,8 +51,10 @@ class EmbeddedBackend:
     atomic = True
     default_graph = True
 
-    def __init__(self, store: ox.Store) -> None:
+    def __init__(self, store: ox.Store, details: ox.Store | None = None) -> None:
         self.store = store
+        #: Where the history records' details live, out of the union (:mod:`.history_details`).
+        self.details = details
 
     def source(self) -> ox.Store:
         return self.store
@@ -104,7 +107,7 @@ def backend_for(store: Store | ox.Store, base_iri: str) -> EmbeddedBackend | Rem
     embedded = getattr(store, "oxigraph", None)
     if isinstance(embedded, (ox.Store, MemoryCopy)):
         # A store served from a copy in memory takes the same update, on disk and in memory.
-        return EmbeddedBackend(embedded)  # type: ignore[arg-type]
+        return EmbeddedBackend(embedded, details_store(store))  # type: ignore[arg-type]
     if isinstance(store, RemoteSparqlStore):
         return RemoteBackend(store, base_iri)
     return None

@@ -6,8 +6,12 @@
   shapes target), revalidates all data against the shapes and hierarchy as they will be.
 * A change to the ontology graph must leave it consistent with no unsatisfiable class (HermiT).
 
-The data is the union of every graph but the ontology, shapes and history graphs, the store's
-default graph included: a triple written there is visible to queries, so it is checked too.
+* A change to the shapes graph must leave a usable shapes graph (:mod:`vetkg.shapes.meta`):
+  conforming to SHACL-SHACL, and not vacuous.
+
+What is data is :mod:`vetkg.ontology.graphs`' rule: every graph but the ontology, shapes and
+history graphs, the store's default graph included (a triple written there is visible to queries,
+so it is checked too), the rule ``vetkg validate`` follows.
 """
 from __future__ import annotations
 
@@ -20,11 +24,12 @@ from rdflib import Graph
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
-from vetkg.ontology import ONTOLOGY_IRI
+from vetkg.ontology.graphs import store_graphs
 from vetkg.ontology.owl import load_ontology_graph
 from vetkg.ontology.owl import check_consistency
 from vetkg.shapes.incremental import Change as TripleChange
 from vetkg.shapes.incremental import validate_change
+from vetkg.shapes.meta import shapes_problems
 from vetkg.shapes.validate import ValidationResult, Violation, class_hierarchy, load_shapes, validate_graph
 
 from .change import Change
@@ -46,10 +51,11 @@ class Verdict:
     unsatisfiable: list[str] = field(default_factory=list)
     ontology_consistent: bool = True
     full_validation: bool = False
+    shapes_problems: list[str] = field(default_factory=list)  # the new shapes graph is unusable
 
     @property
     def ok(self) -> bool:
-        return self.shacl_conforms and self.ontology_consistent and not self.unsatisfiable
+        return self.shacl_conforms and self.ontology_consistent and not self.unsatisfiable and not self.shapes_problems
 
     @property
     def errors(self) -> list[Violation]:
@@ -115,10 +121,11 @@ class Checker:
     committed change touches their graphs (:meth:`committed`)."""
 
     def __init__(self, base_iri: str) -> None:
-        self.ontology = ox.NamedNode(ONTOLOGY_IRI)
-        self.shapes = ox.NamedNode(f"{base_iri}graph/shapes")
-        self.history = ox.NamedNode(f"{base_iri}graph/history")
-        self.system = {self.ontology, self.shapes, self.history}
+        self.graphs = store_graphs(base_iri)
+        self.ontology = ox.NamedNode(self.graphs.ontology)
+        self.shapes = ox.NamedNode(self.graphs.shapes)
+        self.history = ox.NamedNode(self.graphs.history)
+        self.system = {ox.NamedNode(g) for g in self.graphs.system}
         self._cached: tuple[Graph, list[tuple[rdflib.URIRef, rdflib.URIRef]] | None] | None = None
         self._pairs: Pairs | None = None
 
@@ -173,6 +180,9 @@ class Checker:
         shapes, hierarchy = self._current(state)
         if touches_shapes:
             shapes = self._shapes_of(state)
+            verdict.shapes_problems = shapes_problems(shapes)
+            if verdict.shapes_problems:
+                return verdict
         if touches_ontology:
             new_hierarchy = self._hierarchy_of(state)
             full = sorted(new_hierarchy or class_hierarchy()) != sorted(hierarchy or class_hierarchy())

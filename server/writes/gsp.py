@@ -13,10 +13,12 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
 
+from vetkg.ontology.graphs import store_graphs
+
 from ..config import Settings
 from ..http import conditional, dataset_version, not_modified
 from ..sparql.errors import ProtocolError
-from .auth import authorise, dry_run_requested
+from .auth import Principal, authorise, dry_run_requested, gate
 from .backend import EmbeddedBackend, RemoteBackend, backend_for
 from .rdfbody import read_body
 from .report import change_headers
@@ -94,7 +96,7 @@ def graph_store(rest: str | None = None) -> Response:
     target = _target(rest)
     if request.method in ("GET", "HEAD"):  # Flask drops the body of a HEAD answer
         return _get(target)
-    who = authorise(request, _settings())
+    who = gate(request, _settings())  # before the body is read
     dry_run = dry_run_requested(request)
     if request.method == "DELETE":
         return _delete(target, who, dry_run)
@@ -105,6 +107,10 @@ def _get(target: Target) -> Response:
     graph = target.graph
     if graph is None:
         raise ProtocolError(400, "name the graph: /store?graph=IRI or /store?default")
+    if isinstance(graph, ox.NamedNode) and not store_graphs(_settings().base_iri).is_public(graph.value):
+        # The history names the token holders: an admin reads it (or `vetkg history`).
+        if not authorise(request, _settings()).admin:
+            raise ProtocolError(403, f"{_describe(graph)} is readable by an admin token only")
     source = _backend().source()
     media = request.accept_mimetypes.best_match(list(SERIALISATIONS), default="text/turtle") if request.accept_mimetypes else "text/turtle"
     etag = dataset_version().etag_for("gsp", str(graph), media)
@@ -138,7 +144,7 @@ def _body_quads(target: Target) -> list[ox.Quad]:
     return quads
 
 
-def _put_or_post(target: Target, who: str, dry_run: bool, replace: bool) -> Response:
+def _put_or_post(target: Target, who: Principal, dry_run: bool, replace: bool) -> Response:
     quads = _body_quads(target)
     if target.graph is None and replace:
         raise ProtocolError(400, "PUT replaces one graph: name it with ?graph=IRI or ?default")
@@ -164,7 +170,7 @@ def _put_or_post(target: Target, who: str, dry_run: bool, replace: bool) -> Resp
         state.add_all(ox.Quad(q.subject, q.predicate, q.object, graph) for q in quads)
         return not existed
 
-    outcome = run_write(compute, who, dry_run)
+    outcome = run_write(compute, who, dry_run, timeout=_settings().update_timeout)
     answer = checked_answer(outcome, dry_run)
     if answer is not None:
         return answer
@@ -174,7 +180,7 @@ def _put_or_post(target: Target, who: str, dry_run: bool, replace: bool) -> Resp
     return change_headers(resp, outcome)
 
 
-def _delete(target: Target, who: str, dry_run: bool) -> Response:
+def _delete(target: Target, who: Principal, dry_run: bool) -> Response:
     graph = target.graph
     if graph is None:
         raise ProtocolError(400, "DELETE drops one graph: name it with ?graph=IRI or ?default")
@@ -187,7 +193,7 @@ def _delete(target: Target, who: str, dry_run: bool) -> Response:
             raise ProtocolError(404, f"{_describe(graph)} is not in this store")
         state.drop(graph)
 
-    outcome = run_write(compute, who, dry_run)
+    outcome = run_write(compute, who, dry_run, timeout=_settings().update_timeout)
     answer = checked_answer(outcome, dry_run)
     if answer is not None:
         return answer

@@ -2,6 +2,8 @@
 on the embedded store or a remote one."""
 from __future__ import annotations
 
+from vetkg.ontology.graphs import store_graphs
+
 from ..config import Settings
 from ..http import DatasetVersion
 from ..stores.base import Store, StoreError
@@ -35,8 +37,11 @@ def check_update(store: Store, settings: Settings, text: str) -> tuple[bool, str
     checked exactly as a write to /sparql would be, and never committed. Raises UpdateFailed
     for an update that cannot be carried out."""
     writer = offline_writer(store, settings)
-    options = UpdateOptions(union_default_graph=settings.union_default_graph)
-    outcome = writer.write(lambda state: apply_update(state, text, options), who="offline", dry_run=True)
+    options = UpdateOptions(
+        union_default_graph=settings.union_default_graph, system_graphs=store_graphs(settings.base_iri).system
+    )
+    # Checked as an admin's write would be: whoever runs the command holds the store's files.
+    outcome = writer.write(lambda state: apply_update(state, text, options), who="offline", dry_run=True, admin=True)
     return outcome.verdict.ok, report_text(writer, outcome, dry_run=True)
 
 

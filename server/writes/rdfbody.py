@@ -2,7 +2,9 @@
 
 Blank nodes get fresh ids: a label in a body means a new node, never one already in the store.
 JSON-LD may only use contexts given inline unless ``allow_remote_context`` (then rdflib fetches
-them); pyoxigraph refuses remote contexts by itself.
+them); pyoxigraph refuses remote contexts by itself. RDF/XML may not declare entities: pyoxigraph
+expands internal ones (ten nested levels of ten make 10 GB of a 1 KB body, "billion laughs"), and
+external ones name files or URLs; a body with ``<!ENTITY`` is refused before it is parsed.
 """
 from __future__ import annotations
 
@@ -38,6 +40,11 @@ def parse_rdf(data: bytes, media_type: str, base_iri: str | None, allow_remote_c
     if fmt is None:
         known = ", ".join(sorted(TYPES))
         raise ProtocolError(415, f"unsupported Content-Type {media_type or 'none'!r}: send one of {known}, or {MULTIPART}")
+    if fmt == ox.RdfFormat.RDF_XML and _declares_entities(data):
+        raise ProtocolError(
+            400, "the application/rdf+xml body declares XML entities (<!ENTITY …>); they are refused: "
+            "write the IRIs out in full"
+        )
     try:
         if fmt == ox.RdfFormat.JSON_LD and allow_remote_context:
             quads = _jsonld_with_remote_contexts(data, base_iri)
@@ -52,6 +59,15 @@ def parse_rdf(data: bytes, media_type: str, base_iri: str | None, allow_remote_c
         ox.Quad(_fresh(q.subject, names), q.predicate, _fresh(q.object, names), q.graph_name)  # type: ignore[arg-type]
         for q in quads
     ]
+
+
+_ENTITY_MARKS = tuple("<!ENTITY".encode(codec) for codec in ("utf-8", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"))
+
+
+def _declares_entities(data: bytes) -> bool:
+    # XML names are case-sensitive: "<!ENTITY" is the only spelling of a declaration, in
+    # whichever encoding the document declares.
+    return any(mark in data for mark in _ENTITY_MARKS)
 
 
 def _jsonld_with_remote_contexts(data: bytes, base_iri: str | None) -> list[ox.Quad]:

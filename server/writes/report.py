@@ -137,6 +137,10 @@ def _text(outcome: Outcome[Any], items: list[Item], dry_run: bool) -> str:
         for iri in verdict.unsatisfiable:
             lines.append(f"  unsatisfiable class / 不可满足的类: {iri}")
         return "\n".join(lines) + "\n"
+    elif verdict.shapes_problems:
+        lines.append("形状图不可用，未写入 / The new shapes graph cannot be used; nothing was written.")
+        lines.extend(f"  {problem}" for problem in verdict.shapes_problems)
+        return "\n".join(lines) + "\n"
     else:
         errors = len(verdict.errors)
         lines.append(
@@ -173,6 +177,8 @@ def _json(outcome: Outcome[Any], items: list[Item], dry_run: bool) -> str:
                    "dropped_graphs": sorted(outcome.change.dropped_graphs)},
         "violations": [i.as_dict() for i in items],
     }
+    if verdict.shapes_problems:
+        body["shapes_problems"] = verdict.shapes_problems
     if not verdict.ontology_consistent or verdict.unsatisfiable or verdict.ontology_message:
         body["ontology"] = {
             "consistent": verdict.ontology_consistent,
@@ -198,7 +204,7 @@ def report_response(outcome: Outcome[Any], request: Request, dry_run: bool, syst
     status = 200 if verdict.ok else 422
     accept = request.accept_mimetypes
     chosen = accept.best_match(OFFERED, default="text/turtle") if accept else "text/turtle"
-    ontology_failure = not verdict.ontology_consistent or bool(verdict.unsatisfiable)
+    ontology_failure = not verdict.ontology_consistent or bool(verdict.unsatisfiable) or bool(verdict.shapes_problems)
     if ontology_failure and chosen in RDF_TYPES:
         chosen = "text/plain"
     items = summarise(outcome, system)

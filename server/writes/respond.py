@@ -8,7 +8,10 @@ from flask import Response, current_app, request
 
 from ..sparql.errors import ProtocolError
 from ..stores.base import StoreError
+from .auth import Principal
+from .deadline import WriteTimeout
 from .journal import WriteInterrupted
+from .protect import WriteForbidden
 from .report import change_headers, report_response
 from .state import PendingState
 from .transaction import Outcome, Writer
@@ -25,10 +28,21 @@ def writer() -> Writer:
     return found
 
 
-def run_write(compute: Callable[[PendingState], T], who: str, dry_run: bool) -> Outcome[T]:
-    """Compute, check and (unless rejected or a dry run) commit; client mistakes become 4xx."""
+def memory_bound(megabytes: int) -> int | None:
+    return megabytes * 1024 * 1024 if megabytes > 0 else None
+
+
+def run_write(compute: Callable[[PendingState], T], who: Principal, dry_run: bool, timeout: float | None = None) -> Outcome[T]:
+    """Compute, check and (unless rejected or a dry run) commit; client mistakes become 4xx, a
+    write past ``timeout`` seconds 503."""
     try:
-        return writer().write(compute, who, dry_run)
+        settings = current_app.extensions["vetkg.settings"]
+        return writer().write(compute, who.name, dry_run, admin=who.admin, timeout=timeout,
+                              max_memory=memory_bound(settings.max_update_memory_mb))
+    except WriteForbidden as exc:
+        raise ProtocolError(403, f"the write was refused: {exc}") from None
+    except WriteTimeout as exc:
+        raise ProtocolError(503, str(exc), {"Retry-After": "5"}) from None
     except UpdateFailed as exc:
         raise ProtocolError(400, f"the update was not applied: {exc}") from None
     except RuntimeError as exc:

@@ -1,15 +1,21 @@
 """The SPARQL 1.1 Update handler the ``/sparql`` endpoint calls (``UPDATE_HANDLER_KEY``)."""
 from __future__ import annotations
 
+import time
+
 import pyoxigraph as ox
 from flask import Response, current_app, request
 
+from vetkg.ontology.graphs import store_graphs
+
 from ..config import Settings
-from ..sparql.guard import CheckedUpdate
+from ..sparql.errors import ProtocolError
+from ..sparql.guard import check_update
 from ..sparql.protocol import Operation
-from .auth import authorise, dry_run_requested
+from .auth import dry_run_requested, gate
+from .deadline import WriteTimeout, deadline
 from .report import change_headers
-from .respond import checked_answer, run_write
+from .respond import checked_answer, memory_bound, run_write
 from .update import UpdateOptions, apply_update
 
 
@@ -21,19 +27,33 @@ def _base_iri() -> str | None:
         return None
 
 
-def handle_update(checked: CheckedUpdate, op: Operation) -> Response:
-    """Apply ``checked`` as one transaction: 204 when committed, 422 with the report when the
-    result would not conform, 400 when an operation cannot be carried out."""
+def gate_update() -> None:
+    """The endpoint's UPDATE_GATE_KEY: the token and the body's size, before the body is read."""
+    gate(request, current_app.extensions["vetkg.settings"])
+
+
+def handle_update(op: Operation) -> Response:
+    """Apply the update of ``op`` as one transaction: 204 when committed, 422 with the report
+    when the result would not conform, 400 when an operation cannot be carried out, 503 when
+    reading, computing and checking it takes longer than ``update_timeout``."""
     settings: Settings = current_app.extensions["vetkg.settings"]
-    who = authorise(request, settings)
+    who = gate(request, settings)
     dry_run = dry_run_requested(request)
+    started = time.monotonic()
+    try:
+        with deadline(settings.update_timeout, memory_bound(settings.max_update_memory_mb)):
+            checked = check_update(op.update or "", allow_service=settings.allow_service, using_given=op.has_dataset)
+    except WriteTimeout as exc:
+        raise ProtocolError(503, str(exc), {"Retry-After": "5"}) from None
     options = UpdateOptions(
         base_iri=_base_iri(),
         union_default_graph=settings.union_default_graph,
         using_graphs=op.default_graphs if op.has_dataset else None,
         using_named_graphs=op.named_graphs if op.has_dataset else None,
+        system_graphs=store_graphs(settings.base_iri).system,
     )
-    outcome = run_write(lambda state: apply_update(state, checked.text, options), who, dry_run)
+    left = max(settings.update_timeout - (time.monotonic() - started), 0.001)
+    outcome = run_write(lambda state: apply_update(state, checked.text, options), who, dry_run, timeout=left)
     answer = checked_answer(outcome, dry_run)
     if answer is not None:
         return answer

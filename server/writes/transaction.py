@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -21,6 +22,8 @@ from ..http import DatasetVersion
 from .backend import Backend
 from .change import Change
 from .checks import Checker, Verdict
+from .deadline import WriteTimeout, deadline
+from .protect import check_permission
 from .state import PendingState
 from .update import UpdateFailed
 
@@ -59,15 +62,40 @@ class Writer:
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
 
-    def write(self, compute: Callable[[PendingState], T], who: str, dry_run: bool = False) -> Outcome[T]:
+    def write(
+        self,
+        compute: Callable[[PendingState], T],
+        who: str,
+        dry_run: bool = False,
+        *,
+        admin: bool = False,
+        timeout: float | None = None,
+        max_memory: int | None = None,
+    ) -> Outcome[T]:
         """Run ``compute`` on a pending state of the store, check the change it makes and, unless
         it fails or ``dry_run``, commit it. Exceptions from ``compute`` propagate; nothing is
-        written then."""
-        with self._lock:
-            if self.backend.recover():
-                # An interrupted commit was completed: it may have changed shapes or ontology.
-                self.checker.forget()
-                self.version.bump()
+        written then. The system graphs' rules (:mod:`.protect`) raise WriteForbidden, ``admin``
+        saying whether the token has that role; past ``timeout`` seconds of computing and
+        checking, or ``max_memory`` bytes of growth, WriteTimeout (:mod:`.deadline`)."""
+        started = time.monotonic()
+        # Waiting for another write counts against the deadline too.
+        if not self._lock.acquire(timeout=timeout if timeout else -1):
+            raise WriteTimeout(timeout or 0.0)
+        left = None if timeout is None else max(timeout - (time.monotonic() - started), 0.001)
+        try:
+            return self._write_locked(compute, who, dry_run, admin, left, max_memory)
+        finally:
+            self._lock.release()
+
+    def _write_locked(
+        self, compute: Callable[[PendingState], T], who: str, dry_run: bool, admin: bool, timeout: float | None,
+        max_memory: int | None,
+    ) -> Outcome[T]:
+        if self.backend.recover():
+            # An interrupted commit was completed: it may have changed shapes or ontology.
+            self.checker.forget()
+            self.version.bump()
+        with deadline(timeout, max_memory):
             state = PendingState(self.backend.source())
             value = compute(state)
             change = state.change()
@@ -76,21 +104,22 @@ class Writer:
                     "this store is remote and keeps vetkg's data in named graphs only: name the graph "
                     "(GRAPH <…> in an update, ?graph=IRI in the Graph Store Protocol)"
                 )
+            check_permission(change, self.checker.graphs, admin)
             verdict = self.checker.check(change, state)
-            if not verdict.ok or dry_run or not change:
-                return Outcome(change, verdict, committed=False, value=value, state=state)
-            timestamp = datetime.now(timezone.utc)
-            extra = [quad for hook in self.hooks for quad in hook(change, who, timestamp)]
+        if not verdict.ok or dry_run or not change:
+            return Outcome(change, verdict, committed=False, value=value, state=state)
+        timestamp = datetime.now(timezone.utc)
+        extra = [quad for hook in self.hooks for quad in hook(change, who, timestamp)]
+        try:
+            self.backend.commit(change, state, extra)
+        finally:
+            # Even a commit that failed half-way may have changed the store: forget what was read.
+            self.checker.committed(change)
+            self.version.bump()
+        log.info("write by %s committed: %s", who, change.summary())
+        for hook in self.after_commit:
             try:
-                self.backend.commit(change, state, extra)
-            finally:
-                # Even a commit that failed half-way may have changed the store: forget what was read.
-                self.checker.committed(change)
-                self.version.bump()
-            log.info("write by %s committed: %s", who, change.summary())
-            for hook in self.after_commit:
-                try:
-                    hook(change, who, timestamp)
-                except Exception:  # noqa: BLE001 - the data is stored; a listener's failure must not hide it
-                    log.exception("after-commit hook %r failed", hook)
-            return Outcome(change, verdict, committed=True, value=value, timestamp=timestamp, state=state)
+                hook(change, who, timestamp)
+            except Exception:  # noqa: BLE001 - the data is stored; a listener's failure must not hide it
+                log.exception("after-commit hook %r failed", hook)
+        return Outcome(change, verdict, committed=True, value=value, timestamp=timestamp, state=state)

@@ -18,6 +18,9 @@ The default graph, for an update:
   for a document's facts.
 * CLEAR/DROP DEFAULT and ADD/MOVE/COPY DEFAULT mean the store's own default graph, never the union.
 * WITH <g> makes <g> the graph of template triples without GRAPH, for deletion and insertion.
+* CLEAR/DROP ALL and NAMED mean the data graphs (:mod:`vetkg.ontology.graphs`): the ontology,
+  shapes and history graphs are changed only when named, by a token allowed to
+  (:mod:`.protect`), so clearing "everything" never empties the history into a history record.
 """
 from __future__ import annotations
 
@@ -51,6 +54,8 @@ class UpdateOptions:
     union_default_graph: bool = True
     using_graphs: list[str] | None = None  # using-graph-uri: None when not given
     using_named_graphs: list[str] | None = None
+    # Graphs CLEAR/DROP ALL and NAMED leave alone (the ontology, shapes and history graphs).
+    system_graphs: frozenset[str] = frozenset()
 
 
 def parse_update(text: str, base_iri: str | None) -> Any:
@@ -67,12 +72,42 @@ def parse_update(text: str, base_iri: str | None) -> Any:
 def apply_update(state: PendingState, text: str, options: UpdateOptions) -> None:
     """Carry out every operation of ``text`` on ``state`` in order; raises UpdateFailed."""
     update = parse_update(text, options.base_iri)
-    for op in update.algebra:
+    # An update holding only a prologue or comments has no operations: a no-op, not an error.
+    operations = list(getattr(update, "algebra", None) or [])
+    _check_data_blocks(operations)
+    for op in operations:
         try:
             _operation(state, op, options)
         except UpdateFailed:
             if not op.silent:
                 raise
+
+
+def _check_data_blocks(operations: list[CompValue]) -> None:
+    """The rules of SPARQL 1.1 Update (3.1.1, 3.1.2, and the grammar's note on blank node labels)
+    that rdflib's parser lets through: raises UpdateFailed naming the rule."""
+    labels_seen: dict[str, int] = {}
+    for number, op in enumerate(operations, 1):
+        if op.name not in ("InsertData", "DeleteData"):
+            continue
+        verb = "INSERT DATA" if op.name == "InsertData" else "DELETE DATA"
+        labels: set[str] = set()
+        for s, p, o, g in _data_quads_raw(op):
+            for term in (s, p, o, g):
+                if isinstance(term, Variable):
+                    raise UpdateFailed(f"{verb} may not hold variables (SPARQL 1.1 Update 3.1.1/3.1.2): ?{term}")
+                if isinstance(term, BNode):
+                    if op.name == "DeleteData":
+                        raise UpdateFailed("DELETE DATA may not hold blank nodes (SPARQL 1.1 Update 3.1.2): "
+                                           "use DELETE WHERE to match them")
+                    labels.add(str(term))
+        for label in sorted(labels):
+            if label in labels_seen:
+                raise UpdateFailed(
+                    f"blank node label _:{label} is used in operations {labels_seen[label]} and {number} of one "
+                    "request; a label may appear in one INSERT DATA only (SPARQL 1.1 Query, 19.6 note 9)"
+                )
+            labels_seen[label] = number
 
 
 def _operation(state: PendingState, op: CompValue, options: UpdateOptions) -> None:
@@ -90,7 +125,7 @@ def _operation(state: PendingState, op: CompValue, options: UpdateOptions) -> No
     elif name == "Modify":
         _modify(state, op, options)
     elif name in ("Clear", "Drop"):
-        _clear(state, op.graphiri, drop=name == "Drop")
+        _clear(state, op.graphiri, drop=name == "Drop", keep=options.system_graphs)
     elif name == "Create":
         graph = ox.NamedNode(str(op.graphiri))
         if state.graph_exists(graph):
@@ -275,9 +310,11 @@ def _graph_ref(ref: Any) -> Any:
     return ox.DefaultGraph() if ref == "DEFAULT" else ox.NamedNode(str(ref))
 
 
-def _clear(state: PendingState, target: Any, drop: bool) -> None:
+def _clear(state: PendingState, target: Any, drop: bool, keep: frozenset[str] = frozenset()) -> None:
     if target in ("NAMED", "ALL"):
         for graph in state.named_graphs():
+            if graph.value in keep:
+                continue
             state.drop(graph) if drop else state.clear(graph)
         if target == "ALL":
             state.clear(ox.DefaultGraph())
