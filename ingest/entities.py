@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from .lexicon import NAME_INTERNAL_VERBS, lexicon, tokens, word_index
+from .organisations import GAZETTEER, LEXICON, RULE, org_class, org_names
+from .places import needs_boundary, place_occurrences
 from .text import HAN
 
 PUNCT = set("，。；：、！？（）()“”‘’《》〈〉「」『』【】,.;:!? ·\n")
@@ -34,6 +36,8 @@ class Mention:
     cls: str  # vet class (or programme kind) local name
     role: str | None = None
     publisher: str | None = None
+    sources: tuple[str, ...] = (RULE,)  # which recognisers found it (organisations.RULE, …)
+    codes: tuple[str, ...] = ()  # a place: the gazetteer codes its name may denote
 
 
 @dataclass
@@ -60,59 +64,14 @@ class Extraction:
 
 # ---------------------------------------------------------------- organisations
 
-_ORG_SUFFIX = (
-    "职业技术师范大学|师范大学|大学|学院|学校|研究院|研究所|研究中心|中心|联盟|委员会|教育体育局|局|厅|办公室|"
-    "集团|有限公司|公司|协会|学会|联合会|研究会|基金会|人民政府|政府"
-)
-_ORG_CLASSES: list[tuple[re.Pattern[str], str]] = [
-    (re.compile("师范大学$"), "University"),
-    (
-        re.compile("(职业技术大学|职业大学|职业技术学院|职业学院|高等专科学校|专科学校|高等职业技术学校)$"),
-        "HigherVocationalCollege",
-    ),
-    (
-        re.compile("(中等专业学校|中等职业学校|职业中专|职业学校|技工学校|技师学院|职业中学|职教中心)$"),
-        "SecondaryVocationalSchool",
-    ),
-    (re.compile("(大学|学院)$"), "University"),
-    # a named 学校 in a vocational plan that is not 高等 or 大学 is a secondary vocational school
-    (re.compile("(?<![中小])学校$"), "SecondaryVocationalSchool"),
-    (re.compile("(研究院|研究所|科学院)$"), "ResearchInstitute"),
-    (re.compile("中心$"), "Centre"),
-    (re.compile("(联盟|协会|学会|联合会|研究会|基金会)$"), "Alliance"),
-    (re.compile("(委员会|局|厅|部|办公室|政府|委)$"), "GovernmentBody"),
-    (re.compile("(公司|集团|企业)$"), "Enterprise"),
-]
-
-
-def org_class(name: str) -> str:
-    for pattern, cls in _ORG_CLASSES:
-        if pattern.search(name):
-            return cls
-    return "Organization"
-
-
-def _place_alternation() -> str:
-    names = [n for n, k in lexicon().places.items() if k in {"province", "city", "district"}]
-    return "|".join(sorted(map(re.escape, names), key=len, reverse=True))
-
-
-_org_re: re.Pattern[str] | None = None
 _zone_re: re.Pattern[str] | None = None
-
-
-def _org_pattern() -> re.Pattern[str]:
-    global _org_re
-    if _org_re is None:
-        _org_re = re.compile(rf"(?:中共)?(?:{_place_alternation()})(?:市委)?[{HAN}]{{0,24}}?(?:{_ORG_SUFFIX})")
-    return _org_re
 
 
 def _zone_pattern() -> re.Pattern[str]:
     global _zone_re
     if _zone_re is None:
         _zone_re = re.compile(
-            rf"(?:{_place_alternation()})[{HAN}]{{0,10}}?(?:保税区|经济技术开发区|开发区|高新区|高新技术产业开发区|自贸区|自由贸易试验区|产业园区|工业园区)"
+            rf"[{HAN}]{{0,10}}?(?:保税区|经济技术开发区|开发区|高新区|高新技术产业开发区|自贸区|自由贸易试验区|产业园区|工业园区)"
         )
     return _zone_re
 
@@ -121,37 +80,16 @@ def _zone_pattern() -> re.Pattern[str]:
 _COMPANY = re.compile("(股份有限公司|有限责任公司|有限公司|集团有限公司)")
 
 
-@cache
-def _places_longest_first() -> tuple[str, ...]:
-    return tuple(sorted(lexicon().places, key=len, reverse=True))
-
-
-def _is_generic_org(name: str) -> bool:
-    lex = lexicon()
-    core = name
-    for place in _places_longest_first():
-        if core.startswith(place):
-            core = core[len(place) :]
-            break
-    if re.search("[各的和与及、]", core) or not core:
-        return True
-    return core in lex.generic_institutions or len(core) < 2
-
-
-def find_orgs(s: str) -> list[Mention]:
-    found = []
-    for m in _org_pattern().finditer(s):
-        name = m.group(0)
-        if _is_generic_org(name):
-            continue
-        found.append(Mention("org", name, m.start(), m.end(), org_class(name)))
+def find_orgs(s: str, toks=None) -> list[Mention]:
+    toks = tokens(s) if toks is None else toks
+    found = [Mention("org", s[a:b], a, b, org_class(s[a:b]), sources=src) for a, b, src in org_names(s, toks)]
     for m in _COMPANY.finditer(s):
-        start = name_start(s, m.start(), "org", tokens(s))
+        start = name_start(s, m.start(), "org", toks)
         if m.start() - start >= 2 and not any(f.start <= start < f.end for f in found):
-            found.append(Mention("org", s[start : m.end()], start, m.end(), "Enterprise"))
+            found.append(Mention("org", s[start : m.end()], start, m.end(), "Enterprise", sources=(RULE,)))
     bodies = lexicon().bodies
     for name, start in word_index("bodies").occurrences(s):
-        found.append(Mention("org", name, start, start + len(name), bodies[name]))
+        found.append(Mention("org", name, start, start + len(name), bodies[name], sources=(LEXICON,)))
     return found
 
 
@@ -334,14 +272,6 @@ def _lexicon_hits(s: str, part: str, kind: str, cls_of, toks=None) -> list[Menti
     return out
 
 
-_PLACE_CLASS = {
-    "continent": "Region",
-    "region": "Region",
-    "country": "Country",
-    "province": "AdministrativeArea",
-    "city": "AdministrativeArea",
-    "district": "AdministrativeArea",
-}
 _INDUSTRY_TAIL = re.compile(
     rf"((?:[{HAN}]{{2,10}}、)*[{HAN}]{{2,10}})等(?:第[{_CN_ORD}]+批|\d+(?:个|家))?"
     r"(行业|产业|领域|专业|紧缺岗位|岗位|市域产教联合体|行业产教融合共同体|产教融合共同体|产业链|产业集群)"
@@ -349,12 +279,30 @@ _INDUSTRY_TAIL = re.compile(
 
 
 def find_places(s: str, toks) -> list[Mention]:
-    lex = lexicon()
-    found = _lexicon_hits(s, "places", "place", lambda w: _PLACE_CLASS[lex.places[w]], toks)
-    found = [m for m in found if not (m.name == "中国" and re.match("(特色|式)", s[m.end :]))]
+    """Places over characters, longest first (resolve keeps the longest): 中亚 in 中亚地区."""
+    token_starts = {ws for _, ws, _ in toks}
+    token_ends = {we for _, _, we in toks}
+    found = []
+    for place, a, b in place_occurrences(s):
+        if needs_boundary(place) and (a not in token_starts or b not in token_ends):
+            continue
+        if place.name == "中国" and re.match("(特色|式)", s[b:]):
+            continue
+        source = GAZETTEER if place.codes else LEXICON
+        found.append(Mention("place", place.name, a, b, place.cls, sources=(source,), codes=place.codes))
     for m in _zone_pattern().finditer(s):
-        found.append(Mention("place", m.group(0), m.start(), m.end(), "EconomicZone"))
+        start = _zone_start(s, m, toks)
+        if start is not None:
+            found.append(Mention("place", s[start : m.end()], start, m.end(), "EconomicZone", sources=(RULE, GAZETTEER)))
     return found
+
+
+def _zone_start(s: str, m: re.Match[str], toks) -> int | None:
+    """A zone's name begins with a place (天津港保税区, 宁波杭州湾新区…开发区)."""
+    for place, a, b in place_occurrences(s[m.start() : m.end()]):
+        if not needs_boundary(place):
+            return m.start() + a
+    return None
 
 
 def find_industries(s: str, toks) -> list[Mention]:

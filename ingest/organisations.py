@@ -1,0 +1,208 @@
+"""Organisation names: where they begin, where they end, and their class.
+
+A name begins with a place of the gazetteer (长沙民政职业技术学院, 宁波市发展和改革委员会), a
+university's short name (浙大宁波理工学院), or, for the strong endings of school names
+(…职业技术学院), wherever the words before the ending begin, once the statistical recogniser
+(ingest/recogniser.py) agrees that those words name an organisation. A name ends at its head
+word: the last institution word of the name, not the first one found (集团 in
+天津市职业教育集团化办学联盟 and 中心 in 宁波市职业技术教育中心学校 modify what follows), and the
+head word gives the class.
+"""
+from __future__ import annotations
+
+import re
+from functools import cache
+from importlib import resources
+
+from .lexicon import lexicon, word_index
+from .places import needs_boundary, place_occurrences
+from .text import HAN
+
+RULE, GAZETTEER, LEXICON, LAC = "rule", "gazetteer", "lexicon", "lac"
+
+# longest first: an alternation takes the first that matches
+ORG_SUFFIX = (
+    "职业技术师范大学|师范大学|大学|学院|学校|研究院|研究所|研究中心|中心|联盟|委员会|教育体育局|局|厅|办公室|教委|"
+    "集团|有限公司|公司|协会|学会|联合会|研究会|基金会|人民政府|政府"
+)
+_CLASSES: list[tuple[re.Pattern[str], str]] = [
+    (re.compile("师范大学$"), "University"),
+    (
+        re.compile("(职业技术大学|职业大学|职业技术学院|职业学院|高等专科学校|专科学校|高等职业技术学校)$"),
+        "HigherVocationalCollege",
+    ),
+    (
+        re.compile("(中等专业学校|中等职业学校|职业中专|职业学校|技工学校|技师学院|职业中学|职教中心)$"),
+        "SecondaryVocationalSchool",
+    ),
+    (re.compile("(大学|学院)$"), "University"),
+    # a named 学校 in a vocational plan that is not 高等 or 大学 is a secondary vocational school
+    (re.compile("(?<![中小])学校$"), "SecondaryVocationalSchool"),
+    (re.compile("(研究院|研究所|科学院)$"), "ResearchInstitute"),
+    (re.compile("中心$"), "Centre"),
+    (re.compile("(联盟|协会|学会|联合会|研究会|基金会)$"), "Alliance"),
+    (re.compile("(委员会|局|厅|部|办公室|政府|委)$"), "GovernmentBody"),
+    (re.compile("(公司|集团|企业)$"), "Enterprise"),
+]
+
+
+def org_class(name: str) -> str:
+    """The class of an organisation from the head word its name ends with."""
+    for pattern, cls in _CLASSES:
+        if pattern.search(name):
+            return cls
+    return "Organization"
+
+
+_REST = re.compile(rf"(?:市委)?[{HAN}]{{0,24}}?(?:{ORG_SUFFIX})")
+# after an institution word, what makes it a modifier of a longer name: 集团化办学联盟,
+# 中心学校, 研究院附属…
+_NOT_HEAD = re.compile(rf"(?:[化式型制]|附属|(?:{ORG_SUFFIX}))")
+_NEXT_SUFFIX = re.compile(rf"[{HAN}]{{0,12}}?(?:{ORG_SUFFIX})")
+_JOINER = re.compile("[和与及]")
+# strong endings: a name with one of these is an institution even without a place before it
+STRONG_SUFFIX = re.compile(
+    "(职业技术师范大学|职业技术大学|职业技术学院|职业学院|职业大学|高等专科学校|技师学院|职业技术学校|中等专业学校|理工学院|师范学院|师范大学)"
+)
+
+
+@cache
+def _prefixes() -> frozenset[str]:
+    text = (resources.files(__package__) / "lexicon" / "org-prefixes.txt").read_text(encoding="utf-8")
+    return frozenset(n for n in (line.split("#", 1)[0].strip() for line in text.splitlines()) if n)
+
+
+def strip_place(name: str) -> str:
+    """``name`` without the place it begins with."""
+    ends = [b for _, a, b in place_occurrences(name) if a == 0]
+    return name[max(ends) :] if ends else name
+
+
+def is_generic(name: str) -> bool:
+    """A kind of institution (天津市职业院校, 各区教育局), not one institution."""
+    core = strip_place(name)
+    if re.search("[各的、]", core) or len(core) < 2:
+        return True
+    return core in lexicon().generic_institutions
+
+
+def _name_end(s: str, start: int) -> int | None:
+    """Where the name whose place (or prefix) ends at ``start`` ends: its last head word."""
+    m = _REST.match(s, start)
+    if not m:
+        return None
+    end = m.end()
+    while _NOT_HEAD.match(s, end):
+        nxt = _NEXT_SUFFIX.match(s, end)
+        if not nxt:
+            break
+        end = nxt.end()
+    return end
+
+
+def _starts(s: str, toks) -> list[tuple[int, int, str]]:
+    """(start of the name, end of its place or prefix, source) for each place or university
+    short name that may begin an organisation's name; the longest at each position."""
+    token_starts = {ws for _, ws, _ in toks}
+    best: dict[int, tuple[int, str]] = {}
+    for place, a, b in place_occurrences(s):
+        if needs_boundary(place) and a not in token_starts:
+            continue
+        if b > best.get(a, (0, ""))[0]:
+            best[a] = (b, GAZETTEER if place.codes else LEXICON)
+    for prefix, a in word_index_prefixes().occurrences(s):
+        b = a + len(prefix)
+        if b > best.get(a, (0, ""))[0]:
+            best[a] = (b, LEXICON)
+    out = []
+    for a, (b, source) in sorted(best.items()):
+        if s.startswith("中共", a - 2) and a >= 2:
+            a -= 2
+        out.append((a, b, source))
+    return out
+
+
+@cache
+def word_index_prefixes():
+    from .lexicon import WordIndex
+
+    return WordIndex(_prefixes())
+
+
+def _splits_at_joiner(s: str, start: int, end: int) -> bool:
+    """宁波市发展和改革委员会 is one name; 天津市和河北省职业院校 and 天津大学与华为公司 are not:
+    after the joiner a new name begins."""
+    return any(_begins_name(s, m.end()) for m in _JOINER.finditer(s, start, end))
+
+
+def _begins_name(s: str, pos: int) -> bool:
+    if any(a == 0 for _, a, _ in place_occurrences(s[pos : pos + 12])):
+        return True
+    return any(s.startswith(p, pos) for p in _prefixes())
+
+
+def rule_names(s: str, toks) -> list[tuple[int, int, tuple[str, ...]]]:
+    """(start, end, sources) of the names that begin with a place or a university short name."""
+    found: list[tuple[int, int, tuple[str, ...]]] = []
+    taken_end = -1
+    for a, b, source in _starts(s, toks):
+        if a < taken_end:
+            continue  # 滨海新区 inside 天津市滨海新区教育体育局
+        end = _name_end(s, b)
+        if end is None:
+            continue
+        name = s[a:end]
+        if is_generic(name) or _splits_at_joiner(s, a, end):
+            continue
+        found.append((a, end, (RULE, source)))
+        taken_end = end
+    return found
+
+
+def _lac_names(s: str, found: list[tuple[int, int, tuple[str, ...]]]) -> list[tuple[int, int, tuple[str, ...]]]:
+    from .recogniser import org_spans
+
+    def free(a: int, b: int) -> bool:
+        return all(b <= x or y <= a for x, y, _ in found)
+
+    out = []
+    lac = org_spans(s)
+    for m in STRONG_SUFFIX.finditer(s):
+        if not free(m.start(), m.end()):
+            continue
+        # the rules know the ending, LAC where the words before it begin
+        span = next(((a, b) for a, b in lac if a < m.start() and m.end() <= b), None)
+        if span is None:
+            continue
+        a = span[0]
+        end = _name_end(s, a) or m.end()
+        if end < m.end() or not free(a, end) or is_generic(s[a:end]):
+            continue
+        out.append((a, end, (RULE, LAC)))
+    for a, b in lac:
+        name = s[a:b]
+        if not re.search(f"(?:{ORG_SUFFIX})$", name) or name.endswith("产业学院") or is_generic(name):
+            continue
+        if free(a, b) and all(b <= x or y <= a for x, y, _ in out):
+            out.append((a, b, (LAC,)))
+    return out
+
+
+_ANY_SUFFIX = re.compile(ORG_SUFFIX)
+
+
+def org_names(s: str, toks) -> list[tuple[int, int, tuple[str, ...]]]:
+    """(start, end, sources) of the organisations named in ``s``: the rules first; LAC for the
+    institution words the rules left without a name."""
+    found = rule_names(s, toks)
+    uncovered = [m for m in _ANY_SUFFIX.finditer(s) if all(m.end() <= a or b <= m.start() for a, b, _ in found)]
+    if uncovered and any(STRONG_SUFFIX.search(s, max(0, m.start() - 4), m.end()) or _worth_asking(s, m) for m in uncovered):
+        found += _lac_names(s, found)
+    return found
+
+
+def _worth_asking(s: str, m: re.Match[str]) -> bool:
+    """An institution word that may end a name the rules could not start: not a kind of
+    institution (职业学校, 高职院校), not inside a programme's kind word (产业学院)."""
+    before = s[max(0, m.start() - 6) : m.end()]
+    return not any(before.endswith(g) for g in lexicon().generic_institutions) and not before.endswith("产业学院")
