@@ -268,7 +268,7 @@ def _lexicon_hits(s: str, part: str, kind: str, cls_of, toks=None) -> list[Menti
         end = start + len(word)
         if starts is not None and (start not in starts or end not in ends):
             continue
-        out.append(Mention(kind, word, start, end, cls_of(word)))
+        out.append(Mention(kind, word, start, end, cls_of(word), sources=(LEXICON,)))
     return out
 
 

@@ -17,6 +17,8 @@ from rdflib.namespace import DCTERMS, PROV, SDO
 from vetkg.ontology.namespace import OA, VET
 
 from .entities import Extraction, Mention, Target, extract
+from .gazetteer import gazetteer, short_form
+from .places import needs_boundary, place_occurrences
 from .iris import Minter, document_key, slug
 from .structure import Document, Section, split_sentences
 from .text import MappedText
@@ -24,6 +26,7 @@ from .triples import Lit, Triple, ntriples, to_graph
 
 # the terms the builder writes, as plain strings
 _TYPE, _LABEL, _PREF_LABEL, _IN_SCHEME = str(RDF.type), str(RDFS.label), str(SKOS.prefLabel), str(SKOS.inScheme)
+_ALT_LABEL, _NOTATION = str(SKOS.altLabel), str(SKOS.notation)
 _TITLE, _ISSUED, _DERIVED_FROM = str(DCTERMS.title), str(DCTERMS.issued), str(PROV.wasDerivedFrom)
 _VALUE, _UNIT_TEXT = str(SDO.value), str(SDO.unitText)
 _SPECIFIC_RESOURCE, _HAS_SOURCE, _HAS_SELECTOR = str(OA.SpecificResource), str(OA.hasSource), str(OA.hasSelector)
@@ -50,6 +53,7 @@ _ENTITY_PATH = {
     "event": "event",
     "publication": "publication",
 }
+_RECOGNISER = {"rule": "recogniserRules", "gazetteer": "recogniserGazetteer", "lexicon": "recogniserLexicon", "lac": "recogniserLAC"}
 _GOAL_VERBS = re.compile(r"^(提升|深化|促进|推进|加快|构建|建设|打造|推动|完善|健全|增强|提高|实现|培养|发展|优化|强化)")
 _QUOTE_CONTEXT = 16
 
@@ -92,6 +96,8 @@ class GraphBuilder:
         self.triples: dict[Triple, None] = {}
         self._spans: set[str] = set()
         self.plan_titles = {t.text for t in (doc.plan_title,) if t is not None}
+        # the divisions the document is about, to tell apart divisions that share a name (鼓楼区)
+        self.region_codes = _region_codes(doc)
 
     def add(self, s: str, p: str, o: str | Lit) -> None:
         self.triples[(s, p, o)] = None
@@ -126,8 +132,35 @@ class GraphBuilder:
 
     # ------------------------------------------------------------ entities
 
+    def division(self, code: str) -> str:
+        """The IRI of a division of the gazetteer, with its full name as label, its short form as
+        alternative label (the same whichever the text used: an entity's description is one for
+        every document), and the division it lies in."""
+        add, gaz = self.add, gazetteer()
+        d = gaz.division(code)
+        iri = self.mint.division(code)
+        add(iri, _TYPE, _vet("AdministrativeArea"))
+        add(iri, _LABEL, zh(d.name))
+        add(iri, _PREF_LABEL, zh(d.name))
+        add(iri, _NOTATION, _plain(code))
+        short = short_form(d)
+        if short is not None:
+            add(iri, _ALT_LABEL, zh(short))
+        if d.parent is not None:
+            add(iri, _vet("locatedIn"), self.division(d.parent))
+        return iri
+
+    def place_code(self, m: Mention) -> str | None:
+        if not m.codes:
+            return None
+        return gazetteer().resolve(m.name, self.region_codes) if len(m.codes) > 1 else m.codes[0]
+
     def entity(self, m: Mention) -> str:
         add = self.add
+        if m.kind == "place":
+            code = self.place_code(m)
+            if code is not None:
+                return self.division(code)
         iri = self.mint.entity(_ENTITY_PATH[m.kind], m.name)
         label = m.name.strip("“”") if m.name.count("“") == 1 and m.name.startswith("“") and m.name.endswith("”") else m.name
         add(iri, _LABEL, zh(label))
@@ -157,6 +190,8 @@ class GraphBuilder:
         add(iri, _HAS_TARGET, span)
         add(iri, _vet("textSpan"), span)
         add(iri, _vet("foundIn"), found_in)
+        for source in m.sources:
+            add(iri, _vet("foundBy"), _vet(_RECOGNISER[source]))
         add(found_in, _vet("mentions"), entity)
         return entity
 
@@ -185,7 +220,7 @@ class GraphBuilder:
             if t.concerns is not None:
                 add(iri, _vet("concerns"), self.mint.entity("programme", t.concerns.name))
             if t.place is not None:
-                add(iri, _vet("locatedIn"), self.mint.entity("place", t.place.name))
+                add(iri, _vet("locatedIn"), self.entity(t.place))
             prefix = t.place.name if t.place else ""
             add(iri, _LABEL, zh(f"{prefix}第{t.value}{t.unit}{t.counted}"))
         return iri
@@ -325,6 +360,20 @@ class GraphBuilder:
     def digest(self) -> str:
         """The ``vet:contentDigest`` of the notice: SHA-256 of the decoded text."""
         return hashlib.sha256(self.raw.encode("utf-8")).hexdigest()
+
+
+def _region_codes(doc: Document) -> tuple[str, ...]:
+    """The codes of the divisions named in the plan's title and by its issuers, the smallest
+    first (天津市滨海新区教育体育局: 滨海新区, then 天津市)."""
+    gaz = gazetteer()
+    codes: set[str] = set()
+    texts = [t.text for t in (doc.plan_title, doc.notice_title) if t is not None] + [i.text for i in doc.issuers]
+    for text in texts:
+        for place, _, _ in place_occurrences(text):
+            if len(place.codes) == 1 and not needs_boundary(place):
+                codes.update((place.codes[0], *gaz.ancestors(place.codes[0])))
+    rank = {"county": 0, "city": 1, "province": 2}
+    return tuple(sorted(codes, key=lambda c: (rank[gaz.division(c).level], c)))
 
 
 def _org_cls(name: str) -> str:
