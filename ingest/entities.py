@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
-from .lexicon import NAME_INTERNAL_VERBS, lexicon, tokens, word_index
+from .lexicon import NAME_INTERNAL_VERBS, lexicon, tokenizer, tokens, word_index
 from .organisations import GAZETTEER, LEXICON, RULE, org_class, org_names
 from .places import needs_boundary, place_occurrences
 from .text import HAN
@@ -192,10 +192,18 @@ def find_quoted_programmes(s: str, toks: list[tuple[str, int, int]]) -> tuple[li
             covered.append((m.start(), m.end()))
             continue
         before = [w for w, _, we in toks if we <= m.start()]
-        if before and before[-1] in verbs and s[m.end() : m.end() + 1] != "的":
+        if before and before[-1] in verbs and s[m.end() : m.end() + 1] != "的" and not _modifies_next(s, m):
             mentions.append(Mention("programme", content, m.start(), m.end(), "kindInitiative"))
             covered.append((m.start(), m.end()))
     return mentions, spans
+
+
+_MODIFIER_END = re.compile("[型式化性]$")
+
+
+def _modifies_next(s: str, m: re.Match[str]) -> bool:
+    """“双师型”教师, “订单式”培养: a quoted word that qualifies the noun after it is no programme."""
+    return bool(_MODIFIER_END.search(m.group(1))) and bool(re.match(f"[{HAN}]", s[m.end() : m.end() + 1]))
 
 
 def _extend_kind(s: str, end: int) -> int:
@@ -305,8 +313,34 @@ def _zone_start(s: str, m: re.Match[str], toks) -> int | None:
     return None
 
 
+def _with_modifier(s: str, m: Mention, toks) -> Mention:
+    """港航物流, 冷链物流: a specialised word before a lexicon industry narrows it and is part of its
+    name. Specialised means rare in jieba's general dictionary (港航, 冷链, 跨境); common words
+    (现代, 新区, 重点) describe rather than name, and verbs, places and industries of their own
+    (发展物流, 天津物流) are never part of it."""
+    before = [(w, ws) for w, ws, we in toks if we == m.start]
+    if not before:
+        return m
+    word, ws = before[0]
+    if not (2 <= len(word) <= 3 and re.fullmatch(f"[{HAN}]+", word)):
+        return m
+    lex = lexicon()
+    if word in _list_head_stops() or word in lex.industries or word in lex.programmes or _is_place(word):
+        return m
+    if tokenizer().FREQ.get(word, 0) >= _COMMON_WORD:
+        return m
+    return Mention("industry", word + m.name, ws, m.end, m.cls, sources=(RULE, LEXICON))
+
+
+_COMMON_WORD = 100  # jieba's dictionary counts: 港航 8, 跨境 38, 新区 145, 现代 9035
+
+
+def _is_place(word: str) -> bool:
+    return any(a == 0 and b == len(word) for _, a, b in place_occurrences(word))
+
+
 def find_industries(s: str, toks) -> list[Mention]:
-    found = _lexicon_hits(s, "industries", "industry", lambda w: "Industry", toks)
+    found = [_with_modifier(s, m, toks) for m in _lexicon_hits(s, "industries", "industry", lambda w: "Industry", toks)]
     for m in _INDUSTRY_TAIL.finditer(s):
         pos = m.start(1)
         for item in m.group(1).split("、"):

@@ -73,9 +73,12 @@ def _prefixes() -> frozenset[str]:
 
 
 def strip_place(name: str) -> str:
-    """``name`` without the place it begins with."""
-    ends = [b for _, a, b in place_occurrences(name) if a == 0]
-    return name[max(ends) :] if ends else name
+    """``name`` without the places it begins with (天津市河北区职业学校 → 职业学校)."""
+    while True:
+        ends = [b for _, a, b in place_occurrences(name) if a == 0]
+        if not ends or max(ends) == len(name):
+            return name
+        name = name[max(ends) :]
 
 
 def is_generic(name: str) -> bool:
@@ -108,6 +111,8 @@ def _starts(s: str, toks) -> list[tuple[int, int, str]]:
     for place, a, b in place_occurrences(s):
         if needs_boundary(place) and a not in token_starts:
             continue
+        if place.name == "中国" and re.match("(特色|式)", s[b:]):
+            continue  # 中国特色高水平高职学校 is a kind of school, not one in China
         if b > best.get(a, (0, ""))[0]:
             best[a] = (b, GAZETTEER if place.codes else LEXICON)
     for prefix, a in word_index_prefixes().occurrences(s):
