@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from .lexicon import NAME_INTERNAL_VERBS, lexicon, tokenizer, tokens, word_index
-from .organisations import GAZETTEER, LEXICON, RULE, org_class, org_names
+from .organisations import GAZETTEER, LEXICON, RULE, head_end, org_class, org_names
 from .places import needs_boundary, place_occurrences
 from .text import HAN
 
@@ -80,16 +80,72 @@ def _zone_pattern() -> re.Pattern[str]:
 _COMPANY = re.compile("(股份有限公司|有限责任公司|有限公司|集团有限公司)")
 
 
+_BRACKETED = re.compile(rf"（[{HAN}]{{1,6}}）$")
+_COMPANY_END = re.compile("(公司|集团)$")
+# a named consortium is an alliance of its members (钢铁冶金行业产教融合共同体); the bare kind
+# word, an enumeration (智能供应链、新能源等…) or a batch (第二批…) is the programme
+_CONSORTIUM = re.compile("(行业产教融合共同体|产教融合共同体|市域产教联合体|产教联合体)")
+
+
+def _consortium_start(s: str, end: int, toks) -> int:
+    """A consortium's name is the industries and places before its kind word, 全国 first:
+    钢铁冶金行业产教融合共同体, 全国轨道交通装备行业产教融合共同体."""
+    lex = lexicon()
+    start = end
+    for word, ws, we in reversed(toks):
+        if we > start:
+            continue
+        if we < start or not (word in lex.industries or word == "全国" or _is_place(word)):
+            break
+        start = ws
+    # 全国 before words the lexicon does not hold: 全国智慧港口行业产教融合共同体
+    national = s.rfind("全国", max(0, start - 8), start)
+    if national >= 0 and re.fullmatch(f"[{HAN}]*", s[national:start]):
+        if not any(w in _stops("org") for w, ws, we in toks if national <= ws and we <= start):
+            start = national
+    return start
+
+
+def _company_start(s: str, start: int, toks) -> int:
+    before = [(w, ws) for w, ws, we in toks if we == start]
+    if not before or not re.fullmatch(f"[{HAN}]{{2,4}}", before[0][0]):
+        return start
+    word, ws = before[0]
+    if word in _stops("org") or _is_place(word) or tokenizer().FREQ.get(word, 0) >= _COMMON_WORD:
+        return start  # a brand is a rare word (中车); 跟随, 支持 are not
+    return ws
+
+
+def _before_bracket(s: str, pos: int) -> int:
+    """阿里巴巴（中国）有限公司, 成都飞机工业（集团）有限责任公司: a bracketed place or 集团 inside
+    a company's name belongs to it."""
+    m = _BRACKETED.search(s, 0, pos)
+    return m.start() if m else pos
+
+
 def find_orgs(s: str, toks=None) -> list[Mention]:
     toks = tokens(s) if toks is None else toks
-    found = [Mention("org", s[a:b], a, b, org_class(s[a:b]), sources=src) for a, b, src in org_names(s, toks)]
+    found = []
+    for a, b, src in org_names(s, toks):
+        if _COMPANY_END.search(s, a, b):
+            a = _company_start(s, a, toks)  # 中车株洲电力机车有限公司: a brand before the place
+        found.append(Mention("org", s[a:b], a, b, org_class(s[a:b]), sources=src))
     for m in _COMPANY.finditer(s):
-        start = name_start(s, m.start(), "org", toks)
-        if m.start() - start >= 2 and not any(f.start <= start < f.end for f in found):
+        if any(f.start < m.end() and m.start() < f.end for f in found):
+            continue
+        head = _before_bracket(s, m.start())
+        start = name_start(s, head, "org", toks)
+        if head - start >= 2 and not any(f.start < m.end() and start < f.end for f in found):
             found.append(Mention("org", s[start : m.end()], start, m.end(), "Enterprise", sources=(RULE,)))
+    for m in _CONSORTIUM.finditer(s):
+        start = _consortium_start(s, m.start(), toks)
+        if m.start() - start >= 2 and not any(f.start < m.end() and start < f.end for f in found):
+            found.append(Mention("org", s[start : m.end()], start, m.end(), "Alliance", sources=(RULE, LEXICON)))
     bodies = lexicon().bodies
     for name, start in word_index("bodies").occurrences(s):
-        found.append(Mention("org", name, start, start + len(name), bodies[name], sources=(LEXICON,)))
+        end = head_end(s, start + len(name))  # 国家发展改革委办公厅
+        cls = bodies[name] if end == start + len(name) else org_class(s[start:end])
+        found.append(Mention("org", s[start:end], start, end, cls, sources=(LEXICON,)))
     return found
 
 
@@ -224,7 +280,8 @@ def _with_acronym(s: str, end: int) -> int:
 
 # ---------------------------------------------------------------- names by head word
 
-_PROGRAMME_HEAD = re.compile(r"(行动计划|计划|项目|工程|产业学院)(?![式制化])")
+# 工程 in 常州工程职业技术学院 is part of an institution's name, not a programme's kind word
+_PROGRAMME_HEAD = re.compile(r"(行动计划|计划|项目|工程|产业学院)(?![式制化]|职业|技术|学院|大学|学校|有限|公司|集团)")
 _PLATFORM_HEAD = re.compile(r"平台")
 _EVENT_HEAD = re.compile(r"(大会|峰会|论坛|活动周|大赛|博览会|展览会|交流会|年会|研讨会|运动会|技能节)")
 _REPORT_HEAD = re.compile(r"(蓝皮书|白皮书|年度报告|质量报告|发展报告|报告|年报)(?![制书])")
@@ -281,7 +338,7 @@ def _lexicon_hits(s: str, part: str, kind: str, cls_of, toks=None) -> list[Menti
 
 
 _INDUSTRY_TAIL = re.compile(
-    rf"((?:[{HAN}]{{2,10}}、)*[{HAN}]{{2,10}})等(?:第[{_CN_ORD}]+批|\d+(?:个|家))?"
+    rf"((?:[{HAN}]{{2,10}}、)*[{HAN}]{{2,10}}?)(?<![高中])等(?:第[{_CN_ORD}]+批|\d+(?:个|家))?"
     r"(行业|产业|领域|专业|紧缺岗位|岗位|市域产教联合体|行业产教融合共同体|产教融合共同体|产业链|产业集群)"
 )
 

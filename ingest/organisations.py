@@ -22,8 +22,9 @@ RULE, GAZETTEER, LEXICON, LAC = "rule", "gazetteer", "lexicon", "lac"
 
 # longest first: an alternation takes the first that matches
 ORG_SUFFIX = (
-    "职业技术师范大学|师范大学|大学|学院|学校|研究院|研究所|研究中心|中心|联盟|委员会|教育体育局|局|厅|办公室|教委|"
-    "集团|有限公司|公司|协会|学会|联合会|研究会|基金会|人民政府|政府"
+    "职业技术师范大学|师范大学|大学|学院|学校|职业高级中学|职业中学|研究院|研究所|研究中心|中心|联盟|委员会|教育体育局|局|厅|"
+    "办公厅|办公室|督导室|教委|集团|股份有限公司|有限责任公司|有限公司|公司|协会|学会|联合会|研究会|基金会|"
+    "人民政府|政府|产教融合共同体|产教联合体"
 )
 _CLASSES: list[tuple[re.Pattern[str], str]] = [
     (re.compile("师范大学$"), "University"),
@@ -32,7 +33,8 @@ _CLASSES: list[tuple[re.Pattern[str], str]] = [
         "HigherVocationalCollege",
     ),
     (
-        re.compile("(中等专业学校|中等职业学校|职业中专|职业学校|技工学校|技师学院|职业中学|职教中心)$"),
+        # a county's 职业技术教育中心 (职教中心) is its secondary vocational school
+        re.compile("(中等专业学校|中等职业学校|职业中专|职业学校|技工学校|技师学院|职业中学|职教中心|职业技术教育中心|职业教育中心|职业高级中学)$"),
         "SecondaryVocationalSchool",
     ),
     (re.compile("(大学|学院)$"), "University"),
@@ -40,14 +42,16 @@ _CLASSES: list[tuple[re.Pattern[str], str]] = [
     (re.compile("(?<![中小])学校$"), "SecondaryVocationalSchool"),
     (re.compile("(研究院|研究所|科学院)$"), "ResearchInstitute"),
     (re.compile("中心$"), "Centre"),
-    (re.compile("(联盟|协会|学会|联合会|研究会|基金会)$"), "Alliance"),
-    (re.compile("(委员会|局|厅|部|办公室|政府|委)$"), "GovernmentBody"),
+    (re.compile("(联盟|协会|学会|联合会|研究会|基金会|共同体|联合体)$"), "Alliance"),
+    (re.compile("(委员会|局|厅|部|办公室|督导室|政府|委|(?<!公)司)$"), "GovernmentBody"),
     (re.compile("(公司|集团|企业)$"), "Enterprise"),
 ]
 
 
 def org_class(name: str) -> str:
-    """The class of an organisation from the head word its name ends with."""
+    """The class of an organisation from the head word its name ends with (a bracketed campus
+    after it, 哈尔滨工业大学（深圳）, does not count)."""
+    name = re.sub("（[^（）]*）$", "", name)
     for pattern, cls in _CLASSES:
         if pattern.search(name):
             return cls
@@ -60,6 +64,9 @@ _REST = re.compile(rf"(?:市委)?[{HAN}]{{0,24}}?(?:{ORG_SUFFIX})")
 _NOT_HEAD = re.compile(rf"(?:[化式型制]|附属|(?:{ORG_SUFFIX}))")
 _NEXT_SUFFIX = re.compile(rf"[{HAN}]{{0,12}}?(?:{ORG_SUFFIX})")
 _JOINER = re.compile("[和与及]")
+_BODY_END = re.compile("(?:人民政府|管理委员会|委员会|政府|教育部|国家发展改革委|部|委)$")
+_UNIT = re.compile(f"(?:[{HAN}]{{0,6}}?(?:办公厅|督导室|服务局|管理局|事务局|办公室))")
+_CAMPUS = re.compile(f"（[{HAN}]{{2,4}}）")
 # strong endings: a name with one of these is an institution even without a place before it
 STRONG_SUFFIX = re.compile(
     "(职业技术师范大学|职业技术大学|职业技术学院|职业学院|职业大学|高等专科学校|技师学院|职业技术学校|中等专业学校|理工学院|师范学院|师范大学)"
@@ -84,9 +91,15 @@ def strip_place(name: str) -> str:
 def is_generic(name: str) -> bool:
     """A kind of institution (天津市职业院校, 各区教育局), not one institution."""
     core = strip_place(name)
-    if re.search("[各的、]", core) or len(core) < 2:
+    if re.search("[各的、]|(?<![高中])等", core) or len(core) < 2 or _DESCRIPTIVE.search(core):
         return True
     return core in lexicon().generic_institutions
+
+
+# 高水平中职学校, 世界一流职业技术大学: what a plan wants an institution to be, not its name
+_DESCRIPTIVE = re.compile("(高水平|一流|优质|示范性|骨干|卓越)")
+# 省教育厅, 市人社局, 以上市人民政府: a body of the document's own region, named relative to it
+_RELATIVE = re.compile("^(省|市|县|区|州|以上|全省|全市)")
 
 
 def _name_end(s: str, start: int) -> int | None:
@@ -94,13 +107,23 @@ def _name_end(s: str, start: int) -> int | None:
     m = _REST.match(s, start)
     if not m:
         return None
-    end = m.end()
-    while _NOT_HEAD.match(s, end):
-        nxt = _NEXT_SUFFIX.match(s, end)
-        if not nxt:
-            break
-        end = nxt.end()
-    return end
+    return head_end(s, m.end())
+
+
+def head_end(s: str, end: int) -> int:
+    """Past an institution word that modifies what follows (集团化办学联盟, 中心学校), a body's own
+    office or bureau (人民政府办公厅, 管理委员会公共服务局), a bracketed campus (（深圳）)."""
+    while True:
+        if _NOT_HEAD.match(s, end) and (nxt := _NEXT_SUFFIX.match(s, end)):
+            end = nxt.end()
+        elif _BODY_END.search(s, 0, end) and (unit := _UNIT.match(s, end)):
+            end = unit.end()
+        elif campus := _CAMPUS.match(s, end):
+            if not any(a == 1 and b == len(campus.group(0)) - 1 for _, a, b in place_occurrences(campus.group(0))):
+                return end
+            end = campus.end()
+        else:
+            return end
 
 
 def _starts(s: str, toks) -> list[tuple[int, int, str]]:
@@ -123,8 +146,13 @@ def _starts(s: str, toks) -> list[tuple[int, int, str]]:
     for a, (b, source) in sorted(best.items()):
         if s.startswith("中共", a - 2) and a >= 2:
             a -= 2
+        elif a >= 3 and _SINO.fullmatch(s, a - 3, a):
+            a -= 3  # 中国—东盟职业教育研究中心, 中国—赞比亚职业技术学院
         out.append((a, b, source))
     return out
+
+
+_SINO = re.compile("中国[—\\-－]")
 
 
 @cache
@@ -138,6 +166,20 @@ def _splits_at_joiner(s: str, start: int, end: int) -> bool:
     """宁波市发展和改革委员会 is one name; 天津市和河北省职业院校 and 天津大学与华为公司 are not:
     after the joiner a new name begins."""
     return any(_begins_name(s, m.end()) for m in _JOINER.finditer(s, start, end))
+
+
+@cache
+def _clause_verbs() -> frozenset[str]:
+    from .lexicon import NAME_INTERNAL_VERBS
+
+    return lexicon().verbs - NAME_INTERNAL_VERBS
+
+
+def _holds_a_verb(start: int, end: int, after_place: int, toks) -> bool:
+    """老挝建设海外职业技能培训中心: a verb right after the place makes a clause, not a name
+    (verbs further in may belong to it: 京津冀职业教育协同发展联盟)."""
+    verbs = _clause_verbs()
+    return any(w in verbs for w, ws, we in toks if ws == after_place and we <= end)
 
 
 def _begins_name(s: str, pos: int) -> bool:
@@ -157,7 +199,7 @@ def rule_names(s: str, toks) -> list[tuple[int, int, tuple[str, ...]]]:
         if end is None:
             continue
         name = s[a:end]
-        if is_generic(name) or _splits_at_joiner(s, a, end):
+        if is_generic(name) or _splits_at_joiner(s, a, end) or _holds_a_verb(a, end, b, toks):
             continue
         found.append((a, end, (RULE, source)))
         taken_end = end
@@ -186,7 +228,7 @@ def _lac_names(s: str, found: list[tuple[int, int, tuple[str, ...]]]) -> list[tu
         out.append((a, end, (RULE, LAC)))
     for a, b in lac:
         name = s[a:b]
-        if not re.search(f"(?:{ORG_SUFFIX})$", name) or name.endswith("产业学院") or is_generic(name):
+        if not _lac_only_name(name):
             continue
         if free(a, b) and all(b <= x or y <= a for x, y, _ in out):
             out.append((a, b, (LAC,)))
@@ -194,12 +236,26 @@ def _lac_names(s: str, found: list[tuple[int, int, tuple[str, ...]]]) -> list[tu
 
 
 _ANY_SUFFIX = re.compile(ORG_SUFFIX)
+_LAC_ONLY_END = re.compile(f"(?:{STRONG_SUFFIX.pattern}|大学|集团|公司|办公厅)$")
+
+
+def _lac_only_name(name: str) -> bool:
+    """A name LAC found with no help from the rules: kept when it ends like an institution's
+    name (…职业技术学院, …大学, …集团, …办公厅), and names no relative body (省教育厅) or kind
+    (世界一流职业技术大学)."""
+    if not _LAC_ONLY_END.search(name) or name.endswith("产业学院") or _RELATIVE.match(name):
+        return False
+    return not is_generic(name) and len(name) >= 4
 
 
 def org_names(s: str, toks) -> list[tuple[int, int, tuple[str, ...]]]:
     """(start, end, sources) of the organisations named in ``s``: the rules first; LAC for the
     institution words the rules left without a name."""
+    from . import recogniser
+
     found = rule_names(s, toks)
+    if not recogniser.enabled:
+        return found
     uncovered = [m for m in _ANY_SUFFIX.finditer(s) if all(m.end() <= a or b <= m.start() for a, b, _ in found)]
     if uncovered and any(STRONG_SUFFIX.search(s, max(0, m.start() - 4), m.end()) or _worth_asking(s, m) for m in uncovered):
         found += _lac_names(s, found)

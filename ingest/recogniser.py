@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from functools import cache, lru_cache
 
+# whether the rules may ask LAC (bench/recognisers.py measures the rules without it)
+enabled = True
+
 
 @cache
 def _lac():
