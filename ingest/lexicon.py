@@ -67,7 +67,10 @@ def tokenizer() -> jieba.Tokenizer:
     tk = jieba.Tokenizer()
     tk.initialize()
     lex = lexicon()
-    for word in (*lex.industries, *lex.places, *lex.programmes, *lex.verbs, *lex.bodies):
+    from .gazetteer import gazetteer
+
+    # the divisions of China by full name and short form (滨海新区, 长沙): a name begins there
+    for word in (*lex.industries, *lex.places, *gazetteer().names, *lex.programmes, *lex.verbs, *lex.bodies):
         tk.add_word(word, freq=20000)
     return tk
 

@@ -254,16 +254,29 @@ def org_names(s: str, toks) -> list[tuple[int, int, tuple[str, ...]]]:
     from . import recogniser
 
     found = rule_names(s, toks)
-    if not recogniser.enabled:
-        return found
-    uncovered = [m for m in _ANY_SUFFIX.finditer(s) if all(m.end() <= a or b <= m.start() for a, b, _ in found)]
-    if uncovered and any(STRONG_SUFFIX.search(s, max(0, m.start() - 4), m.end()) or _worth_asking(s, m) for m in uncovered):
+    if recogniser.enabled and any(_worth_asking(s, m, toks, found) for m in _LAC_END.finditer(s)):
         found += _lac_names(s, found)
     return found
 
 
-def _worth_asking(s: str, m: re.Match[str]) -> bool:
-    """An institution word that may end a name the rules could not start: not a kind of
-    institution (职业学校, 高职院校), not inside a programme's kind word (产业学院)."""
-    before = s[max(0, m.start() - 6) : m.end()]
-    return not any(before.endswith(g) for g in lexicon().generic_institutions) and not before.endswith("产业学院")
+# the endings of the names LAC may add (_lac_only_name, the strong endings)
+_LAC_END = re.compile(f"(?:{STRONG_SUFFIX.pattern}|大学|集团|公司|办公厅)")
+
+
+def _worth_asking(s: str, m: re.Match[str], toks, found) -> bool:
+    """Whether LAC may find a name ending at ``m`` that the rules did not: the ending is not
+    inside a name found already, and a word that could begin a name comes before it (not a verb
+    or a mark: 深化职业技术学院建设 names no college). LAC loads only when some sentence needs it."""
+    if any(a < m.end() and m.start() < b for a, b, _ in found):
+        return False
+    if m.start() == 0:
+        return False
+    before = [w for w, _, we in toks if we == m.start()]
+    if not before:
+        return True  # jieba sees the ending inside a longer word (东南大学, 工商职业|技术学院)
+    if any(c in "，。；：、（）“”《》 " for c in before[0]):
+        return False
+    return before[0] not in _clause_verbs() and before[0] not in _NAME_STOPS
+
+
+_NAME_STOPS = frozenset("在 对 以 为 把 将 与 和 并 等 的 是 向 从 由 于 各 及 或 其 该 本 我 有关 相关 优质 一流 高水平".split())
