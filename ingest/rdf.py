@@ -18,6 +18,7 @@ from vetkg.ontology.namespace import OA, VET
 
 from .entities import Extraction, Mention, Target, extract
 from .gazetteer import gazetteer, short_form
+from .lexicon import lexicon, programme_label
 from .places import needs_boundary, place_occurrences
 from .iris import Minter, document_key, slug
 from .structure import Document, Section, split_sentences
@@ -150,6 +151,18 @@ class GraphBuilder:
             add(iri, _vet("locatedIn"), self.division(d.parent))
         return iri
 
+    def event_scope(self, name: str) -> str | None:
+        """The division an event named by a region's own word (全市, 全省, 全区, 全县) belongs to:
+        the document's own region of that level."""
+        m = _REGION_WORD.match(name)
+        if m is None:
+            return None
+        gaz = gazetteer()
+        for code in self.region_codes:  # smallest first
+            if _fits(m.group(1), gaz.division(code)):
+                return code
+        return None
+
     def place_code(self, m: Mention) -> str | None:
         if not m.codes:
             return None
@@ -161,13 +174,23 @@ class GraphBuilder:
             code = self.place_code(m)
             if code is not None:
                 return self.division(code)
-        iri = self.mint.entity(_ENTITY_PATH[m.kind], m.name)
         label = m.name.strip("“”") if m.name.count("“") == 1 and m.name.startswith("“") and m.name.endswith("”") else m.name
+        if m.kind == "programme":
+            label = programme_label(label)
+            iri = self.mint.entity("programme", label)
+        elif m.kind == "event" and (scope := self.event_scope(m.name)) is not None:
+            # 全市教育大会 of Tianjin is not that of Ningbo: the IRI carries the region's code
+            iri = self.mint.entity("event", f"{scope}-{m.name}")
+            add(iri, _vet("locatedIn"), self.division(scope))
+        else:
+            iri = self.mint.entity(_ENTITY_PATH[m.kind], m.name)
         add(iri, _LABEL, zh(label))
         add(iri, _PREF_LABEL, zh(label))
         if m.kind == "programme":
             add(iri, _TYPE, _vet("Programme"))
             add(iri, _vet("programmeKind"), _vet(m.cls))
+            for alias in lexicon().programme_names.get(label, ()):
+                add(iri, _ALT_LABEL, zh(alias))
         elif m.kind == "industry":
             add(iri, _TYPE, _vet("Industry"))
             add(iri, _IN_SCHEME, _vet("IndustryScheme"))
@@ -218,7 +241,7 @@ class GraphBuilder:
             add(iri, _vet("ordinalNumber"), _integer(int(t.value)))
             add(iri, _vet("ordinalUnit"), _plain(t.unit))
             if t.concerns is not None:
-                add(iri, _vet("concerns"), self.mint.entity("programme", t.concerns.name))
+                add(iri, _vet("concerns"), self.entity(t.concerns))
             if t.place is not None:
                 add(iri, _vet("locatedIn"), self.entity(t.place))
             prefix = t.place.name if t.place else ""
@@ -360,6 +383,24 @@ class GraphBuilder:
     def digest(self) -> str:
         """The ``vet:contentDigest`` of the notice: SHA-256 of the decoded text."""
         return hashlib.sha256(self.raw.encode("utf-8")).hexdigest()
+
+
+_REGION_WORD = re.compile("^全(省|市|区|县|州)")
+_MUNICIPALITIES = ("11", "12", "31", "50")
+
+
+def _fits(word: str, d) -> bool:
+    """Whether 全市 (全省 …) can mean division ``d``: a city is a prefecture or a municipality,
+    a 区 a district or an autonomous region, a 州 an autonomous prefecture."""
+    if word == "市":
+        return (d.level == "city" and d.name.endswith("市")) or (d.level == "province" and d.code[:2] in _MUNICIPALITIES)
+    if word == "省":
+        return d.level == "province" and d.name.endswith("省")
+    if word == "区":
+        return (d.level == "county" and d.name.endswith("区")) or (d.level == "province" and d.name.endswith("自治区"))
+    if word == "州":
+        return d.level == "city" and d.name.endswith("州")
+    return d.level == "county" and d.name.endswith("县")
 
 
 def _region_codes(doc: Document) -> tuple[str, ...]:
