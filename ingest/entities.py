@@ -71,7 +71,8 @@ def _zone_pattern() -> re.Pattern[str]:
     global _zone_re
     if _zone_re is None:
         _zone_re = re.compile(
-            rf"[{HAN}]{{0,10}}?(?:保税区|经济技术开发区|开发区|高新区|高新技术产业开发区|自贸区|自由贸易试验区|产业园区|工业园区)"
+            rf"[{HAN}]{{0,10}}?(保税区|经济技术开发区|开发区|高新区|高新技术产业开发区|自贸区|自由贸易试验区|自由贸易港|"
+            r"产业园区|工业园区|新区|合作区|实验区|试验区|示范区|经济区|空港经济区)"
         )
     return _zone_re
 
@@ -362,10 +363,24 @@ def find_places(s: str, toks) -> list[Mention]:
     return found
 
 
+_ORG_WORD = re.compile("(学院|大学|学校|公司|集团|中心|委员会|局)")
+
+
 def _zone_start(s: str, m: re.Match[str], toks) -> int | None:
-    """A zone's name begins with a place (天津港保税区, 宁波杭州湾新区…开发区)."""
-    for place, a, b in place_occurrences(s[m.start() : m.end()]):
-        if not needs_boundary(place):
+    """A zone's name begins with a place (天津港保税区, 四川天府新区) and is no division itself
+    (天津市滨海新区 is the district 滨海新区 of 天津市, not a zone)."""
+    occurrences = place_occurrences(s[m.start() : m.end()])
+    if any(b == m.end() - m.start() and place.codes and not place.short for place, _, b in occurrences):
+        return None
+    head = m.end() - m.start() - len(m.group(1))
+    verbs = lexicon().verbs
+    for place, a, b in occurrences:
+        if needs_boundary(place) and not place.short:
+            continue
+        # what lies between the place and the zone word is the zone's own name, not a clause
+        # (海南职业技术学院对接自由贸易港 names no zone)
+        between = [w for w, ws, we in toks if m.start() + b <= ws and we <= m.start() + head]
+        if head - b <= 6 and not any(w in verbs for w in between) and not _ORG_WORD.search(s, m.start() + b, m.start() + head):
             return m.start() + a
     return None
 

@@ -83,8 +83,12 @@ def tokenizer() -> jieba.Tokenizer:
     lex = lexicon()
     from .gazetteer import gazetteer
 
-    # the divisions of China by full name and short form (滨海新区, 长沙): a name begins there
-    for word in (*lex.industries, *lex.places, *gazetteer().names, *lex.programmes, *lex.verbs, *lex.bodies):
+    # provinces and prefectures by full name and short form (湖南, 长沙市): a name begins there.
+    # Not counties: 新建区 made a word would cut 新建区域, and a county's name needs no help to
+    # start and end on word boundaries (和平|区)
+    gaz = gazetteer()
+    divisions = [n for n, codes in gaz.names.items() if gaz.division(codes[0]).level != "county"]
+    for word in (*lex.industries, *lex.places, *divisions, *lex.programmes, *lex.verbs, *lex.bodies):
         tk.add_word(word, freq=20000)
     return tk
 

@@ -132,7 +132,9 @@ def _starts(s: str, toks) -> list[tuple[int, int, str]]:
     token_starts = {ws for _, ws, _ in toks}
     best: dict[int, tuple[int, str]] = {}
     for place, a, b in place_occurrences(s):
-        if needs_boundary(place) and a not in token_starts:
+        # a word may begin with the place (武汉东湖, 哈尔滨工业大学) but not run across its end
+        # from inside it (新建|区域 is no 新建区)
+        if needs_boundary(place) and (a not in token_starts or any(ws < b < we and ws != a for _, ws, we in toks)):
             continue
         if place.name == "中国" and re.match("(特色|式)", s[b:]):
             continue  # 中国特色高水平高职学校 is a kind of school, not one in China
@@ -199,7 +201,9 @@ def rule_names(s: str, toks) -> list[tuple[int, int, tuple[str, ...]]]:
         if end is None:
             continue
         name = s[a:end]
-        if is_generic(name) or _splits_at_joiner(s, a, end) or _holds_a_verb(a, end, b, toks):
+        # a college's name may hold a verb (浙江建设职业技术学院); a centre's then is a clause
+        verb = not STRONG_SUFFIX.search(name) and _holds_a_verb(a, end, b, toks)
+        if is_generic(name) or _splits_at_joiner(s, a, end) or verb:
             continue
         found.append((a, end, (RULE, source)))
         taken_end = end

@@ -18,6 +18,7 @@ _LEXICON_CLASS = {
     "province": "AdministrativeArea",
     "city": "AdministrativeArea",
     "district": "AdministrativeArea",
+    "zone": "EconomicZone",
 }
 
 
@@ -50,11 +51,14 @@ def _automaton() -> ahocorasick.Automaton:
 
 
 def needs_boundary(p: PlaceName) -> bool:
-    """Short forms of prefectures are ordinary words as often as not (白银, 阿里, 大同): they count
-    only where jieba sees a word; a province's short form (湖南, 浙江) is always the province."""
-    if not p.short:
+    """Short forms of prefectures are ordinary words as often as not (白银, 阿里, 大同), and so
+    are some counties' full names (新建区 in 新建区域, 城区, 矿区): they count only where jieba,
+    which knows every division's name, sees a word. A province (湖南, 浙江) is always the
+    province; a prefecture's full name (长沙市) is never anything else."""
+    if not p.codes:
         return False
-    return gazetteer().division(p.codes[0]).level != "province"
+    level = gazetteer().division(p.codes[0]).level
+    return level == "county" or (p.short and level != "province")
 
 
 def place_occurrences(s: str) -> list[tuple[PlaceName, int, int]]:

@@ -86,3 +86,19 @@ def test_lexicon_words_over_characters(sentence, kind, expected):
 def test_a_quoted_modifier_after_a_verb_is_no_programme():
     assert names("培养“双师型”教师，推行“订单式”培养。", "programme") == {}
     assert names("实施“强基”工程，推进“三教”改革。", "programme") == {"“强基”工程": "kindUndertaking", "三教": "kindInitiative"}
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        # a zone begins with a place; a division is no zone (天津市滨海新区 is the district)
+        ("推动四川天府新区、宁波前湾新区建设产教融合园区。", {"四川天府新区": "EconomicZone", "宁波前湾新区": "EconomicZone"}),
+        ("支持天津市滨海新区发展。", {"天津市": "AdministrativeArea", "滨海新区": "AdministrativeArea"}),
+        # a county's name that is an ordinary word's beginning counts only as a word (新建|区域)
+        ("新建区域产教融合实践中心2个。", {}),
+        # a college's name followed by the zone it serves is not part of a zone's name
+        ("引导海南职业技术学院对接自由贸易港建设需要。", {}),
+    ],
+)
+def test_zones_and_divisions(sentence, expected):
+    assert names(sentence, "place") == expected
