@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from .lexicon import NAME_INTERNAL_VERBS, lexicon, tokenizer, tokens, word_index
-from .organisations import GAZETTEER, LEXICON, RULE, head_end, org_class, org_names
+from .organisations import GAZETTEER, LEXICON, RULE, head_end, is_generic, org_class, org_names
 from .places import needs_boundary, place_occurrences
 from .text import HAN
 
@@ -128,7 +128,7 @@ def find_orgs(s: str, toks=None) -> list[Mention]:
     toks = tokens(s) if toks is None else toks
     found = []
     for a, b, src in org_names(s, toks):
-        if _COMPANY_END.search(s, a, b):
+        if _COMPANY_END.search(s, a, b) and not is_generic(s[_company_start(s, a, toks) : b]):
             a = _company_start(s, a, toks)  # 中车株洲电力机车有限公司: a brand before the place
         found.append(Mention("org", s[a:b], a, b, org_class(s[a:b]), sources=src))
     for m in _COMPANY.finditer(s):
