@@ -163,6 +163,21 @@ class GraphBuilder:
                 return code
         return None
 
+    def home(self, name: str) -> str | None:
+        """The division an organisation's name begins with (长沙民政职业技术学院: 长沙市), the
+        smallest of several (天津市滨海新区教育体育局: 滨海新区)."""
+        code = None
+        pos = 0
+        while True:
+            starts = [(b, p) for p, a, b in place_occurrences(name) if a == pos and p.codes]
+            if not starts:
+                return code
+            end, place = max(starts, key=lambda x: x[0])
+            found = gazetteer().resolve(place.name, ((code,) if code else ()) + self.region_codes)
+            if found is None:
+                return code
+            code, pos = found, end
+
     def place_code(self, m: Mention) -> str | None:
         if not m.codes:
             return None
@@ -196,6 +211,8 @@ class GraphBuilder:
             add(iri, _IN_SCHEME, _vet("IndustryScheme"))
         else:
             add(iri, _TYPE, _vet(m.cls))
+        if m.kind == "org" and (code := self.home(m.name)) is not None:
+            add(iri, _vet("locatedIn"), self.division(code))
         if m.publisher:
             publisher = self.entity(Mention("org", m.publisher, 0, 0, _org_cls(m.publisher)))
             add(iri, _vet("publishedBy"), publisher)

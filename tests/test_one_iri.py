@@ -89,3 +89,8 @@ def test_a_citys_own_event_is_scoped_to_that_city(store):
     )
     assert sorted(r["place"] for r in rows) == ["天津市", "宁波市"]
     assert len({r["e"] for r in rows}) == 2
+
+
+def test_an_organisation_lies_in_the_division_its_name_begins_with(store):
+    rows = select(store, "SELECT ?x ?p WHERE { ?x a vet:HigherVocationalCollege ; rdfs:label ?l ; vet:locatedIn/rdfs:label ?p }")
+    assert {r["x"].rsplit("/", 1)[1]: r["p"] for r in rows} == {"天津职业大学": "天津市", "宁波职业技术学院": "宁波市"}
