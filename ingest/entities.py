@@ -101,7 +101,7 @@ def _consortium_start(s: str, end: int, toks) -> int:
         start = ws
     # 全国 before words the lexicon does not hold: 全国智慧港口行业产教融合共同体
     national = s.rfind("全国", max(0, start - 8), start)
-    if national >= 0 and re.fullmatch(f"[{HAN}]*", s[national:start]):
+    if national >= 0 and re.fullmatch(f"[{HAN}]*", s[national:start]) and not s.startswith("全国性", national):
         if not any(w in _stops("org") for w, ws, we in toks if national <= ws and we <= start):
             start = national
     return start
