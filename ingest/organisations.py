@@ -240,7 +240,7 @@ def _lac_names(s: str, found: list[tuple[int, int, tuple[str, ...]]]) -> list[tu
 
 
 _ANY_SUFFIX = re.compile(ORG_SUFFIX)
-_LAC_ONLY_END = re.compile(f"(?:{STRONG_SUFFIX.pattern}|大学|集团|公司|办公厅|联盟|协会|学会|研究院|研究中心)$")
+_LAC_ONLY_END = re.compile(f"(?:{STRONG_SUFFIX.pattern}|大学|集团|公司|办公厅)$")
 
 
 def _lac_only_name(name: str) -> bool:
@@ -264,7 +264,7 @@ def org_names(s: str, toks) -> list[tuple[int, int, tuple[str, ...]]]:
 
 
 # the endings of the names LAC may add (_lac_only_name, the strong endings)
-_LAC_END = re.compile(f"(?:{STRONG_SUFFIX.pattern}|大学|集团|公司|办公厅|联盟|协会|学会|研究院|研究中心)")
+_LAC_END = re.compile(f"(?:{STRONG_SUFFIX.pattern}|大学|集团|公司|办公厅)")
 
 
 def _worth_asking(s: str, m: re.Match[str], toks, found) -> bool:
