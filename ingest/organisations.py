@@ -14,7 +14,7 @@ import re
 from functools import cache
 from importlib import resources
 
-from .lexicon import lexicon, word_index
+from .lexicon import WordIndex, lexicon
 from .places import needs_boundary, place_occurrences
 from .text import HAN
 
@@ -158,9 +158,7 @@ _SINO = re.compile("中国[—\\-－]")
 
 
 @cache
-def word_index_prefixes():
-    from .lexicon import WordIndex
-
+def word_index_prefixes() -> WordIndex:
     return WordIndex(_prefixes())
 
 
