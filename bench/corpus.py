@@ -89,14 +89,16 @@ class Vocabulary:
 
 @cache
 def vocabulary() -> Vocabulary:
+    from vetkg.ingest.gazetteer import gazetteer, short_form
+
+    gaz = gazetteer()
     places = {r[0]: r[1] for r in _rows("places.txt")}
-    provinces = [p for p in places if places[p] == "province" and p in _PROVINCE_ABBR]
-    full = {}
-    for p in provinces:
-        longer = [q for q in places if places[q] == "province" and q.startswith(p) and q != p]
-        full[p] = min(longer, key=len) if longer else p
-    cities = sorted({c if c.endswith("市") else c + "市" for c in places if places[c] == "city" and not c.endswith("市")})
-    districts = [d for d in places if places[d] == "district" and d != "雄安新区"]
+    province_divisions = [d for d in gaz.divisions.values() if d.level == "province"]
+    full = {short_form(d): d.name for d in province_divisions if short_form(d) in _PROVINCE_ABBR}
+    provinces = [p for p in _PROVINCE_ABBR if p in full]
+    # prefecture cities and Tianjin's districts, from the gazetteer of the divisions
+    cities = sorted(d.name for d in gaz.divisions.values() if d.level == "city" and d.name.endswith("市"))
+    districts = [d.name for d in gaz.divisions.values() if d.parent == "120000"]
     industries = [r[0] for r in _rows("industries.txt") if not any(c in r[0] for c in "和与及的")]
     return Vocabulary(
         provinces=provinces,

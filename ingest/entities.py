@@ -12,7 +12,9 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
-from .lexicon import NAME_INTERNAL_VERBS, lexicon, tokens, word_index
+from .lexicon import NAME_INTERNAL_VERBS, lexicon, tokenizer, tokens, word_index
+from .organisations import GAZETTEER, LEXICON, RULE, head_end, is_generic, org_class, org_names
+from .places import needs_boundary, place_occurrences
 from .text import HAN
 
 PUNCT = set("，。；：、！？（）()“”‘’《》〈〉「」『』【】,.;:!? ·\n")
@@ -34,6 +36,8 @@ class Mention:
     cls: str  # vet class (or programme kind) local name
     role: str | None = None
     publisher: str | None = None
+    sources: tuple[str, ...] = (RULE,)  # which recognisers found it (organisations.RULE, …)
+    codes: tuple[str, ...] = ()  # a place: the gazetteer codes its name may denote
 
 
 @dataclass
@@ -60,59 +64,15 @@ class Extraction:
 
 # ---------------------------------------------------------------- organisations
 
-_ORG_SUFFIX = (
-    "职业技术师范大学|师范大学|大学|学院|学校|研究院|研究所|研究中心|中心|联盟|委员会|教育体育局|局|厅|办公室|"
-    "集团|有限公司|公司|协会|学会|联合会|研究会|基金会|人民政府|政府"
-)
-_ORG_CLASSES: list[tuple[re.Pattern[str], str]] = [
-    (re.compile("师范大学$"), "University"),
-    (
-        re.compile("(职业技术大学|职业大学|职业技术学院|职业学院|高等专科学校|专科学校|高等职业技术学校)$"),
-        "HigherVocationalCollege",
-    ),
-    (
-        re.compile("(中等专业学校|中等职业学校|职业中专|职业学校|技工学校|技师学院|职业中学|职教中心)$"),
-        "SecondaryVocationalSchool",
-    ),
-    (re.compile("(大学|学院)$"), "University"),
-    # a named 学校 in a vocational plan that is not 高等 or 大学 is a secondary vocational school
-    (re.compile("(?<![中小])学校$"), "SecondaryVocationalSchool"),
-    (re.compile("(研究院|研究所|科学院)$"), "ResearchInstitute"),
-    (re.compile("中心$"), "Centre"),
-    (re.compile("(联盟|协会|学会|联合会|研究会|基金会)$"), "Alliance"),
-    (re.compile("(委员会|局|厅|部|办公室|政府|委)$"), "GovernmentBody"),
-    (re.compile("(公司|集团|企业)$"), "Enterprise"),
-]
-
-
-def org_class(name: str) -> str:
-    for pattern, cls in _ORG_CLASSES:
-        if pattern.search(name):
-            return cls
-    return "Organization"
-
-
-def _place_alternation() -> str:
-    names = [n for n, k in lexicon().places.items() if k in {"province", "city", "district"}]
-    return "|".join(sorted(map(re.escape, names), key=len, reverse=True))
-
-
-_org_re: re.Pattern[str] | None = None
 _zone_re: re.Pattern[str] | None = None
-
-
-def _org_pattern() -> re.Pattern[str]:
-    global _org_re
-    if _org_re is None:
-        _org_re = re.compile(rf"(?:中共)?(?:{_place_alternation()})(?:市委)?[{HAN}]{{0,24}}?(?:{_ORG_SUFFIX})")
-    return _org_re
 
 
 def _zone_pattern() -> re.Pattern[str]:
     global _zone_re
     if _zone_re is None:
         _zone_re = re.compile(
-            rf"(?:{_place_alternation()})[{HAN}]{{0,10}}?(?:保税区|经济技术开发区|开发区|高新区|高新技术产业开发区|自贸区|自由贸易试验区|产业园区|工业园区)"
+            rf"[{HAN}]{{0,10}}?(保税区|经济技术开发区|开发区|高新区|高新技术产业开发区|自贸区|自由贸易试验区|自由贸易港|"
+            r"产业园区|工业园区|新区|合作区|实验区|试验区|示范区|经济区|空港经济区)"
         )
     return _zone_re
 
@@ -121,37 +81,72 @@ def _zone_pattern() -> re.Pattern[str]:
 _COMPANY = re.compile("(股份有限公司|有限责任公司|有限公司|集团有限公司)")
 
 
-@cache
-def _places_longest_first() -> tuple[str, ...]:
-    return tuple(sorted(lexicon().places, key=len, reverse=True))
+_BRACKETED = re.compile(rf"（[{HAN}]{{1,6}}）$")
+_COMPANY_END = re.compile("(公司|集团)$")
+# a named consortium is an alliance of its members (钢铁冶金行业产教融合共同体); the bare kind
+# word, an enumeration (智能供应链、新能源等…) or a batch (第二批…) is the programme
+_CONSORTIUM = re.compile("(行业产教融合共同体|产教融合共同体|市域产教联合体|产教联合体)")
 
 
-def _is_generic_org(name: str) -> bool:
+def _consortium_start(s: str, end: int, toks) -> int:
+    """A consortium's name is the industries and places before its kind word, 全国 first:
+    钢铁冶金行业产教融合共同体, 全国轨道交通装备行业产教融合共同体."""
     lex = lexicon()
-    core = name
-    for place in _places_longest_first():
-        if core.startswith(place):
-            core = core[len(place) :]
-            break
-    if re.search("[各的和与及、]", core) or not core:
-        return True
-    return core in lex.generic_institutions or len(core) < 2
-
-
-def find_orgs(s: str) -> list[Mention]:
-    found = []
-    for m in _org_pattern().finditer(s):
-        name = m.group(0)
-        if _is_generic_org(name):
+    start = end
+    for word, ws, we in reversed(toks):
+        if we > start:
             continue
-        found.append(Mention("org", name, m.start(), m.end(), org_class(name)))
+        if we < start or not (word in lex.industries or word == "全国" or _is_place(word)):
+            break
+        start = ws
+    # 全国 before words the lexicon does not hold: 全国智慧港口行业产教融合共同体
+    national = s.rfind("全国", max(0, start - 8), start)
+    if national >= 0 and re.fullmatch(f"[{HAN}]*", s[national:start]) and not s.startswith("全国性", national):
+        if not any(w in _stops("org") for w, ws, we in toks if national <= ws and we <= start):
+            start = national
+    return start
+
+
+def _company_start(s: str, start: int, toks) -> int:
+    before = [(w, ws) for w, ws, we in toks if we == start]
+    if not before or not re.fullmatch(f"[{HAN}]{{2,4}}", before[0][0]):
+        return start
+    word, ws = before[0]
+    if word in _stops("org") or _is_place(word) or tokenizer().FREQ.get(word, 0) >= _COMMON_WORD:
+        return start  # a brand is a rare word (中车); 跟随, 支持 are not
+    return ws
+
+
+def _before_bracket(s: str, pos: int) -> int:
+    """阿里巴巴（中国）有限公司, 成都飞机工业（集团）有限责任公司: a bracketed place or 集团 inside
+    a company's name belongs to it."""
+    m = _BRACKETED.search(s, 0, pos)
+    return m.start() if m else pos
+
+
+def find_orgs(s: str, toks=None) -> list[Mention]:
+    toks = tokens(s) if toks is None else toks
+    found = []
+    for a, b, src in org_names(s, toks):
+        if _COMPANY_END.search(s, a, b) and not is_generic(s[_company_start(s, a, toks) : b]):
+            a = _company_start(s, a, toks)  # 中车株洲电力机车有限公司: a brand before the place
+        found.append(Mention("org", s[a:b], a, b, org_class(s[a:b]), sources=src))
     for m in _COMPANY.finditer(s):
-        start = name_start(s, m.start(), "org", tokens(s))
-        if m.start() - start >= 2 and not any(f.start <= start < f.end for f in found):
-            found.append(Mention("org", s[start : m.end()], start, m.end(), "Enterprise"))
+        if any(f.start < m.end() and m.start() < f.end for f in found):
+            continue
+        head = _before_bracket(s, m.start())
+        start = name_start(s, head, "org", toks)
+        if head - start >= 2 and not any(f.start < m.end() and start < f.end for f in found):
+            found.append(Mention("org", s[start : m.end()], start, m.end(), "Enterprise", sources=(RULE,)))
+    for m in _CONSORTIUM.finditer(s):
+        start = _consortium_start(s, m.start(), toks)
+        if m.start() - start >= 2 and not any(f.start < m.end() and start < f.end for f in found):
+            found.append(Mention("org", s[start : m.end()], start, m.end(), "Alliance", sources=(RULE, LEXICON)))
     bodies = lexicon().bodies
     for name, start in word_index("bodies").occurrences(s):
-        found.append(Mention("org", name, start, start + len(name), bodies[name]))
+        end = head_end(s, start + len(name))  # 国家发展改革委办公厅
+        cls = bodies[name] if end == start + len(name) else org_class(s[start:end])
+        found.append(Mention("org", s[start:end], start, end, cls, sources=(LEXICON,)))
     return found
 
 
@@ -254,10 +249,18 @@ def find_quoted_programmes(s: str, toks: list[tuple[str, int, int]]) -> tuple[li
             covered.append((m.start(), m.end()))
             continue
         before = [w for w, _, we in toks if we <= m.start()]
-        if before and before[-1] in verbs and s[m.end() : m.end() + 1] != "的":
+        if before and before[-1] in verbs and s[m.end() : m.end() + 1] != "的" and not _modifies_next(s, m):
             mentions.append(Mention("programme", content, m.start(), m.end(), "kindInitiative"))
             covered.append((m.start(), m.end()))
     return mentions, spans
+
+
+_MODIFIER_END = re.compile("[型式化性]$")
+
+
+def _modifies_next(s: str, m: re.Match[str]) -> bool:
+    """“双师型”教师, “订单式”培养: a quoted word that qualifies the noun after it is no programme."""
+    return bool(_MODIFIER_END.search(m.group(1))) and bool(re.match(f"[{HAN}]", s[m.end() : m.end() + 1]))
 
 
 def _extend_kind(s: str, end: int) -> int:
@@ -278,7 +281,8 @@ def _with_acronym(s: str, end: int) -> int:
 
 # ---------------------------------------------------------------- names by head word
 
-_PROGRAMME_HEAD = re.compile(r"(行动计划|计划|项目|工程|产业学院)(?![式制化])")
+# 工程 in 常州工程职业技术学院 is part of an institution's name, not a programme's kind word
+_PROGRAMME_HEAD = re.compile(r"(行动计划|计划|项目|工程|产业学院)(?![式制化]|职业|技术|学院|大学|学校|有限|公司|集团)")
 _PLATFORM_HEAD = re.compile(r"平台")
 _EVENT_HEAD = re.compile(r"(大会|峰会|论坛|活动周|大赛|博览会|展览会|交流会|年会|研讨会|运动会|技能节)")
 _REPORT_HEAD = re.compile(r"(蓝皮书|白皮书|年度报告|质量报告|发展报告|报告|年报)(?![制书])")
@@ -330,35 +334,85 @@ def _lexicon_hits(s: str, part: str, kind: str, cls_of, toks=None) -> list[Menti
         end = start + len(word)
         if starts is not None and (start not in starts or end not in ends):
             continue
-        out.append(Mention(kind, word, start, end, cls_of(word)))
+        out.append(Mention(kind, word, start, end, cls_of(word), sources=(LEXICON,)))
     return out
 
 
-_PLACE_CLASS = {
-    "continent": "Region",
-    "region": "Region",
-    "country": "Country",
-    "province": "AdministrativeArea",
-    "city": "AdministrativeArea",
-    "district": "AdministrativeArea",
-}
 _INDUSTRY_TAIL = re.compile(
-    rf"((?:[{HAN}]{{2,10}}、)*[{HAN}]{{2,10}})等(?:第[{_CN_ORD}]+批|\d+(?:个|家))?"
+    rf"((?:[{HAN}]{{2,10}}、)*[{HAN}]{{2,10}}?)(?<![高中])等(?:第[{_CN_ORD}]+批|\d+(?:个|家))?"
     r"(行业|产业|领域|专业|紧缺岗位|岗位|市域产教联合体|行业产教融合共同体|产教融合共同体|产业链|产业集群)"
 )
 
 
 def find_places(s: str, toks) -> list[Mention]:
-    lex = lexicon()
-    found = _lexicon_hits(s, "places", "place", lambda w: _PLACE_CLASS[lex.places[w]], toks)
-    found = [m for m in found if not (m.name == "中国" and re.match("(特色|式)", s[m.end :]))]
+    """Places over characters, longest first (resolve keeps the longest): 中亚 in 中亚地区."""
+    token_starts = {ws for _, ws, _ in toks}
+    token_ends = {we for _, _, we in toks}
+    found = []
+    for place, a, b in place_occurrences(s):
+        if needs_boundary(place) and (a not in token_starts or b not in token_ends):
+            continue
+        if place.name == "中国" and re.match("(特色|式)", s[b:]):
+            continue
+        source = GAZETTEER if place.codes else LEXICON
+        found.append(Mention("place", place.name, a, b, place.cls, sources=(source,), codes=place.codes))
     for m in _zone_pattern().finditer(s):
-        found.append(Mention("place", m.group(0), m.start(), m.end(), "EconomicZone"))
+        start = _zone_start(s, m, toks)
+        if start is not None:
+            found.append(Mention("place", s[start : m.end()], start, m.end(), "EconomicZone", sources=(RULE, GAZETTEER)))
     return found
 
 
+_ORG_WORD = re.compile("(学院|大学|学校|公司|集团|中心|委员会|局)")
+
+
+def _zone_start(s: str, m: re.Match[str], toks) -> int | None:
+    """A zone's name begins with a place (天津港保税区, 四川天府新区) and is no division itself
+    (天津市滨海新区 is the district 滨海新区 of 天津市, not a zone)."""
+    occurrences = place_occurrences(s[m.start() : m.end()])
+    if any(b == m.end() - m.start() and place.codes and not place.short for place, _, b in occurrences):
+        return None
+    head = m.end() - m.start() - len(m.group(1))
+    verbs = lexicon().verbs
+    for place, a, b in occurrences:
+        if needs_boundary(place) and not place.short:
+            continue
+        # what lies between the place and the zone word is the zone's own name, not a clause
+        # (海南职业技术学院对接自由贸易港 names no zone)
+        between = [w for w, ws, we in toks if m.start() + b <= ws and we <= m.start() + head]
+        if head - b <= 6 and not any(w in verbs for w in between) and not _ORG_WORD.search(s, m.start() + b, m.start() + head):
+            return m.start() + a
+    return None
+
+
+def _with_modifier(s: str, m: Mention, toks) -> Mention:
+    """港航物流, 冷链物流: a specialised word before a lexicon industry narrows it and is part of its
+    name. Specialised means rare in jieba's general dictionary (港航, 冷链, 跨境); common words
+    (现代, 新区, 重点) describe rather than name, and verbs, places and industries of their own
+    (发展物流, 天津物流) are never part of it."""
+    before = [(w, ws) for w, ws, we in toks if we == m.start]
+    if not before:
+        return m
+    word, ws = before[0]
+    if not (2 <= len(word) <= 3 and re.fullmatch(f"[{HAN}]+", word)):
+        return m
+    lex = lexicon()
+    if word in _list_head_stops() or word in lex.industries or word in lex.programmes or _is_place(word):
+        return m
+    if tokenizer().FREQ.get(word, 0) >= _COMMON_WORD:
+        return m
+    return Mention("industry", word + m.name, ws, m.end, m.cls, sources=(RULE, LEXICON))
+
+
+_COMMON_WORD = 100  # jieba's dictionary counts: 港航 8, 跨境 38, 新区 145, 现代 9035
+
+
+def _is_place(word: str) -> bool:
+    return any(a == 0 and b == len(word) for _, a, b in place_occurrences(word))
+
+
 def find_industries(s: str, toks) -> list[Mention]:
-    found = _lexicon_hits(s, "industries", "industry", lambda w: "Industry", toks)
+    found = [_with_modifier(s, m, toks) for m in _lexicon_hits(s, "industries", "industry", lambda w: "Industry", toks)]
     for m in _INDUSTRY_TAIL.finditer(s):
         pos = m.start(1)
         for item in m.group(1).split("、"):

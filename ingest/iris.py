@@ -36,6 +36,10 @@ class Minter:
     def entity(self, kind: str, name: str) -> str:
         return f"{self.base}id/{kind}/{slug(name)}"
 
+    def division(self, code: str) -> str:
+        """An administrative division of China, by its gazetteer code: 天津 and 天津市 are one."""
+        return f"{self.base}id/place/{code}"
+
     @property
     def notice(self) -> str:
         return f"{self.base}doc/{self.key}"

@@ -40,6 +40,8 @@ class Lexicon:
     roles: dict[str, str]  # verb -> vet role local name
     generic_institutions: frozenset[str]
     bodies: dict[str, str]  # name -> vet class local name
+    programme_names: dict[str, tuple[str, ...]]  # a programme's label -> its other names
+
 
 
 @cache
@@ -53,7 +55,19 @@ def lexicon() -> Lexicon:
         roles={r[0]: r[1] for r in verbs if len(r) > 1},
         generic_institutions=frozenset(r[0] for r in _rows("generic-institutions.txt")),
         bodies={r[0]: r[1] for r in _rows("bodies.txt")},
+        programme_names={r[0]: tuple(r[1:]) for r in _rows("programme-aliases.txt")},
     )
+
+
+@cache
+def _programme_labels() -> dict[str, str]:
+    return {alias: label for label, aliases in lexicon().programme_names.items() for alias in aliases}
+
+
+def programme_label(name: str) -> str:
+    """The label of the programme that ``name`` is one of the names of (双高计划 for
+    中国特色高水平高职学校和专业建设计划); ``name`` itself when it has no other."""
+    return _programme_labels().get(name, name)
 
 
 @cache
@@ -67,7 +81,14 @@ def tokenizer() -> jieba.Tokenizer:
     tk = jieba.Tokenizer()
     tk.initialize()
     lex = lexicon()
-    for word in (*lex.industries, *lex.places, *lex.programmes, *lex.verbs, *lex.bodies):
+    from .gazetteer import gazetteer
+
+    # provinces and prefectures by full name and short form (湖南, 长沙市): a name begins there.
+    # Not counties: 新建区 made a word would cut 新建区域, and a county's name needs no help to
+    # start and end on word boundaries (和平|区)
+    gaz = gazetteer()
+    divisions = [n for n, codes in gaz.names.items() if gaz.division(codes[0]).level != "county"]
+    for word in (*lex.industries, *lex.places, *divisions, *lex.programmes, *lex.verbs, *lex.bodies):
         tk.add_word(word, freq=20000)
     return tk
 

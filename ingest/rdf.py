@@ -17,6 +17,9 @@ from rdflib.namespace import DCTERMS, PROV, SDO
 from vetkg.ontology.namespace import OA, VET
 
 from .entities import Extraction, Mention, Target, extract
+from .gazetteer import gazetteer, short_form
+from .lexicon import lexicon, programme_label
+from .places import needs_boundary, place_occurrences
 from .iris import Minter, document_key, slug
 from .structure import Document, Section, split_sentences
 from .text import MappedText
@@ -24,6 +27,7 @@ from .triples import Lit, Triple, ntriples, to_graph
 
 # the terms the builder writes, as plain strings
 _TYPE, _LABEL, _PREF_LABEL, _IN_SCHEME = str(RDF.type), str(RDFS.label), str(SKOS.prefLabel), str(SKOS.inScheme)
+_ALT_LABEL, _NOTATION = str(SKOS.altLabel), str(SKOS.notation)
 _TITLE, _ISSUED, _DERIVED_FROM = str(DCTERMS.title), str(DCTERMS.issued), str(PROV.wasDerivedFrom)
 _VALUE, _UNIT_TEXT = str(SDO.value), str(SDO.unitText)
 _SPECIFIC_RESOURCE, _HAS_SOURCE, _HAS_SELECTOR = str(OA.SpecificResource), str(OA.hasSource), str(OA.hasSelector)
@@ -50,6 +54,7 @@ _ENTITY_PATH = {
     "event": "event",
     "publication": "publication",
 }
+_RECOGNISER = {"rule": "recogniserRules", "gazetteer": "recogniserGazetteer", "lexicon": "recogniserLexicon", "lac": "recogniserLAC"}
 _GOAL_VERBS = re.compile(r"^(提升|深化|促进|推进|加快|构建|建设|打造|推动|完善|健全|增强|提高|实现|培养|发展|优化|强化)")
 _QUOTE_CONTEXT = 16
 
@@ -92,6 +97,8 @@ class GraphBuilder:
         self.triples: dict[Triple, None] = {}
         self._spans: set[str] = set()
         self.plan_titles = {t.text for t in (doc.plan_title,) if t is not None}
+        # the divisions the document is about, to tell apart divisions that share a name (鼓楼区)
+        self.region_codes = _region_codes(doc)
 
     def add(self, s: str, p: str, o: str | Lit) -> None:
         self.triples[(s, p, o)] = None
@@ -126,20 +133,86 @@ class GraphBuilder:
 
     # ------------------------------------------------------------ entities
 
+    def division(self, code: str) -> str:
+        """The IRI of a division of the gazetteer, with its full name as label, its short form as
+        alternative label (the same whichever the text used: an entity's description is one for
+        every document), and the division it lies in."""
+        add, gaz = self.add, gazetteer()
+        d = gaz.division(code)
+        iri = self.mint.division(code)
+        add(iri, _TYPE, _vet("AdministrativeArea"))
+        add(iri, _LABEL, zh(d.name))
+        add(iri, _PREF_LABEL, zh(d.name))
+        add(iri, _NOTATION, _plain(code))
+        short = short_form(d)
+        if short is not None:
+            add(iri, _ALT_LABEL, zh(short))
+        if d.parent is not None:
+            add(iri, _vet("locatedIn"), self.division(d.parent))
+        return iri
+
+    def event_scope(self, name: str) -> str | None:
+        """The division an event named by a region's own word (全市, 全省, 全区, 全县) belongs to:
+        the document's own region of that level."""
+        m = _REGION_WORD.match(name)
+        if m is None:
+            return None
+        gaz = gazetteer()
+        for code in self.region_codes:  # smallest first
+            if _fits(m.group(1), gaz.division(code)):
+                return code
+        return None
+
+    def home(self, name: str) -> str | None:
+        """The division an organisation's name begins with (长沙民政职业技术学院: 长沙市), the
+        smallest of several (天津市滨海新区教育体育局: 滨海新区)."""
+        code = None
+        pos = 0
+        while True:
+            starts = [(b, p) for p, a, b in place_occurrences(name) if a == pos and p.codes]
+            if not starts:
+                return code
+            end, place = max(starts, key=lambda x: x[0])
+            found = gazetteer().resolve(place.name, ((code,) if code else ()) + self.region_codes)
+            if found is None:
+                return code
+            code, pos = found, end
+
+    def place_code(self, m: Mention) -> str | None:
+        if not m.codes:
+            return None
+        return gazetteer().resolve(m.name, self.region_codes) if len(m.codes) > 1 else m.codes[0]
+
     def entity(self, m: Mention) -> str:
         add = self.add
-        iri = self.mint.entity(_ENTITY_PATH[m.kind], m.name)
+        if m.kind == "place":
+            code = self.place_code(m)
+            if code is not None:
+                return self.division(code)
         label = m.name.strip("“”") if m.name.count("“") == 1 and m.name.startswith("“") and m.name.endswith("”") else m.name
+        if m.kind == "programme":
+            label = programme_label(label)
+            iri = self.mint.entity("programme", label)
+        elif m.kind == "event" and (scope := self.event_scope(m.name)) is not None:
+            # 全市教育大会 of Tianjin is not that of Ningbo: the IRI carries the region's code
+            iri = self.mint.entity("event", f"{scope}-{m.name}")
+            add(iri, _vet("locatedIn"), self.division(scope))
+        else:
+            iri = self.mint.entity(_ENTITY_PATH[m.kind], m.name)
         add(iri, _LABEL, zh(label))
         add(iri, _PREF_LABEL, zh(label))
         if m.kind == "programme":
             add(iri, _TYPE, _vet("Programme"))
             add(iri, _vet("programmeKind"), _vet(m.cls))
+            for alias in lexicon().programme_names.get(label, ()):
+                add(iri, _ALT_LABEL, zh(alias))
         elif m.kind == "industry":
             add(iri, _TYPE, _vet("Industry"))
             add(iri, _IN_SCHEME, _vet("IndustryScheme"))
         else:
             add(iri, _TYPE, _vet(m.cls))
+        if m.kind == "org" and (code := self.home(m.name)) is not None:
+            add(iri, _vet("locatedIn"), self.division(code))
         if m.publisher:
             publisher = self.entity(Mention("org", m.publisher, 0, 0, _org_cls(m.publisher)))
             add(iri, _vet("publishedBy"), publisher)
@@ -157,6 +230,8 @@ class GraphBuilder:
         add(iri, _HAS_TARGET, span)
         add(iri, _vet("textSpan"), span)
         add(iri, _vet("foundIn"), found_in)
+        for source in m.sources:
+            add(iri, _vet("foundBy"), _vet(_RECOGNISER[source]))
         add(found_in, _vet("mentions"), entity)
         return entity
 
@@ -183,9 +258,9 @@ class GraphBuilder:
             add(iri, _vet("ordinalNumber"), _integer(int(t.value)))
             add(iri, _vet("ordinalUnit"), _plain(t.unit))
             if t.concerns is not None:
-                add(iri, _vet("concerns"), self.mint.entity("programme", t.concerns.name))
+                add(iri, _vet("concerns"), self.entity(t.concerns))
             if t.place is not None:
-                add(iri, _vet("locatedIn"), self.mint.entity("place", t.place.name))
+                add(iri, _vet("locatedIn"), self.entity(t.place))
             prefix = t.place.name if t.place else ""
             add(iri, _LABEL, zh(f"{prefix}第{t.value}{t.unit}{t.counted}"))
         return iri
@@ -325,6 +400,38 @@ class GraphBuilder:
     def digest(self) -> str:
         """The ``vet:contentDigest`` of the notice: SHA-256 of the decoded text."""
         return hashlib.sha256(self.raw.encode("utf-8")).hexdigest()
+
+
+_REGION_WORD = re.compile("^全(省|市|区|县|州)")
+_MUNICIPALITIES = ("11", "12", "31", "50")
+
+
+def _fits(word: str, d) -> bool:
+    """Whether 全市 (全省 …) can mean division ``d``: a city is a prefecture or a municipality,
+    a 区 a district or an autonomous region, a 州 an autonomous prefecture."""
+    if word == "市":
+        return (d.level == "city" and d.name.endswith("市")) or (d.level == "province" and d.code[:2] in _MUNICIPALITIES)
+    if word == "省":
+        return d.level == "province" and d.name.endswith("省")
+    if word == "区":
+        return (d.level == "county" and d.name.endswith("区")) or (d.level == "province" and d.name.endswith("自治区"))
+    if word == "州":
+        return d.level == "city" and d.name.endswith("州")
+    return d.level == "county" and d.name.endswith("县")
+
+
+def _region_codes(doc: Document) -> tuple[str, ...]:
+    """The codes of the divisions named in the plan's title and by its issuers, the smallest
+    first (天津市滨海新区教育体育局: 滨海新区, then 天津市)."""
+    gaz = gazetteer()
+    codes: set[str] = set()
+    texts = [t.text for t in (doc.plan_title, doc.notice_title) if t is not None] + [i.text for i in doc.issuers]
+    for text in texts:
+        for place, _, _ in place_occurrences(text):
+            if len(place.codes) == 1 and not needs_boundary(place):
+                codes.update((place.codes[0], *gaz.ancestors(place.codes[0])))
+    rank = {"county": 0, "city": 1, "province": 2}
+    return tuple(sorted(codes, key=lambda c: (rank[gaz.division(c).level], c)))
 
 
 def _org_cls(name: str) -> str:

@@ -72,6 +72,12 @@ class VET(DefinedNamespace):
     # concept schemes (individuals defined in the ontology)
     IndustryScheme: URIRef
     RoleScheme: URIRef
+    Recogniser: URIRef
+    RecogniserScheme: URIRef
+    recogniserRules: URIRef
+    recogniserGazetteer: URIRef
+    recogniserLexicon: URIRef
+    recogniserLAC: URIRef
     ProgrammeKindScheme: URIRef
 
     # roles an organisation plays in a measure (individuals of vet:Role)
@@ -115,6 +121,7 @@ class VET(DefinedNamespace):
     programmeKind: URIRef
     textSpan: URIRef
     foundIn: URIRef
+    foundBy: URIRef
     reverts: URIRef
 
     # datatype properties

@@ -65,3 +65,40 @@ def test_years_dates_and_quoted_numbers_are_not_targets():
 def test_ordinal_target_with_its_place_and_programme():
     (t,) = [t for t in extract("在马来西亚建设首个鲁班工坊。").targets]
     assert (t.kind, t.value, t.unit, t.concerns.name, t.place.name) == ("ordinal", 1, "个", "鲁班工坊", "马来西亚")
+
+
+@pytest.mark.parametrize(
+    "sentence, kind, expected",
+    [
+        # lexicon words over characters, not only on jieba's word boundaries (jieba: 中亚地区)
+        ("支持院校面向中亚地区开展留学生培养。", "place", {"中亚": "Region"}),
+        # longest match: 东南亚, not 南亚 inside it; 河北区 (a district of Tianjin), not 河北
+        ("推动天津市河北区职业学校面向东南亚招生。", "place", {"天津市": "AdministrativeArea", "河北区": "AdministrativeArea", "东南亚": "Region"}),
+        # a specialised word before an industry narrows it; a common one does not
+        ("服务港航物流和冷链物流发展。", "industry", {"港航物流": "Industry", "冷链物流": "Industry"}),
+        ("对接新区现代港口物流产业。", "industry", {"港口物流": "Industry"}),
+    ],
+)
+def test_lexicon_words_over_characters(sentence, kind, expected):
+    assert names(sentence, kind) == expected
+
+
+def test_a_quoted_modifier_after_a_verb_is_no_programme():
+    assert names("培养“双师型”教师，推行“订单式”培养。", "programme") == {}
+    assert names("实施“强基”工程，推进“三教”改革。", "programme") == {"“强基”工程": "kindUndertaking", "三教": "kindInitiative"}
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        # a zone begins with a place; a division is no zone (天津市滨海新区 is the district)
+        ("推动四川天府新区、宁波前湾新区建设产教融合园区。", {"四川天府新区": "EconomicZone", "宁波前湾新区": "EconomicZone"}),
+        ("支持天津市滨海新区发展。", {"天津市": "AdministrativeArea", "滨海新区": "AdministrativeArea"}),
+        # a county's name that is an ordinary word's beginning counts only as a word (新建|区域)
+        ("新建区域产教融合实践中心2个。", {}),
+        # a college's name followed by the zone it serves is not part of a zone's name
+        ("引导海南职业技术学院对接自由贸易港建设需要。", {}),
+    ],
+)
+def test_zones_and_divisions(sentence, expected):
+    assert names(sentence, "place") == expected

@@ -124,6 +124,7 @@ def valid_graph() -> Graph:
     g.add((MENTION, OA.hasTarget, mention_span))
     g.add((MENTION, VET.textSpan, mention_span))
     g.add((MENTION, VET.foundIn, MEASURE))
+    g.add((MENTION, VET.foundBy, VET.recogniserRules))
 
     for org, name, cls in (
         (ORG_COMMISSION, "天津市教育委员会", VET.GovernmentBody),
@@ -218,6 +219,17 @@ def test_missing_provenance_on_a_measure() -> None:
     assert error.path == VET.textSpan
     assert error.message_en.startswith("A measure points to its place in the source text")
     assert "措施必须指明原文出处" in error.message_zh
+
+
+def test_mention_says_what_found_it() -> None:
+    g = valid_graph()
+    g.remove((MENTION, VET.foundBy, None))
+    error = single_error(g)
+    assert (error.focus_node, error.path) == (MENTION, VET.foundBy)
+    g.add((MENTION, VET.foundBy, VET.roleSupport))  # an individual of the ontology, not a recogniser
+    error = single_error(g)
+    assert (error.focus_node, error.path, error.value) == (MENTION, VET.foundBy, VET.roleSupport)
+    assert "vet:foundBy" in error.message_en
 
 
 def test_span_without_a_source_notice() -> None:
