@@ -8,6 +8,7 @@ from .http import init_http
 from .linked_data import blueprint as linked_data_blueprint
 from .sparql import init_sparql
 from .stores import Store, get_store
+from .workbench import init_workbench
 from .writes import init_writes
 
 
@@ -28,4 +29,5 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     init_sparql(app)  # /sparql
     init_writes(app)  # SPARQL Update on /sparql, the Graph Store Protocol on /store
     app.register_blueprint(linked_data_blueprint)  # IRIs, /ontology, VoID, dumps, the query page
+    init_workbench(app)  # /search, /compare, vetkg:search in SPARQL (after init_writes: its commit hook)
     return app

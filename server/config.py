@@ -41,6 +41,11 @@ class Settings:
     allow_unknown_graphs: bool = False
     allow_remote_context: bool = False  # remote JSON-LD contexts
     update_tokens: dict[str, str] = field(default_factory=dict)  # name -> token
+    # The full-text index of /search and vetkg:search (server/workbench): "" puts it beside the
+    # store (.vetkg/store.search.sqlite), or in a temporary file for a store in memory.
+    search_index: str = ""
+    search_max_query_chars: int = 100
+    search_max_results: int = 100
     host: str = "127.0.0.1"
     port: int = 8000
     threads: int = 8

@@ -1,0 +1,82 @@
+"""The researcher's workbench: Chinese full-text search (``/search``) and comparison of plans
+(``/compare``), over the same store as the endpoint.
+
+``init_workbench(app)`` (after ``init_writes``) opens the search index (:mod:`.index`) beside the
+store, brings it in step with the store (re-segmenting only graphs whose content changed since
+it was last built, so a ``vetkg build`` is picked up by the next ``vetkg serve``), re-indexes
+the graphs each committed write changed (the writer's ``after_commit`` hook), offers the search
+to SPARQL as ``vetkg:search`` (:mod:`.sparql_function`) and registers the pages.
+"""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pyoxigraph as ox
+from flask import Flask
+
+from vetkg.ingest.pipeline import entities_graph_iri
+from vetkg.ontology import ONTOLOGY_IRI
+
+from ..config import Settings
+from ..stores import Store
+from ..writes import WRITER_KEY, Change
+from .index import SearchIndex
+from .sparql_function import SEARCH, search_function
+from .views import INDEX_KEY, blueprint
+
+log = logging.getLogger(__name__)
+
+
+def index_path(settings: Settings, store: Store) -> Path | None:
+    """Where the index lives: ``search_index`` if set, else beside an on-disk store
+    (``.vetkg/store.search.sqlite``), else (a store in memory) a temporary file."""
+    if settings.search_index:
+        return Path(settings.search_index)
+    path = getattr(store, "path", None)
+    if path is not None:
+        return Path(f"{path}.search.sqlite")
+    if settings.store == "sparql":
+        return Path(f"{settings.store_path}.search.sqlite")
+    return None
+
+
+class IndexKeeper:
+    """Keeps one index in step with one store; ``version`` counts the changes it made."""
+
+    def __init__(self, index: SearchIndex, store: Store, base_iri: str) -> None:
+        self.index, self.store, self.base_iri = index, store, base_iri
+        self.version = 0
+
+    def sync(self, graphs: list[str] | None = None) -> None:
+        if self.index.sync(self.store, self.base_iri, graphs):
+            self.version += 1
+
+    def after_commit(self, change: Change, who: str, when: object) -> None:
+        touched = [g.value for g in change.graphs() if isinstance(g, ox.NamedNode)]
+        # Labels of shared things (entities graph) and the class hierarchy (ontology) show in
+        # every document's entries and facets: re-read them all (only changed ones are re-segmented).
+        if entities_graph_iri(self.base_iri) in touched or ONTOLOGY_IRI in touched:
+            self.sync()
+        elif touched:
+            self.sync(touched)
+
+
+def init_workbench(app: Flask) -> None:
+    """Give ``app`` the search index, its SPARQL function, ``/search`` and ``/compare``."""
+    settings: Settings = app.extensions["vetkg.settings"]
+    store: Store = app.extensions["vetkg.store"]
+    index = SearchIndex(index_path(settings, store), settings.search_max_query_chars)
+    keeper = IndexKeeper(index, store, settings.base_iri)
+    keeper.sync()
+    app.extensions[INDEX_KEY] = keeper
+    writer = app.extensions.get(WRITER_KEY)
+    if writer is not None:
+        writer.after_commit.append(keeper.after_commit)
+    functions = getattr(store, "custom_functions", None)
+    if functions is not None:
+        functions[SEARCH] = search_function(index, lambda: keeper.version)
+    app.register_blueprint(blueprint)
+
+
+__all__ = ["IndexKeeper", "init_workbench", "index_path"]
