@@ -127,6 +127,7 @@ def _results_view(results: Results, filters: dict[str, str], limit: int, offset:
             "title": hit.title,
             "text": text,
             "highlight": str(as_html(pieces)),
+            "pieces": [[p.text, p.marked] for p in pieces],
             "heading": [[p.text, p.marked] for p in heading],
             "snippet": [[p.text, p.marked] for p in pieces] if hit.title and hit.body else None,
             "score": round(hit.score, 6),
