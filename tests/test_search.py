@@ -5,6 +5,9 @@ from __future__ import annotations
 import gc
 import io
 import json
+import os
+import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -17,6 +20,7 @@ from vetkg.server.app import create_app
 from vetkg.server.config import Settings
 from vetkg.server.export import export_dataset
 from vetkg.server.stores.oxigraph import MemoryStore, OxigraphStore
+from vetkg.server.workbench.compare import href
 from vetkg.server.workbench.highlight import as_html, highlight
 from vetkg.server.workbench.index import SearchIndex
 from vetkg.server.workbench.segment import query_words
@@ -173,6 +177,12 @@ def test_highlighting_escapes_the_text_then_marks_it() -> None:
     assert long[0].text == "…" and long[-1].text == "…" and sum(len(p.text) for p in long) <= 42
 
 
+def test_only_web_iris_become_links() -> None:
+    assert href(BASE, DOC) == "/doc/%E6%B4%A5%E6%95%99%E8%81%8C%E5%87%BD-2025-1%E5%8F%B7"
+    assert href(BASE, "http://example.org/x") == "http://example.org/x"
+    assert href(BASE, "javascript:alert(1)") is None
+
+
 # --- keeping the index in step -------------------------------------------------------------------
 
 def test_a_committed_write_is_searchable_at_once_and_escaped(seed_nquads: bytes) -> None:
@@ -224,3 +234,17 @@ def test_example_query_for_search_is_on_the_query_page(client: FlaskClient) -> N
     response = client.post("/sparql", data={"query": example["query"]},
                            headers={"Accept": "application/sparql-results+json"})
     assert response.status_code == 200 and response.get_json()["results"]["bindings"]
+
+
+def test_vetkg_build_leaves_the_index_beside_the_store(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VETKG_")}
+    result = subprocess.run([sys.executable, "-m", "vetkg.server.cli", "build", str(SEED), "--store",
+                             str(tmp_path / "store")], capture_output=True, text=True, env=env, timeout=300)
+    assert result.returncode == 0, result.stderr
+    index = SearchIndex(tmp_path / "store.search.sqlite")
+    assert "https://w3id.org/vetkg/id/programme/鲁班工坊" in index.scores("鲁班工坊")
+    store = OxigraphStore(tmp_path / "store")
+    assert index.sync(store, BASE) == []  # serve will find it current
+    store.close()
+    del store
+    gc.collect()

@@ -21,6 +21,7 @@ from vetkg.ontology import ONTOLOGY_IRI
 from ..config import Settings
 from ..stores import Store
 from ..writes import WRITER_KEY, Change
+from .harvest import indexable
 from .index import SearchIndex
 from .sparql_function import SEARCH, search_function
 from .views import INDEX_KEY, blueprint
@@ -58,8 +59,20 @@ class IndexKeeper:
         # every document's entries and facets: re-read them all (only changed ones are re-segmented).
         if entities_graph_iri(self.base_iri) in touched or ONTOLOGY_IRI in touched:
             self.sync()
-        elif touched:
-            self.sync(touched)
+        else:
+            touched = [g for g in touched if indexable(g, self.base_iri)]
+            if touched:
+                self.sync(touched)
+
+
+def refresh_index(settings: Settings, store: Store) -> list[str]:
+    """Bring the index beside ``store`` in step with it (after ``vetkg build``, so the next
+    ``vetkg serve`` starts without segmenting); returns the graphs re-indexed. A store in memory
+    has no index to keep."""
+    path = index_path(settings, store)
+    if path is None:
+        return []
+    return SearchIndex(path, settings.search_max_query_chars).sync(store, settings.base_iri)
 
 
 def init_workbench(app: Flask) -> None:
@@ -79,4 +92,4 @@ def init_workbench(app: Flask) -> None:
     app.register_blueprint(blueprint)
 
 
-__all__ = ["IndexKeeper", "init_workbench", "index_path"]
+__all__ = ["IndexKeeper", "index_path", "init_workbench", "refresh_index"]

@@ -21,7 +21,7 @@ import pyoxigraph as ox
 from vetkg.ontology import ONTOLOGY_IRI
 
 from ..linked_data.examples import load_examples
-from ..linked_data.iris import href
+from ..linked_data.iris import path_for_iri
 from ..stores import Store
 
 AREA_QUERY = "06-work-areas-side-by-side"
@@ -54,6 +54,15 @@ def bound_query(name: str, variable: str, iris: list[str]) -> str:
         raise LookupError(f"server/queries/{name}.rq has no {marker!r} to fill in")
     values = " ".join(str(ox.NamedNode(i)) for i in iris)
     return text.replace(marker, f"VALUES ?{variable} {{ {values} }}")
+
+
+def href(base: str, iri: str) -> str | None:
+    """Our page for ``iri``, else the IRI itself if it is a web address; None for any other
+    scheme (a written IRI such as ``javascript:…`` must never become a link)."""
+    local = path_for_iri(base, iri)
+    if local is not None:
+        return local
+    return iri if iri.startswith(("http://", "https://")) else None
 
 
 def query_link(text: str) -> str:

@@ -98,7 +98,7 @@ SELECT ?g ?doc ?docTitle ?number ?plan ?planTitle ?year ?region ?regionLabel WHE
 
 def _parts(store: Store, graphs: str) -> list[dict[str, str]]:
     return _rows(store, f"""
-SELECT ?g ?node ?type ?title ?text ?area ?areaTitle (GROUP_CONCAT(?goal; separator="；") AS ?goals) WHERE {{
+SELECT ?g ?node ?type ?title ?text ?area ?areaTitle (GROUP_CONCAT(?goal; separator="\\n") AS ?goals) WHERE {{
   VALUES ?g {{ {graphs} }}
   VALUES ?type {{ vet:Part vet:WorkArea vet:GeneralRequirements vet:Measure }}
   GRAPH ?g {{
@@ -198,7 +198,11 @@ def _harvest_entities(store: Store, content: GraphContent) -> None:
         content.entries.append(Entry(row["e"], kind, row["label"]))
 
 
+def indexable(graph: str, base_iri: str) -> bool:
+    """Whether ``graph`` may hold documents or entities: not the ontology, shapes or history."""
+    return graph not in (f"{base_iri}graph/shapes", f"{base_iri}graph/history", ONTOLOGY_IRI)
+
+
 def indexable_graphs(store: Store, base_iri: str) -> list[str]:
-    """The graphs that hold documents or entities: not the ontology, shapes or history."""
-    skip = (f"{base_iri}graph/shapes", f"{base_iri}graph/history")
-    return [g for g in store.graphs() if g not in skip and g != ONTOLOGY_IRI]
+    """The store's graphs that :func:`indexable` keeps."""
+    return [g for g in store.graphs() if indexable(g, base_iri)]

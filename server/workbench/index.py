@@ -134,6 +134,21 @@ class SearchIndex:
         db.execute("DELETE FROM facets WHERE graph = ?", (graph,))
 
     def _replace(self, db: sqlite3.Connection, content: GraphContent) -> None:
+        # A write usually changes a sentence or two of a graph: keep the words of the texts that
+        # did not change rather than segmenting the whole document again.
+        known: dict[str, str] = {}
+        for title, body, title_words, body_words in db.execute(
+            "SELECT e.title, e.body, w.title, w.body FROM entries e JOIN entry_words w ON w.rowid = e.id "
+            "WHERE e.graph = ?", (content.graph,)
+        ):
+            known[title], known[body] = title_words, body_words
+
+        def words(text: str) -> str:
+            found = known.get(text)
+            if found is None:
+                found = known[text] = index_words(text)
+            return found
+
         self._clear(db, content.graph)
         for entry in dict.fromkeys(content.entries):
             cur = db.execute(
@@ -142,7 +157,7 @@ class SearchIndex:
             )
             db.execute(
                 "INSERT INTO entry_words (rowid, title, body) VALUES (?, ?, ?)",
-                (cur.lastrowid, index_words(entry.title), index_words(entry.body)),
+                (cur.lastrowid, words(entry.title), words(entry.body)),
             )
         db.executemany(
             "INSERT OR IGNORE INTO facets VALUES (?, ?, ?, ?, ?)",

@@ -7,10 +7,10 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, current_app, json, render_template, request
 
 from ..config import Settings
-from ..linked_data.iris import href
 from ..linked_data.negotiation import language
 from ..stores import Store
 from . import compare as comparison
+from .compare import href
 from .highlight import as_html, highlight
 from .index import FACETS, QueryRejected, Results
 from .messages import WorkbenchMessages
@@ -117,7 +117,7 @@ def _results_view(results: Results, filters: dict[str, str], limit: int, offset:
         text = hit.body or hit.title
         pieces = highlight(text, results.words, SNIPPET_CHARS)
         heading = highlight(hit.title, results.words) if hit.title else pieces
-        context = {facet: [{"iri": v, "label": label, "href": href(base, v) if v.startswith(base) else None}
+        context = {facet: [{"iri": v, "label": label, "href": href(base, v)}
                            for v, label in values]
                    for facet, values in hit.facets.items() if facet in ("document", "area")}
         hits.append({
