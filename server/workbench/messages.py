@@ -4,8 +4,6 @@ from __future__ import annotations
 from ..linked_data.messages import Messages
 
 _WORDS: dict[str, tuple[str, str]] = {  # key: (zh, en)
-    "search": ("检索", "Search"),
-    "compare": ("比较", "Compare"),
     "search_placeholder": ("输入中文词语，如 实训基地", "Words in Chinese, e.g. 实训基地"),
     "search_button": ("检索", "Search"),
     "hits": ("条结果", "hits"),
