@@ -43,15 +43,13 @@ def index_path(settings: Settings, store: Store) -> Path | None:
 
 
 class IndexKeeper:
-    """Keeps one index in step with one store; ``version`` counts the changes it made."""
+    """Keeps one index in step with one store."""
 
     def __init__(self, index: SearchIndex, store: Store, base_iri: str) -> None:
         self.index, self.store, self.base_iri = index, store, base_iri
-        self.version = 0
 
     def sync(self, graphs: list[str] | None = None) -> None:
-        if self.index.sync(self.store, self.base_iri, graphs):
-            self.version += 1
+        self.index.sync(self.store, self.base_iri, graphs)
 
     def after_commit(self, change: Change, who: str, when: object) -> None:
         touched = [g.value for g in change.graphs() if isinstance(g, ox.NamedNode)]
@@ -88,7 +86,7 @@ def init_workbench(app: Flask) -> None:
         writer.after_commit.append(keeper.after_commit)
     functions = getattr(store, "custom_functions", None)
     if functions is not None:
-        functions[SEARCH] = search_function(index, lambda: keeper.version)
+        functions[SEARCH] = search_function(index)
     app.register_blueprint(blueprint)
 
 

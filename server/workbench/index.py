@@ -83,6 +83,8 @@ class SearchIndex:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.max_query_chars = max_query_chars
+        #: Counts the changes this process made to the index (what caches of its answers key on).
+        self.version = 0
         self._local = threading.local()
         self._write_lock = threading.Lock()
         db = self._db()
@@ -125,6 +127,7 @@ class SearchIndex:
                         db.execute("DELETE FROM graphs WHERE graph = ?", (graph,))
                     for graph, content in changed.items():
                         self._replace(db, content)
+                self.version += 1
         return sorted(changed) + sorted(gone)
 
     @staticmethod

@@ -30,12 +30,14 @@ SEARCH = ox.NamedNode(FUNCTION_NAMESPACE + "search")
 _DOUBLE = ox.NamedNode("http://www.w3.org/2001/XMLSchema#double")
 
 
-def search_function(index: SearchIndex, version: Callable[[], int], cache_size: int = 32) -> Callable[..., ox.Literal | None]:
-    """The callable for ``vetkg:search``; ``version`` changes whenever the index does."""
+def search_function(index: SearchIndex, cache_size: int = 32) -> Callable[..., ox.Literal | None]:
+    """The callable for ``vetkg:search``. It holds the index only, never the store: the store
+    holds it (``custom_functions``), and a cycle back to the store would keep the store, and
+    Oxigraph's lock on its files, alive after the app is gone."""
     cache: OrderedDict[tuple[int, str], dict[str, float]] = OrderedDict()
 
     def scores(words: str) -> dict[str, float]:
-        key = (version(), words)
+        key = (index.version, words)
         found = cache.get(key)
         if found is None:
             try:
