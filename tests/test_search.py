@@ -225,6 +225,7 @@ def test_an_on_disk_index_lives_beside_the_store_and_is_not_rebuilt_needlessly(t
     store.close()
     del store
     gc.collect()
+    OxigraphStore(tmp_path / "store").close()  # the app's search function kept no hold on the store
 
 
 def test_example_query_for_search_is_on_the_query_page(client: FlaskClient) -> None:
