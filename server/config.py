@@ -46,6 +46,9 @@ class Settings:
     search_index: str = ""
     search_max_query_chars: int = 100
     search_max_results: int = 100
+    # A store of more quads than this is brought in step with the index in a background thread
+    # at start (server/workbench/keeper.py), so the server answers while it is segmented.
+    search_sync_max_quads: int = 200_000
     host: str = "127.0.0.1"
     port: int = 8000
     threads: int = 8

@@ -8,6 +8,8 @@ import json
 import os
 import subprocess
 import sys
+import threading
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -21,6 +23,9 @@ from vetkg.server.config import Settings
 from vetkg.server.export import export_dataset
 from vetkg.server.stores.oxigraph import MemoryStore, OxigraphStore
 from vetkg.server.workbench.compare import href
+from vetkg.server.workbench.keeper import IndexKeeper
+from vetkg.server.workbench.views import INDEX_KEY
+from vetkg.server.writes import Change
 from vetkg.server.workbench.highlight import as_html, highlight
 from vetkg.server.workbench.index import SearchIndex
 from vetkg.server.workbench.segment import query_words
@@ -235,6 +240,45 @@ def test_example_query_for_search_is_on_the_query_page(client: FlaskClient) -> N
     response = client.post("/sparql", data={"query": example["query"]},
                            headers={"Accept": "application/sparql-results+json"})
     assert response.status_code == 200 and response.get_json()["results"]["bindings"]
+
+
+def test_a_large_store_is_indexed_in_the_background(seed_nquads: bytes) -> None:
+    app = _app(seed_nquads, search_sync_max_quads=0)
+    keeper = app.extensions[INDEX_KEY]
+    deadline = time.monotonic() + 60
+    while not keeper.ready and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert keeper.ready
+    result = _search(app.test_client(), q="鲁班工坊")
+    assert result["hits"] and result["indexing"] is False
+
+
+def test_writes_committed_while_the_index_is_built_are_indexed_after_it(seed_nquads: bytes) -> None:
+    store = MemoryStore()
+    store.oxigraph.load(seed_nquads, format=ox.RdfFormat.N_QUADS)
+    release, calls = threading.Event(), []
+
+    class SlowIndex(SearchIndex):
+        def sync(self, store, base_iri, graphs=None):  # noqa: ANN001
+            calls.append(graphs)
+            if len(calls) == 1:
+                assert release.wait(30)
+            return super().sync(store, base_iri, graphs)
+
+    keeper = IndexKeeper(SlowIndex(None), store, BASE)
+    keeper.start(background=True)
+    graph = ox.NamedNode(BASE + "graph/津教职函-2025-1号")
+    keeper.after_commit(Change(added=frozenset({ox.Quad(ox.NamedNode(DOC), ox.NamedNode(BASE + "p"),
+                                                        ox.Literal("x"), graph)})), "alice", None)
+    assert not keeper.ready and calls == [None]  # noted, not yet re-read
+    release.set()
+    deadline = time.monotonic() + 30
+    while not keeper.ready and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert keeper.ready and calls == [None, [graph.value]]
+    keeper.after_commit(Change(removed=frozenset({ox.Quad(ox.NamedNode(DOC), ox.NamedNode(BASE + "p"),
+                                                          ox.Literal("x"), graph)})), "alice", None)
+    assert calls[-1] == [graph.value]  # once built, a write re-reads its graph at once
 
 
 def test_vetkg_build_leaves_the_index_beside_the_store(tmp_path: Path) -> None:

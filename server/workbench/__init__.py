@@ -3,30 +3,24 @@
 
 ``init_workbench(app)`` (after ``init_writes``) opens the search index (:mod:`.index`) beside the
 store, brings it in step with the store (re-segmenting only graphs whose content changed since
-it was last built, so a ``vetkg build`` is picked up by the next ``vetkg serve``), re-indexes
-the graphs each committed write changed (the writer's ``after_commit`` hook), offers the search
+it was last built, so a ``vetkg build`` is picked up by the next ``vetkg serve``; see
+:mod:`.keeper`), re-indexes the graphs each committed write changed (the writer's
+``after_commit`` hook), offers the search
 to SPARQL as ``vetkg:search`` (:mod:`.sparql_function`) and registers the pages.
 """
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
-import pyoxigraph as ox
 from flask import Flask
-
-from vetkg.ingest.pipeline import entities_graph_iri
-from vetkg.ontology import ONTOLOGY_IRI
 
 from ..config import Settings
 from ..stores import Store
-from ..writes import WRITER_KEY, Change
-from .harvest import indexable
+from ..writes import WRITER_KEY
 from .index import SearchIndex
+from .keeper import IndexKeeper
 from .sparql_function import SEARCH, search_function
 from .views import INDEX_KEY, blueprint
-
-log = logging.getLogger(__name__)
 
 
 def index_path(settings: Settings, store: Store) -> Path | None:
@@ -40,27 +34,6 @@ def index_path(settings: Settings, store: Store) -> Path | None:
     if settings.store == "sparql":
         return Path(f"{settings.store_path}.search.sqlite")
     return None
-
-
-class IndexKeeper:
-    """Keeps one index in step with one store."""
-
-    def __init__(self, index: SearchIndex, store: Store, base_iri: str) -> None:
-        self.index, self.store, self.base_iri = index, store, base_iri
-
-    def sync(self, graphs: list[str] | None = None) -> None:
-        self.index.sync(self.store, self.base_iri, graphs)
-
-    def after_commit(self, change: Change, who: str, when: object) -> None:
-        touched = [g.value for g in change.graphs() if isinstance(g, ox.NamedNode)]
-        # Labels of shared things (entities graph) and the class hierarchy (ontology) show in
-        # every document's entries and facets: re-read them all (only changed ones are re-segmented).
-        if entities_graph_iri(self.base_iri) in touched or ONTOLOGY_IRI in touched:
-            self.sync()
-        else:
-            touched = [g for g in touched if indexable(g, self.base_iri)]
-            if touched:
-                self.sync(touched)
 
 
 def refresh_index(settings: Settings, store: Store) -> list[str]:
@@ -79,7 +52,7 @@ def init_workbench(app: Flask) -> None:
     store: Store = app.extensions["vetkg.store"]
     index = SearchIndex(index_path(settings, store), settings.search_max_query_chars)
     keeper = IndexKeeper(index, store, settings.base_iri)
-    keeper.sync()
+    keeper.start(background=app.extensions["vetkg.version"].quads() > settings.search_sync_max_quads)
     app.extensions[INDEX_KEY] = keeper
     writer = app.extensions.get(WRITER_KEY)
     if writer is not None:

@@ -11,6 +11,7 @@ _WORDS: dict[str, tuple[str, str]] = {  # key: (zh, en)
     "any_word": ("没有同时包含全部词语的条目，以下为包含任一词语的结果。",
                  "No entry holds every word; these hold any of them."),
     "words": ("分词", "Words"),
+    "indexing": ("检索索引正在建立，结果可能不全。", "The search index is still being built: hits may be missing."),
     "facets": ("筛选", "Filter"),
     "clear_filter": ("取消筛选", "clear"),
     "score": ("相关度", "score"),

@@ -104,6 +104,7 @@ def search() -> Response:
     except QueryRejected as exc:
         raise BadRequest(str(exc)) from None
     view = _results_view(results, filters, limit, offset)
+    view["indexing"] = not keeper.ready
     if _wants_json():
         return _json(view)
     return _html("workbench/search.html", q=results.query, results=view, filters=filters, error=None)
