@@ -2,7 +2,10 @@
 (tests/data/compare/), both built by the real pipeline, and the plans of regions by year."""
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -150,3 +153,40 @@ def test_the_form_lists_every_document_and_region(client: FlaskClient) -> None:
     assert {d["key"] for d in choices["documents"]} == {"津教职函-2025-1号", "津教职函-2026-2号", "津滨教体-2025-12号"}
     assert {r["label"]: r["plans"] for r in choices["regions"]} == {"天津市": 2, "滨海新区": 1}
     assert client.get("/compare", headers=HTML).status_code == 200
+
+
+@pytest.mark.slow
+def test_a_tables_sparql_link_opens_the_query_page_with_that_query(tmp_path: Path) -> None:
+    """In Chromium, over a real vetkg serve: the compare page's SPARQL link fills YASGUI's editor."""
+    from conftest import serving
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    store = tmp_path / "store"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VETKG_")}
+    built = subprocess.run([sys.executable, "-m", "vetkg.server.cli", "build", str(SEED), str(PLAN_2026),
+                            "--store", str(store)], capture_output=True, text=True, env=env, timeout=300)
+    assert built.returncode == 0, built.stderr
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                 f"--user-data-dir={tmp_path / 'profile'}"):
+        options.add_argument(flag)
+    with serving(store) as url:
+        driver = webdriver.Chrome(service=Service(executable_path="/usr/bin/chromedriver"), options=options)
+        try:
+            driver.set_page_load_timeout(30)
+            driver.get(url + "/compare?a=津教职函-2025-1号&b=津教职函-2026-2号")
+            rows = [r.text for r in driver.find_elements(By.CSS_SELECTOR, "table.targets tr.changed")]
+            assert any("市级高水平高职学校" in r and "13 所" in r and "15 所" in r for r in rows), rows
+            driver.get(driver.find_element(By.CSS_SELECTOR, "p.sparql a").get_attribute("href"))
+            WebDriverWait(driver, 30).until(lambda d: d.execute_script(
+                "return !!(window.vetkgYasgui && window.vetkgYasgui.getTab() && window.vetkgYasgui.getTab().getYasqe())"))
+            text = driver.execute_script("return window.vetkgYasgui.getTab().getYasqe().getValue()")
+            assert f"<{DOC_2025}> <{DOC_2026}>" in text
+            severe = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+            assert not severe, severe
+        finally:
+            driver.quit()
