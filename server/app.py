@@ -9,6 +9,7 @@ from .linked_data import blueprint as linked_data_blueprint
 from .sparql import init_sparql
 from .sparql.admission import init_admission
 from .stores import Store, get_store
+from .workbench import init_workbench
 from .writes import init_writes
 
 
@@ -30,4 +31,5 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     init_admission(app)  # long queries in a slow lane of their own
     init_writes(app)  # SPARQL Update on /sparql, the Graph Store Protocol on /store
     app.register_blueprint(linked_data_blueprint)  # IRIs, /ontology, VoID, dumps, the query page
+    init_workbench(app)  # /search, /compare, vetkg:search in SPARQL (after init_writes: its commit hook)
     return app

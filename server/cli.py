@@ -82,6 +82,8 @@ def build(
     from vetkg.ingest.errors import InputError
     from vetkg.ingest.pipeline import seed_files
 
+    from .workbench import refresh_index
+
     settings = settings.override(store_path=store_path, base_iri=base_iri)
     paths = list(files) or seed_files(Path(settings.seeds_dir))
     if not paths:
@@ -93,6 +95,7 @@ def build(
         inputs = parallel.scan(paths)
         store = _open_store(settings)
         report = parallel.build(inputs, store, settings.base_iri, jobs=jobs, progress=progress, force=force)
+        refresh_index(settings, store)  # the index of /search, so vetkg serve starts without segmenting
     except InputError as exc:
         raise CliError(str(exc), EXIT_INPUT) from exc
     except parallel.NotConforming as exc:

@@ -61,6 +61,14 @@ class Settings:
     # Megabytes the server process may grow by while one write is computed and checked (its
     # WHERE clauses are joined in memory): past it the write is stopped with 503. 0: no bound.
     max_update_memory_mb: int = 1024
+    # The full-text index of /search and vetkg:search (server/workbench): "" puts it beside the
+    # store (.vetkg/store.search.sqlite), or in a temporary file for a store in memory.
+    search_index: str = ""
+    search_max_query_chars: int = 100
+    search_max_results: int = 100
+    # A store of more quads than this is brought in step with the index in a background thread
+    # at start (server/workbench/keeper.py), so the server answers while it is segmented.
+    search_sync_max_quads: int = 200_000
     host: str = "127.0.0.1"
     port: int = 8000
     # waitress's request threads (-1: heavy_query_slots + heavy_query_queue + 10, at least 16).

@@ -4,6 +4,8 @@ from __future__ import annotations
 _MESSAGES: dict[str, tuple[str, str]] = {  # key: (zh, en)
     "site": ("职业教育政策知识图谱", "vetkg: vocational-education policy graph"),
     "query": ("查询", "Query"),
+    "search": ("检索", "Search"),  # /search and /compare: server/workbench
+    "compare": ("比较", "Compare"),
     "ontology": ("本体", "Ontology"),
     "void": ("数据集描述", "Dataset (VoID)"),
     "dumps": ("下载", "Dumps"),

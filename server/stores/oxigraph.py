@@ -5,7 +5,7 @@ rdflib graphs with :func:`triples_from_rdflib`.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any
@@ -61,6 +61,9 @@ class OxigraphStore(Store):
         except OSError as exc:
             raise StoreError(f"cannot open the Oxigraph store at {path}: {exc}") from exc
         self.path = None if path is None else Path(path)
+        #: SPARQL extension functions every query may call (IRI -> callable), e.g. the full-text
+        #: search of server/workbench; forked query workers inherit them.
+        self.custom_functions: dict[ox.NamedNode, Callable[..., Any]] = {}
 
     @property
     def oxigraph(self) -> ox.Store:
@@ -93,6 +96,8 @@ class OxigraphStore(Store):
             kwargs["use_default_graph_as_union"] = union_default_graph
         if named_graphs is not None:
             kwargs["named_graphs"] = _graph_list(named_graphs)
+        if self.custom_functions:
+            kwargs["custom_functions"] = self.custom_functions
         return self._store.query(sparql, **kwargs)
 
     def update(self, sparql: str) -> None:

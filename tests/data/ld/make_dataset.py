@@ -34,7 +34,7 @@ w(f'<{D}> a vet:Notice ; dcterms:title "关于印发2025年天津市职业教育
 w('  vet:documentNumber "津教职函〔2025〕1号" ; dcterms:issued "2025-04-18"^^xsd:date ;')
 w(f'  vet:issuedBy <{B}id/org/天津市教育委员会> ; vet:issues <{D}/plan> ;')
 w(f'  vet:sourceText "{esc(text)}" ; vet:contentDigest "0000" .')
-w(f'<{D}/plan> a vet:WorkPlan ; dcterms:title "2025年天津市职业教育工作要点"@zh ; vet:year "2025"^^xsd:gYear .')
+w(f'<{D}/plan> a vet:WorkPlan ; dcterms:title "2025年天津市职业教育工作要点"@zh ; vet:year "2025"^^xsd:gYear ; vet:locatedIn <{B}id/place/天津市> .')
 a0, a1 = span("一、提升院校关键办学能力")
 w(f'<{D}/area/1> a vet:WorkArea ; vet:partOf <{D}/plan> ; vet:ordinal 1 ;')
 w(f'  dcterms:title "提升院校关键办学能力"@zh ; vet:textSpan <{D}/span/{a0}-{a1}> .')
