@@ -16,7 +16,8 @@ from rdflib.namespace import DCTERMS, PROV, SDO
 
 from vetkg.ontology.namespace import OA, VET
 
-from .entities import Extraction, Mention, Target, extract
+from .entities import Extraction, Mention, extract
+from .targets import Target
 from .iris import Minter, document_key, slug
 from .structure import Document, Section, split_sentences
 from .text import MappedText
@@ -161,22 +162,26 @@ class GraphBuilder:
         return entity
 
     def target(self, t: Target, sentence: MappedText, found_in: str) -> str:
+        """A target the unit sets, or a baseline it reports (t.kind == "baseline")."""
         add = self.add
         start, end = sentence.span(t.start, t.end)
-        iri = self.mint.doc(f"target/{start}-{end}")
+        baseline = t.kind == "baseline"
+        iri = self.mint.doc(f"{'baseline' if baseline else 'target'}/{start}-{end}")
         add(iri, _vet("textSpan"), self.span(start, end))
         add(iri, _vet("foundIn"), found_in)
-        add(found_in, _vet("setsTarget"), iri)
+        add(found_in, _vet("statesBaseline" if baseline else "setsTarget"), iri)
         if t.counted:
             add(iri, _vet("countedThing"), zh(t.counted))
         if t.action:
             add(iri, _vet("targetAction"), zh(t.action))
-        if t.kind == "quantified":
-            add(iri, _TYPE, _vet("QuantifiedTarget"))
+        if t.kind in {"quantified", "baseline"}:
+            add(iri, _TYPE, _vet("Baseline" if baseline else "QuantifiedTarget"))
             add(iri, _VALUE, _decimal(t.value) if isinstance(t.value, float) else _integer(t.value))
             add(iri, _UNIT_TEXT, _plain(t.unit))
             add(iri, _vet("approximate"), _boolean(t.approximate))
             add(iri, _vet("comparator"), _plain(t.comparator))
+            if t.value_kind:
+                add(iri, _vet("valueKind"), _plain(t.value_kind))
             add(iri, _LABEL, zh(f"{t.action}{t.counted} {t.value} {t.unit}".strip()))
         else:
             add(iri, _TYPE, _vet("OrdinalTarget"))

@@ -61,6 +61,7 @@ class VET(DefinedNamespace):
     Target: URIRef
     QuantifiedTarget: URIRef
     OrdinalTarget: URIRef
+    Baseline: URIRef
 
     # provenance and qualified relations
     Change: URIRef
@@ -108,6 +109,7 @@ class VET(DefinedNamespace):
     role: URIRef
     targetsIndustry: URIRef
     setsTarget: URIRef
+    statesBaseline: URIRef
     locatedIn: URIRef
     publishedBy: URIRef
     citesLaw: URIRef
@@ -127,6 +129,7 @@ class VET(DefinedNamespace):
     countedThing: URIRef
     approximate: URIRef
     comparator: URIRef
+    valueKind: URIRef
     targetAction: URIRef
     ordinalNumber: URIRef
     ordinalUnit: URIRef

@@ -72,7 +72,7 @@ README_DATA = """
 
 <doc/D/target/120-140> a vet:QuantifiedTarget ; schema:value 7 ; schema:unitText "所" ;
     vet:countedThing "国家级高水平学校和专业群"@zh ; vet:approximate true ;
-    vet:comparator "about" ; vet:targetAction "遴选打造"@zh ;
+    vet:comparator "approximately" ; vet:targetAction "遴选打造"@zh ;
     vet:textSpan <doc/D/span/120-140> ; vet:foundIn <doc/D/area/3/measure/1> .
 
 <doc/D/target/102-110> a vet:OrdinalTarget ; vet:ordinalNumber 2 ; vet:ordinalUnit "轮" ;

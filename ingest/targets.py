@@ -1,0 +1,367 @@
+"""The numbers a sentence commits to, and the numbers it only reports.
+
+A *target* is a quantity the plan sets out to reach (建设10个实训基地, 升学比例达到60%以上,
+培训教师1.2万人次) or an ordinal (第二轮“双高计划”, 美洲首个鲁班工坊). A *baseline* is a quantity
+the text reports as already there, an existing means the plan builds on (依托6个…实践中心, 现有…,
+已建成…, 目前…, 截至…): a researcher compares the two, so baselines are kept, as their own kind.
+
+A quantity is a number (Arabic or Chinese: 两个, 三所, 二十五项, 百分之八十; cn2an reads the
+Chinese ones), an optional 万/亿 that belongs to the unit (12万人次: value 12, unit 万人次), a unit
+(人, 人次, 元, 万元, 个, 所, 门, 项, 课时, 学分, 平方米, %, …), the words around it that bound it
+(不少于, 以上: at least; 不超过, 以内: at most; 约, 左右: approximately) and the verb that says
+whether the number is a level to reach (达到, 提高到, 提升至) or a change (增长10%, 提高5个百分点).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING
+
+from .lexicon import NAME_INTERNAL_VERBS, lexicon
+
+if TYPE_CHECKING:
+    from .entities import Mention
+
+Token = tuple[str, int, int]
+
+# the characters that end a noun phrase when it is read leftwards or rightwards
+_PHRASE_BREAK = set("，。；：、！？（）()“”‘’《》〈〉「」『』【】,.;:!? ·\n\t")
+_CLAUSE_MARKS = "，。；：\t"
+
+
+@dataclass
+class Target:
+    kind: str  # "quantified", "ordinal", or "baseline" (a quantity that already exists)
+    start: int
+    end: int
+    value: float | int | None = None
+    unit: str = ""
+    counted: str = ""
+    approximate: bool = False
+    comparator: str = "exactly"  # exactly | atLeast | atMost | approximately
+    action: str = ""
+    concerns: Mention | None = None
+    place: Mention | None = None
+    value_kind: str = ""  # level (达到…), increase (增长…), decrease (降低…), or "" when unsaid
+
+
+# ---------------------------------------------------------------- numbers
+
+_CN_DIGIT = "零〇一二两三四五六七八九"
+_CN_NUMERAL = rf"[{_CN_DIGIT}十百千][{_CN_DIGIT}十百千点]*"
+_ARABIC = r"\d+(?:\.\d+)?"
+# Longest first: 人次 before 人, 个百分点 before 个. A 万 or 亿 in front is part of the unit.
+_UNITS = (
+    "个百分点|平方米|人次|课时|学时|学分|小时|人|元|个|所|门|项|家|支|名|套|本|部|种|类|场|期|天|批|条|台|%"
+)
+_QUANTITY = re.compile(
+    rf"(?:(?P<pct>百分之)(?P<pnum>{_ARABIC}|{_CN_NUMERAL})"
+    rf"|(?P<num>{_ARABIC}|{_CN_NUMERAL})(?P<more>余|多)?(?P<scale>万|亿)?(?P<more2>余|多)?(?P<unit>{_UNITS})?)"
+    r"(?P<post>及以上|以上|以内|以下|左右|上下)?"
+)
+# what stands right before a number: the nearest wins (增长不低于10%: at least, and an increase)
+_BOUND_BEFORE = [
+    ("不少于", "atLeast"), ("不低于", "atLeast"), ("至少", "atLeast"), ("超过", "atLeast"),
+    ("多于", "atLeast"), ("高于", "atLeast"), ("大于", "atLeast"),
+    ("不超过", "atMost"), ("不高于", "atMost"), ("不多于", "atMost"), ("最多", "atMost"),
+    ("低于", "atMost"), ("少于", "atMost"),
+    ("大约", "approximately"), ("约", "approximately"), ("近", "approximately"),
+]
+_BOUND_AFTER = {
+    "以上": "atLeast", "及以上": "atLeast",
+    "以内": "atMost", "以下": "atMost",
+    "左右": "approximately", "上下": "approximately",
+}
+_LEVEL = re.compile(r"(达到|达|提高到|提高至|提升到|提升至|增长到|增长至|增加到|增加至|扩大到|扩大至|增至|降到|降至|降低到|降低至|下降到|下降至|控制在|保持在|稳定在)$")
+_INCREASE = re.compile(r"(增长|增加|提高|提升|扩大|新增|增|翻)$")
+_ADDS = re.compile(r"(新增|增加|增设|新建)$")
+_DECREASE = re.compile(r"(降低|下降|减少|压减|缩减)$")
+# a unit in brackets ends the header cell of a table row; the number after it is a cell
+_TABLE_UNIT = re.compile(rf"[（(](?:万|亿)?(?:{_UNITS}|万|亿|元)[）)]\s*$")
+
+
+@cache
+def _cn2an():
+    # cn2an takes a tenth of a second to import: only documents with Chinese numerals pay it
+    import cn2an
+
+    return cn2an
+
+
+def cn_number(text: str) -> int | float | None:
+    """The value of a Chinese numeral (二十五, 两, 十五点五, 一百二十), or None if it is not one."""
+    if text.isdigit():
+        return int(text)
+    try:
+        value = _cn2an().cn2an(text, "normal")
+    except (ValueError, KeyError, IndexError):
+        return None
+    if isinstance(value, float) and value.is_integer() and "点" not in text:
+        value = int(value)
+    return value
+
+
+def _number(text: str) -> int | float | None:
+    if re.fullmatch(_ARABIC, text):
+        return float(text) if "." in text else int(text)
+    return cn_number(text)
+
+
+# ---------------------------------------------------------------- what a number counts
+
+
+@cache
+def _counted_stops() -> frozenset[str]:
+    return lexicon().verbs - NAME_INTERNAL_VERBS
+
+
+def _counted_after(s: str, pos: int, toks: list[Token]) -> str:
+    """The noun phrase a number counts, read rightwards: up to a clause mark, the next number
+    or a verb; of a phrase with 的 the head after it."""
+    stops = _counted_stops()
+    clause_end = min([x for x in (s.find(p, pos) for p in _CLAUSE_MARKS) if x >= 0] + [len(s)])
+    quote_free = re.sub("“[^”]*”", lambda m: "“" * len(m.group(0)), s[pos:clause_end])
+    if "的" in quote_free:
+        # 遴选第三批产教融合效益好、办学质量优的产教融合专业: what is counted is the head after 的
+        pos = pos + quote_free.rindex("的") + 1
+    end = pos
+    i = pos
+    while i < len(s):
+        if s[i] in "，。；：、！？\t" or s[i] == "等":
+            break
+        if s[i] == "“":
+            close = s.find("”", i)
+            i = close + 1 if close > 0 else i + 1
+            end = i
+            continue
+        if s[i] in "和及与" and i + 1 < len(s) and (s[i + 1].isdigit() or s[i + 1] in _CN_DIGIT):
+            break
+        word = next((w for w, ws, _ in toks if ws == i), None)
+        if word and word in stops and i > pos:
+            break
+        i += len(word) if word else 1
+        end = i
+    phrase = s[pos:end]
+    if "的" in phrase:
+        phrase = phrase.rsplit("的", 1)[1]
+    return phrase.strip("“”")
+
+
+_CLOSERS = {"）": "（", ")": "(", "”": "“"}
+
+
+@cache
+def _before_stops() -> frozenset[str]:
+    return lexicon().verbs | {"等", "每年", "年", "年均", "同比", "比上年"}
+
+
+def _counted_before(s: str, pos: int, toks: list[Token]) -> tuple[str, int]:
+    """The noun phrase before a post-posed number (新增校企合作企业40家), read leftwards; a
+    bracketed or quoted part inside it (职业教育集团（联盟）, “双师型”教师) belongs to it."""
+    stops = _before_stops() | _BASELINE_WORDS
+    start = pos
+    for word, ws, we in reversed(toks):
+        if we > start:
+            continue
+        if word in _CLOSERS:
+            opener = s.rfind(_CLOSERS[word], 0, ws)
+            if opener >= 0 and start - opener <= 20:
+                start = opener
+                continue
+        if word in stops or any(c in _PHRASE_BREAK for c in word) or _QUANTITY.fullmatch(word):
+            break
+        start = ws
+    return s[start:pos], start
+
+
+def _clause_start(s: str, pos: int) -> int:
+    return max(s.rfind(p, 0, pos) for p in _CLAUSE_MARKS) + 1
+
+
+def _action_before(s: str, pos: int, toks: list[Token]) -> str:
+    verbs = lexicon().verbs
+    clause = _clause_start(s, pos)
+    words = [w for w, ws, we in toks if clause <= ws and we <= pos and not any(c in _PHRASE_BREAK for c in w)]
+    out: list[str] = []
+    for w in reversed(words):
+        if w in verbs:
+            out.insert(0, w)
+        elif out:
+            break
+        else:
+            # the verb must govern the target, not a word several positions away
+            if len("".join(words[-3:])) > 12:
+                break
+    return "".join(out)
+
+
+# ---------------------------------------------------------------- baselines
+
+# Words that make the quantity after them one that exists already. 累计 (cumulative) is not one:
+# 到2027年累计培训5万人次 is a target; 已累计… is a baseline through 已.
+_BASELINE_WORDS = frozenset(
+    "依托 现有 已有 已建成 已建 已经 已 业已 现已 目前 当前 截至 截止 截至目前 共有 拥有 建有 现存 了".split()
+)
+# A clause of time before the quantity's own clause that puts it in the past or present.
+_PAST_CLAUSE = re.compile(r"^(目前|当前|现阶段|截至|截止|近年来|近\S{1,2}年来|过去|此前|已)")
+
+
+def _is_baseline(s: str, pos: int, toks: list[Token]) -> bool:
+    """Whether the quantity at ``pos`` is reported rather than set: the verb that governs it, or
+    the word right before that verb, says it exists (依托, 现有, 已建成, 建成了, 目前共有)."""
+    verbs = lexicon().verbs
+    clause = _clause_start(s, pos)
+    words = [w for w, ws, we in toks if clause <= ws and we <= pos]
+    seen_verb = False
+    for w in reversed(words):
+        if w in _BASELINE_WORDS or (len(w) > 1 and w[0] == "已" and w[1:] in verbs):
+            return True
+        if w in verbs:
+            seen_verb = True
+        elif seen_verb:
+            return False  # past the verb chain: what governs the number is a verb of the plan
+    if seen_verb:
+        return False
+    # no verb in the clause (目前，全市职业院校30所): the clause before may set the time
+    if clause > 0:
+        before = _clause_start(s, clause - 1)
+        return bool(_PAST_CLAUSE.match(s[before : clause - 1]))
+    return False
+
+
+# ---------------------------------------------------------------- reading quantities
+
+
+def _value_kind(before: str) -> tuple[str, str]:
+    """(level | increase | decrease | "", the text before that verb) for the words before a
+    number, once a bound (不低于) is taken off them."""
+    for pattern, kind in ((_LEVEL, "level"), (_DECREASE, "decrease"), (_INCREASE, "increase")):
+        m = pattern.search(before)
+        if m:
+            return kind, before[: m.start()]
+    return "", before
+
+
+def _bound_before(before: str) -> tuple[str, str]:
+    """(comparator, text before it) for the words right before a number."""
+    for word, comparator in sorted(_BOUND_BEFORE, key=lambda x: -len(x[0])):
+        if before.endswith(word):
+            return comparator, before[: -len(word)]
+    return "", before
+
+
+def _crosses_a_word(start: int, end: int, toks: list[Token]) -> bool:
+    """A number and unit that begin or end inside a word are not a quantity: 三门峡, 进一步,
+    815 glued to the 所属 of the next column."""
+    return any(ws < start < we or ws < end < we for _, ws, we in toks)
+
+
+def _skip(s: str, m: re.Match[str], toks: list[Token], blocked: list[tuple[int, int]]) -> bool:
+    start, end = m.start(), m.end()
+    if any(a <= start < b for a, b in blocked):
+        return True
+    prev = s[start - 1] if start else ""
+    if prev.isdigit() or prev in "〔[+.第" or prev.isascii() and prev.isalpha():
+        return True
+    if re.match(r"[年月日号届级]", s[end : end + 1]) and not m.group("post"):
+        return True
+    if _TABLE_UNIT.search(s[:start]) or prev == "\t" or s[max(0, start - 2) : start] == "  ":
+        return True  # a cell of a table row: its unit is in the header, its thing in another column
+    num = m.group("num") or m.group("pnum")
+    if not m.group("pct") and not m.group("unit") and not m.group("scale"):
+        return True  # a bare number counts nothing
+    if not re.fullmatch(_ARABIC, num):
+        if num in {"一", "百", "千"} and not m.group("pct"):
+            return True  # 一个 / 一项 is an article, not a count; 百校, 千人 are names
+        unit_end = m.end("unit") if m.group("unit") else m.end("scale") if m.group("scale") else m.end("pnum")
+        if _crosses_a_word(start, unit_end, toks):
+            return True
+    elif m.group("unit") and m.group("unit") != "%" and _crosses_a_word(m.start("unit"), m.end("unit"), toks):
+        return True
+    return False
+
+
+def find_quantities(s: str, toks: list[Token], mentions: list[Mention], quoted: list[tuple[int, int]]) -> list[Target]:
+    """Quantified targets and baselines of sentence ``s``."""
+    # numbers inside names (天津市第一商业学校) or quotes (“1+3+4”) are not quantities
+    blocked = list(quoted) + [(x.start, x.end) for x in mentions if x.kind in {"org", "place", "law", "publication", "event"}]
+    out = []
+    for m in _QUANTITY.finditer(s):
+        if _skip(s, m, toks, blocked):
+            continue
+        num = m.group("num") or m.group("pnum")
+        value = _number(num)
+        if value is None:
+            continue
+        unit = "%" if m.group("pct") else (m.group("scale") or "") + (m.group("unit") or "")
+        post = m.group("post") or ""
+        clause = _clause_start(s, m.start())
+        comparator, before = _bound_before(s[clause : m.start()])
+        value_kind, before = _value_kind(before)
+        head = clause + len(before)  # where the words that bound or move the number begin
+        more = bool(m.group("more") or m.group("more2"))  # 40余家, 300多人: more than, roughly
+        comparator = _BOUND_AFTER.get(post) or comparator or ("atLeast" if more else "exactly")
+        approximate = comparator == "approximately" or more
+        after = s[m.end() :]
+        if not after or after[0] in "，。；、：" or after.startswith("等"):
+            counted, cstart = _counted_before(s, head, toks)
+            action = _action_before(s, cstart, toks)
+            start = cstart
+            anchor = cstart
+        else:
+            counted = _counted_after(s, m.end(), toks)
+            action = _action_before(s, m.start(), toks)
+            start = m.start()
+            anchor = m.start()
+        if not counted:
+            continue
+        end = m.end() if start < m.start() else m.end() + len(counted)
+        kind = "baseline" if _is_baseline(s, anchor, toks) else "quantified"
+        if not value_kind and _ADDS.search(action):
+            value_kind = "increase"  # 新增校企合作企业40家: forty more
+        out.append(
+            Target(kind, start, max(end, m.end()), value, unit, counted, approximate, comparator, action,
+                   value_kind=value_kind)
+        )
+    return out
+
+
+# ---------------------------------------------------------------- ordinals
+
+_CN_ORD = "一二三四五六七八九十百"
+_ORDINAL = re.compile(rf"(首个|首批|首届|第([{_CN_ORD}\d]+)(批|轮|个|届|期|次))")
+
+
+def _inside(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a <= start and end <= b for a, b in spans)
+
+
+def find_ordinals(s: str, toks: list[Token], mentions: list[Mention], quoted: list[tuple[int, int]]) -> list[Target]:
+    out = []
+    for m in _ORDINAL.finditer(s):
+        if _inside(m.start(), m.end(), quoted) and not any(a == m.end() for a, _ in quoted):
+            if _inside(m.start(), m.end(), [(a + 1, b - 1) for a, b in quoted]):
+                continue
+        number = 1 if m.group(1).startswith("首") else _number(m.group(2))
+        if number is None:
+            continue
+        unit = m.group(1)[1:] if m.group(1).startswith("首") else m.group(3)
+        concerns = next((x for x in mentions if x.start >= m.end() and x.start - m.end() <= 1 and x.kind == "programme"), None)
+        counted = concerns.name if concerns else _counted_after(s, m.end(), toks)
+        # 美洲首个鲁班工坊, 在马来西亚建设首个鲁班工坊: the nearest place earlier in the clause
+        clause = _clause_start(s, m.start())
+        places = [x for x in mentions if x.kind == "place" and clause <= x.start and x.end <= m.start()]
+        place = places[-1] if places else None
+        end = concerns.end if concerns else m.end() + len(counted)
+        out.append(
+            Target("ordinal", m.start(), end, int(number), unit, counted, action=_action_before(s, m.start(), toks),
+                   concerns=concerns, place=place)
+        )
+    return out
+
+
+def find_targets(s: str, toks: list[Token], mentions: list[Mention], quoted: list[tuple[int, int]]) -> list[Target]:
+    """Quantified targets, baselines and ordinal targets of sentence ``s`` (normalised text),
+    given its tokens, the names found in it and its quoted or titled spans."""
+    return find_quantities(s, toks, mentions, quoted) + find_ordinals(s, toks, mentions, quoted)
