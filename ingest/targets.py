@@ -53,7 +53,7 @@ _CN_NUMERAL = rf"[{_CN_DIGIT}十百千][{_CN_DIGIT}十百千点]*"
 _ARABIC = r"\d+(?:\.\d+)?"
 # Longest first: 人次 before 人, 个百分点 before 个. A 万 or 亿 in front is part of the unit.
 _UNITS = (
-    "个百分点|平方米|人次|课时|学时|学分|小时|人|元|个|所|门|项|家|支|名|套|本|部|种|类|场|期|天|批|条|台|%"
+    "个百分点|个月|平方米|人次|课时|学时|学分|小时|人|元|个|所|门|项|家|支|名|套|本|部|种|类|场|期|天|批|条|台|%"
 )
 _QUANTITY = re.compile(
     rf"(?:(?P<pct>百分之)(?P<pnum>{_ARABIC}|{_CN_NUMERAL})"
@@ -111,9 +111,18 @@ def _number(text: str) -> int | float | None:
 # ---------------------------------------------------------------- what a number counts
 
 
+# Verbs that govern amounts of money, space and people, besides the lexicon's verbs of action.
+_QUANTITY_VERBS = frozenset("争取 新建 组建 安排 资助 拨付 筹措 设立 扶持 奖补 补助 有 共 至 到".split())
+
+
+@cache
+def _verbs() -> frozenset[str]:
+    return lexicon().verbs | _QUANTITY_VERBS
+
+
 @cache
 def _counted_stops() -> frozenset[str]:
-    return lexicon().verbs - NAME_INTERNAL_VERBS
+    return _verbs() - NAME_INTERNAL_VERBS
 
 
 def _counted_after(s: str, pos: int, toks: list[Token]) -> str:
@@ -145,21 +154,38 @@ def _counted_after(s: str, pos: int, toks: list[Token]) -> str:
     phrase = s[pos:end]
     if "的" in phrase:
         phrase = phrase.rsplit("的", 1)[1]
+    return _unquoted(phrase)
+
+
+def _unquoted(phrase: str) -> str:
+    """A phrase wholly in quotes loses them (“双高计划”); a quoted part keeps its pair
+    (“双师型”教师)."""
+    if phrase.startswith("“") and phrase.endswith("”") and phrase.count("“") == 1:
+        return phrase[1:-1]
+    if phrase.count("“") == phrase.count("”"):
+        return phrase
     return phrase.strip("“”")
 
 
 _CLOSERS = {"）": "（", ")": "(", "”": "“"}
 
 
+_RATE_WORDS = frozenset("年均 同比 每年 平均 累计 比上年 总计 合计".split())
+_RATE_TAIL = re.compile(r"(年均|同比|每年|平均|比上年|比20\d\d年)+$")
+
+
 @cache
 def _before_stops() -> frozenset[str]:
-    return lexicon().verbs | {"等", "每年", "年", "年均", "同比", "比上年"}
+    return _verbs() | {"等", "每年", "年", "年均", "同比", "比上年"}
 
 
 def _counted_before(s: str, pos: int, toks: list[Token]) -> tuple[str, int]:
     """The noun phrase before a post-posed number (新增校企合作企业40家), read leftwards; a
     bracketed or quoted part inside it (职业教育集团（联盟）, “双师型”教师) belongs to it."""
     stops = _before_stops() | _BASELINE_WORDS
+    for word, ws, we in reversed(toks):
+        if we == pos and word in _RATE_WORDS:  # 生均经费年均增长10%: the 年均 is not counted
+            pos = ws
     start = pos
     for word, ws, we in reversed(toks):
         if we > start:
@@ -180,7 +206,7 @@ def _clause_start(s: str, pos: int) -> int:
 
 
 def _action_before(s: str, pos: int, toks: list[Token]) -> str:
-    verbs = lexicon().verbs
+    verbs = _verbs() - {"有", "共", "至", "到"}
     clause = _clause_start(s, pos)
     words = [w for w, ws, we in toks if clause <= ws and we <= pos and not any(c in _PHRASE_BREAK for c in w)]
     out: list[str] = []
@@ -203,13 +229,17 @@ def _action_before(s: str, pos: int, toks: list[Token]) -> str:
 _BASELINE_WORDS = frozenset(
     "依托 现有 已有 已建成 已建 已经 已 业已 现已 目前 当前 截至 截止 截至目前 共有 拥有 建有 现存 了".split()
 )
-# A clause of time before the quantity's own clause that puts it in the past or present.
-_PAST_CLAUSE = re.compile(r"^(目前|当前|现阶段|截至|截止|近年来|近\S{1,2}年来|过去|此前|已)")
+# A clause of time that puts what follows it in the sentence in the past or present, unless a
+# later word moves it to the future (截至2024年底，…；到2027年，…).
+_PAST_CLAUSE = re.compile(r"(?:^|[，。；：])(?:目前|当前|现阶段|截至|截止|近年来|近\S{1,2}年来|过去|此前|“十四五”以来|以来)")
+_FUTURE = re.compile(r"到20\d\d年|力争|确保|争取|预计|计划|届时|将")
 
 
-def _is_baseline(s: str, pos: int, toks: list[Token]) -> bool:
+def _is_baseline(s: str, pos: int, toks: list[Token]) -> bool | None:
     """Whether the quantity at ``pos`` is reported rather than set: the verb that governs it, or
-    the word right before that verb, says it exists (依托, 现有, 已建成, 建成了, 目前共有)."""
+    the word right before that verb, says it exists (依托, 现有, 已建成, 建成了, 目前共有), or a
+    clause of time before it does (截至2024年底，…). None when nothing in its clause governs it
+    (…，高职院校60所): it is what the quantity before it was."""
     verbs = lexicon().verbs
     clause = _clause_start(s, pos)
     words = [w for w, ws, we in toks if clause <= ws and we <= pos]
@@ -220,14 +250,11 @@ def _is_baseline(s: str, pos: int, toks: list[Token]) -> bool:
         if w in verbs:
             seen_verb = True
         elif seen_verb:
-            return False  # past the verb chain: what governs the number is a verb of the plan
-    if seen_verb:
-        return False
-    # no verb in the clause (目前，全市职业院校30所): the clause before may set the time
-    if clause > 0:
-        before = _clause_start(s, clause - 1)
-        return bool(_PAST_CLAUSE.match(s[before : clause - 1]))
-    return False
+            break  # past the verb chain
+    past = list(_PAST_CLAUSE.finditer(s, 0, clause))
+    if past and not _FUTURE.search(s, past[-1].end(), pos):
+        return True
+    return False if seen_verb or _FUTURE.search(s, clause, pos) else None
 
 
 # ---------------------------------------------------------------- reading quantities
@@ -251,10 +278,10 @@ def _bound_before(before: str) -> tuple[str, str]:
     return "", before
 
 
-def _crosses_a_word(start: int, end: int, toks: list[Token]) -> bool:
+def _crosses_a_word(start: int | None, end: int, toks: list[Token]) -> bool:
     """A number and unit that begin or end inside a word are not a quantity: 三门峡, 进一步,
     815 glued to the 所属 of the next column."""
-    return any(ws < start < we or ws < end < we for _, ws, we in toks)
+    return any((start is not None and ws < start < we) or ws < end < we for _, ws, we in toks)
 
 
 def _skip(s: str, m: re.Match[str], toks: list[Token], blocked: list[tuple[int, int]]) -> bool:
@@ -277,9 +304,18 @@ def _skip(s: str, m: re.Match[str], toks: list[Token], blocked: list[tuple[int, 
         unit_end = m.end("unit") if m.group("unit") else m.end("scale") if m.group("scale") else m.end("pnum")
         if _crosses_a_word(start, unit_end, toks):
             return True
-    elif m.group("unit") and m.group("unit") != "%" and _crosses_a_word(m.start("unit"), m.end("unit"), toks):
+    elif m.group("unit") and m.group("unit") != "%" and _crosses_a_word(None, m.end("unit"), toks):
         return True
     return False
+
+
+def _post_posed(after: str, end: int, toks: list[Token]) -> bool:
+    """Whether the number stands after what it counts: nothing but punctuation or a verb follows
+    it (新增校企合作企业40家。安排专项资金800万元支持…)."""
+    if not after or after[0] in "，。；、：）)" or after.startswith("等") or after.startswith("用于"):
+        return True
+    word = next((w for w, ws, _ in toks if ws == end), "")
+    return word in _verbs() - {"有", "共", "至", "到"}
 
 
 def find_quantities(s: str, toks: list[Token], mentions: list[Mention], quoted: list[tuple[int, int]]) -> list[Target]:
@@ -297,14 +333,14 @@ def find_quantities(s: str, toks: list[Token], mentions: list[Mention], quoted: 
         unit = "%" if m.group("pct") else (m.group("scale") or "") + (m.group("unit") or "")
         post = m.group("post") or ""
         clause = _clause_start(s, m.start())
-        comparator, before = _bound_before(s[clause : m.start()])
+        comparator, before = _bound_before(_RATE_TAIL.sub("", s[clause : m.start()]))
         value_kind, before = _value_kind(before)
         head = clause + len(before)  # where the words that bound or move the number begin
         more = bool(m.group("more") or m.group("more2"))  # 40余家, 300多人: more than, roughly
         comparator = _BOUND_AFTER.get(post) or comparator or ("atLeast" if more else "exactly")
         approximate = comparator == "approximately" or more
         after = s[m.end() :]
-        if not after or after[0] in "，。；、：" or after.startswith("等"):
+        if _post_posed(after, m.end(), toks):
             counted, cstart = _counted_before(s, head, toks)
             action = _action_before(s, cstart, toks)
             start = cstart
@@ -317,7 +353,10 @@ def find_quantities(s: str, toks: list[Token], mentions: list[Mention], quoted: 
         if not counted:
             continue
         end = m.end() if start < m.start() else m.end() + len(counted)
-        kind = "baseline" if _is_baseline(s, anchor, toks) else "quantified"
+        baseline = _is_baseline(s, anchor, toks)
+        if baseline is None:  # 现有中职学校350所，高职院校60所: the enumeration goes on
+            baseline = bool(out) and out[-1].kind == "baseline" and _clause_start(s, out[-1].start) == _clause_start(s, clause - 1)
+        kind = "baseline" if baseline else "quantified"
         if not value_kind and _ADDS.search(action):
             value_kind = "increase"  # 新增校企合作企业40家: forty more
         out.append(
