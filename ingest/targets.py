@@ -53,7 +53,7 @@ _CN_NUMERAL = rf"[{_CN_DIGIT}十百千][{_CN_DIGIT}十百千点]*"
 _ARABIC = r"\d+(?:\.\d+)?"
 # Longest first: 人次 before 人, 个百分点 before 个. A 万 or 亿 in front is part of the unit.
 _UNITS = (
-    "个百分点|个月|平方米|人次|课时|学时|学分|小时|人|元|个|所|门|项|家|支|名|套|本|部|种|类|场|期|天|批|条|台|%"
+    "个百分点|个月|平方米|人次|课时|学时|学分|小时|人|元|个|所|门|项|家|支|名|套|本|部|种|类|场|期|天|批|条|台|次|%"
 )
 _QUANTITY = re.compile(
     rf"(?:(?P<pct>百分之)(?P<pnum>{_ARABIC}|{_CN_NUMERAL})"
@@ -62,6 +62,7 @@ _QUANTITY = re.compile(
 )
 # what stands right before a number: the nearest wins (增长不低于10%: at least, and an increase)
 _BOUND_BEFORE = [
+    ("最少", "atLeast"),
     ("不少于", "atLeast"), ("不低于", "atLeast"), ("至少", "atLeast"), ("超过", "atLeast"),
     ("多于", "atLeast"), ("高于", "atLeast"), ("大于", "atLeast"),
     ("不超过", "atMost"), ("不高于", "atMost"), ("不多于", "atMost"), ("最多", "atMost"),
@@ -112,7 +113,9 @@ def _number(text: str) -> int | float | None:
 
 
 # Verbs that govern amounts of money, space and people, besides the lexicon's verbs of action.
-_QUANTITY_VERBS = frozenset("争取 新建 组建 安排 资助 拨付 筹措 设立 扶持 奖补 补助 有 共 至 到".split())
+_QUANTITY_VERBS = frozenset(
+    "争取 新建 组建 安排 资助 拨付 筹措 设立 扶持 奖补 补助 参加 参与 覆盖 招收 开设 形成 入选 获批 有 共 至 到".split()
+)
 
 
 @cache
@@ -278,6 +281,16 @@ def _bound_before(before: str) -> tuple[str, str]:
     return "", before
 
 
+def _bound_over_verbs(before: str) -> str:
+    """The comparator of a bound that governs the verb before the number (至少配备2名, 每市至少
+    组织1场, 至少结对帮扶1所): 至少 or 不少于, then a few characters that are not a phrase of
+    their own."""
+    m = re.search(r"(至少|最少|不少于|最多|不超过)([\u4e00-\u9fff]{1,4})$", before)
+    if not m or re.search("[的和与及]", m.group(2)):
+        return ""
+    return dict(_BOUND_BEFORE)[m.group(1)]
+
+
 def _crosses_a_word(start: int | None, end: int, toks: list[Token]) -> bool:
     """A number and unit that begin or end inside a word are not a quantity: 三门峡, 进一步,
     815 glued to the 所属 of the next column."""
@@ -337,6 +350,9 @@ def find_quantities(s: str, toks: list[Token], mentions: list[Mention], quoted: 
         value_kind, before = _value_kind(before)
         head = clause + len(before)  # where the words that bound or move the number begin
         more = bool(m.group("more") or m.group("more2"))  # 40余家, 300多人: more than, roughly
+        comparator = comparator or _bound_over_verbs(s[clause : m.start()])
+        if not comparator and value_kind == "level" and not _DECREASE.search(s[clause : m.start()]):
+            comparator = "atLeast"  # 达到95%, 提高到1.5万元: a level to reach is a floor
         comparator = _BOUND_AFTER.get(post) or comparator or ("atLeast" if more else "exactly")
         approximate = comparator == "approximately" or more
         after = s[m.end() :]
