@@ -114,7 +114,7 @@ def _number(text: str) -> int | float | None:
 
 # Verbs that govern amounts of money, space and people, besides the lexicon's verbs of action.
 _QUANTITY_VERBS = frozenset(
-    "争取 新建 组建 安排 资助 拨付 筹措 设立 扶持 奖补 补助 参加 参与 覆盖 招收 开设 形成 入选 获批 有 共 至 到".split()
+    "争取 新建 组建 安排 资助 拨付 筹措 设立 扶持 发放 参加 参与 覆盖 招收 开设 形成 入选 获批 有 共 至 到".split()
 )
 
 
@@ -193,13 +193,16 @@ def _counted_before(s: str, pos: int, toks: list[Token]) -> tuple[str, int]:
     for word, ws, we in reversed(toks):
         if we > start:
             continue
+        if we == pos and word in _verbs() and word not in _BASELINE_WORDS | _QUANTITY_VERBS:
+            start = ws  # an activity counted in its units (专业培训不少于24课时)
+            continue
         if word in _CLOSERS:
             opener = s.rfind(_CLOSERS[word], 0, ws)
             if opener >= 0 and start - opener <= 20:
                 start = opener
                 continue
-        if word in stops or any(c in _PHRASE_BREAK for c in word) or _QUANTITY.fullmatch(word):
-            break
+        if word in stops or any(c in _PHRASE_BREAK for c in word) or _QUANTITY.fullmatch(word) or word[0] == "每":
+            break  # 每名学生发放交通补贴500元: 每名 begins a phrase of its own
         start = ws
     return s[start:pos], start
 
@@ -250,6 +253,8 @@ def _is_baseline(s: str, pos: int, toks: list[Token]) -> bool | None:
     for w in reversed(words):
         if w in _BASELINE_WORDS or (len(w) > 1 and w[0] == "已" and w[1:] in verbs):
             return True
+        if w in _RATE_WORDS:  # 已累计培养…: 累计 sits inside the verb chain
+            continue
         if w in verbs:
             seen_verb = True
         elif seen_verb:

@@ -1,0 +1,212 @@
+"""Quantities in sentences of the genre: Chinese numerals, units, comparators, baselines told
+from targets, and table cells that must not be read as quantities."""
+from __future__ import annotations
+
+import pytest
+
+from vetkg.ingest.entities import extract
+from vetkg.ingest.targets import cn_number
+
+
+def quantities(sentence: str, kind: str = "quantified") -> set[tuple]:
+    return {(t.value, t.unit, t.counted) for t in extract(sentence).targets if t.kind == kind}
+
+
+def one(sentence: str):
+    (t,) = [t for t in extract(sentence).targets if t.kind in {"quantified", "baseline"}]
+    return t
+
+
+# ---------------------------------------------------------------- Chinese numerals
+
+
+@pytest.mark.parametrize(
+    "numeral, value",
+    [("两", 2), ("三", 3), ("十", 10), ("二十五", 25), ("一百二十", 120), ("两千五百", 2500), ("十五点五", 15.5), ("零点五", 0.5)],
+)
+def test_chinese_numerals_are_numbers(numeral, value):
+    assert cn_number(numeral) == value
+
+
+@pytest.mark.parametrize("text", ["十四五", "点", "三门"])
+def test_what_is_not_a_numeral_is_none(text):
+    assert cn_number(text) is None
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        ("建设两个省级示范性实训基地。", {(2, "个", "省级示范性实训基地")}),
+        ("新增三所高职院校，建成十个产教融合实训基地。", {(3, "所", "高职院校"), (10, "个", "产教融合实训基地")}),
+        ("完成二十五项职业教育改革任务。", {(25, "项", "职业教育改革任务")}),
+        ("培训教师1.2万人次。", {(1.2, "万人次", "教师")}),
+        ("中职毕业生升学比例达到百分之八十。", {(80, "%", "中职毕业生升学比例")}),
+        ("支持天津市第一商业学校建设三个专业群。", {(3, "个", "专业群")}),
+    ],
+)
+def test_chinese_numerals_in_targets(sentence, expected):
+    assert quantities(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "三门峡职业技术学院建设实训基地。",  # 三门 begins a place name
+        "进一步完善一体化办学，推进一批重点项目。",  # 一 inside words, 一批 is no count
+        "打造一个平台，建设一批基地。",  # 一个: an article
+        "实施“十四五”规划，落实“三教”改革和“1+X”证书制度。",
+        "落实党的二十大精神，开展百校千企对接活动。",
+        "推动十大产业集群发展。",
+        "召开第三次推进会，举办第十届技能大赛。",
+    ],
+)
+def test_numerals_inside_words_and_names_are_not_quantities(sentence):
+    assert quantities(sentence) == set() and quantities(sentence, "baseline") == set()
+
+
+# ---------------------------------------------------------------- units
+
+
+@pytest.mark.parametrize(
+    "sentence, value, unit, counted",
+    [
+        ("每年培训技能人才12万人次。", 12, "万人次", "技能人才"),
+        ("到2027年，全省高职院校在校生规模达到120万人。", 120, "万人", "全省高职院校在校生规模"),
+        ("招收五年制高职学生8000人。", 8000, "人", "五年制高职学生"),
+        ("争取中央财政资金3亿元。", 3, "亿元", "中央财政资金"),
+        ("安排专项资金800万元支持实训基地建设。", 800, "万元", "专项资金"),
+        ("每名学生发放交通补贴500元。", 500, "元", "交通补贴"),
+        ("建设智慧教室2万个。", 2, "万个", "智慧教室"),
+        ("新建实训场地2万平方米。", 2, "万平方米", "实训场地"),
+        ("开发100门优质在线课程。", 100, "门", "优质在线课程"),
+        ("新增职业技能等级证书15项。", 15, "项", "职业技能等级证书"),
+        ("教师每年参加专业培训不少于24课时。", 24, "课时", "专业培训"),
+        ("学生修满160学分方可毕业。", 160, "学分", "方可毕业"),
+        ("遴选20家产教融合型企业。", 20, "家", "产教融合型企业"),
+        ("组建30支教学创新团队。", 30, "支", "教学创新团队"),
+        ("认定500名“双师型”教师。", 500, "名", "“双师型”教师"),
+        ("开发30套新形态教材。", 30, "套", "新形态教材"),
+        ("出版100本活页式教材。", 100, "本", "活页式教材"),
+        ("双师型教师占比不低于60%。", 60, "%", "双师型教师占比"),
+        ("技能人才占就业人员比例提高5个百分点。", 5, "个百分点", "技能人才占就业人员比例"),
+    ],
+)
+def test_units(sentence, value, unit, counted):
+    t = one(sentence)
+    assert (t.value, t.unit, t.counted) == (value, unit, counted)
+
+
+def test_wan_before_a_unit_belongs_to_the_unit_not_the_value():
+    t = one("年培训规模超过12万人次。")
+    assert (t.value, t.unit) == (12, "万人次")
+    assert isinstance(one("培训教师1.2万人次。").value, float)
+
+
+# ---------------------------------------------------------------- comparators
+
+
+@pytest.mark.parametrize(
+    "sentence, comparator, approximate",
+    [
+        ("建设国家级专业教学资源库不少于10个。", "atLeast", False),
+        ("双师型教师占比不低于60%。", "atLeast", False),
+        ("建设省级高水平专业群50个以上。", "atLeast", False),
+        ("年培训规模超过20万人次。", "atLeast", False),
+        ("每所中职学校至少配备2名专职心理健康教师。", "atLeast", False),
+        ("到2025年建成40余个实训基地。", "atLeast", True),
+        ("班额控制在45人以内。", "atMost", False),
+        ("单个项目支持经费不超过200万元。", "atMost", False),
+        ("建设15所左右高水平高职学校。", "approximately", True),
+        ("全省建设约300个实习实训基地。", "approximately", True),
+        ("每年招收学生1.2万人左右。", "approximately", True),
+        ("新增校企合作企业40家。", "exactly", False),
+        ("职业院校毕业生就业率达到95%。", "atLeast", False),
+    ],
+)
+def test_comparators(sentence, comparator, approximate):
+    t = one(sentence)
+    assert (t.comparator, t.approximate) == (comparator, approximate)
+
+
+@pytest.mark.parametrize(
+    "sentence, value_kind",
+    [
+        ("职业院校毕业生就业率达到95%。", "level"),
+        ("职业院校毕业生就业率提高到95%。", "level"),
+        ("职业本科在校生占比提升至10%。", "level"),
+        ("生均经费年均增长10%。", "increase"),
+        ("技能人才占就业人员比例提高5个百分点。", "increase"),
+        ("新增校企合作企业40家。", "increase"),
+        ("学生流失率降低2个百分点。", "decrease"),
+        ("建设10个产业学院。", ""),
+    ],
+)
+def test_level_or_change(sentence, value_kind):
+    assert one(sentence).value_kind == value_kind
+
+
+def test_growth_does_not_count_its_rate_word():
+    t = one("生均经费年均增长不低于10%。")
+    assert (t.value, t.unit, t.counted, t.comparator, t.value_kind) == (10, "%", "生均经费", "atLeast", "increase")
+
+
+# ---------------------------------------------------------------- baselines
+
+
+@pytest.mark.parametrize(
+    "sentence, value, counted",
+    [
+        ("依托6个国家级实训基地开展培训。", 6, "国家级实训基地"),
+        ("全省现有中职学校350所。", 350, "中职学校"),
+        ("已建成国家级实训基地12个。", 12, "国家级实训基地"),
+        ("目前，全省职业院校在校生80万人。", 80, "全省职业院校在校生"),
+        ("截至2024年底，全省累计培训技能人才50万人次。", 50, "技能人才"),
+        ("合作办学已累计培养来华留学生1200余人。", 1200, "来华留学生"),
+    ],
+)
+def test_existing_means_are_baselines_not_targets(sentence, value, counted):
+    t = one(sentence)
+    assert (t.kind, t.value, t.counted) == ("baseline", value, counted)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "依托龙头企业建设10个产业学院。",  # 依托 governs the enterprises, 建设 the ten colleges
+        "到2027年，累计培训技能人才100万人次。",  # 累计 of the plan's own years
+        "力争到2027年建成优质中职学校50所。",
+    ],
+)
+def test_what_the_plan_commits_to_stays_a_target(sentence):
+    assert one(sentence).kind == "quantified"
+
+
+def test_an_enumeration_of_baselines_stays_one_and_the_future_clause_is_a_target():
+    ts = [(t.kind, t.value, t.counted) for t in extract("全省现有中职学校350所，高职院校60所；到2027年，建成优质中职学校50所。").targets]
+    assert ts == [("baseline", 350, "中职学校"), ("baseline", 60, "高职院校"), ("quantified", 50, "优质中职学校")]
+
+
+def test_a_time_clause_in_the_past_makes_a_baseline_until_the_future_one():
+    ts = [(t.kind, t.value) for t in extract("截至2024年底，全省有中职学校300所；到2027年，建成优质中职学校50所。").targets]
+    assert ts == [("baseline", 300), ("quantified", 50)]
+
+
+# ---------------------------------------------------------------- tables turned to text
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        "市级高水平专业群（个）16222835",  # a row whose cells were glued together
+        "高职院校数量（所）815所属各区县",  # 815 then the 所属 of the next column
+        "专业点数（个）\t1200\t1350",
+        "中职毕业生升学比例（%）58 62",
+        "职业院校订单班在校生（万人）2.1",
+    ],
+)
+def test_table_cells_are_not_read_across_columns(row):
+    assert extract(row).targets == []
+
+
+def test_a_sentence_after_a_table_is_still_read():
+    assert quantities("市级高水平专业群（个）16222835。新增三所高职院校。") == {(3, "所", "高职院校")}
