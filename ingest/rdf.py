@@ -182,6 +182,8 @@ class GraphBuilder:
             add(iri, _vet("comparator"), _plain(t.comparator))
             if t.value_kind:
                 add(iri, _vet("valueKind"), _plain(t.value_kind))
+            if t.year is not None:
+                add(iri, _vet("year"), Lit(str(t.year), None, _GYEAR))
             add(iri, _LABEL, zh(f"{t.action}{t.counted} {t.value} {t.unit}".strip()))
         else:
             add(iri, _TYPE, _vet("OrdinalTarget"))

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
-from .lexicon import NAME_INTERNAL_VERBS, lexicon
+from .lexicon import NAME_INTERNAL_VERBS, lexicon, tokenizer
 
 if TYPE_CHECKING:
     from .entities import Mention
@@ -44,6 +44,7 @@ class Target:
     concerns: Mention | None = None
     place: Mention | None = None
     value_kind: str = ""  # level (达到…), increase (增长…), decrease (降低…), or "" when unsaid
+    year: int | None = None  # the year it is due (到2027年), or of a baseline the year it describes
 
 
 # ---------------------------------------------------------------- numbers
@@ -246,7 +247,7 @@ def _is_baseline(s: str, pos: int, toks: list[Token]) -> bool | None:
     the word right before that verb, says it exists (依托, 现有, 已建成, 建成了, 目前共有), or a
     clause of time before it does (截至2024年底，…). None when nothing in its clause governs it
     (…，高职院校60所): it is what the quantity before it was."""
-    verbs = lexicon().verbs
+    verbs = _verbs()
     clause = _clause_start(s, pos)
     words = [w for w, ws, we in toks if clause <= ws and we <= pos]
     seen_verb = False
@@ -299,7 +300,8 @@ def _bound_over_verbs(before: str) -> str:
 def _crosses_a_word(start: int | None, end: int, toks: list[Token]) -> bool:
     """A number and unit that begin or end inside a word are not a quantity: 三门峡, 进一步,
     815 glued to the 所属 of the next column."""
-    return any((start is not None and ws < start < we) or ws < end < we for _, ws, we in toks)
+    known = tokenizer().FREQ  # a word jieba's HMM made up (个产教) is no evidence of a word
+    return any(((start is not None and ws < start < we) or ws < end < we) and known.get(w) for w, ws, we in toks)
 
 
 def _skip(s: str, m: re.Match[str], toks: list[Token], blocked: list[tuple[int, int]]) -> bool:
@@ -325,6 +327,15 @@ def _skip(s: str, m: re.Match[str], toks: list[Token], blocked: list[tuple[int, 
     elif m.group("unit") and m.group("unit") != "%" and _crosses_a_word(None, m.end("unit"), toks):
         return True
     return False
+
+
+# the year a quantity is due or describes: 到2027年, 至2025年, 截至2024年底, 2025年底前
+_YEAR = re.compile(r"(?:到|至|截至|截止)(20\d\d)年|(20\d\d)年(?:底|末)")
+
+
+def _year_before(s: str, pos: int) -> int | None:
+    years = list(_YEAR.finditer(s, 0, pos))
+    return int(years[-1].group(1) or years[-1].group(2)) if years else None
 
 
 def _post_posed(after: str, end: int, toks: list[Token]) -> bool:
@@ -382,7 +393,7 @@ def find_quantities(s: str, toks: list[Token], mentions: list[Mention], quoted: 
             value_kind = "increase"  # 新增校企合作企业40家: forty more
         out.append(
             Target(kind, start, max(end, m.end()), value, unit, counted, approximate, comparator, action,
-                   value_kind=value_kind)
+                   value_kind=value_kind, year=_year_before(s, m.start()))
         )
     return out
 
@@ -425,3 +436,83 @@ def find_targets(s: str, toks: list[Token], mentions: list[Mention], quoted: lis
     """Quantified targets, baselines and ordinal targets of sentence ``s`` (normalised text),
     given its tokens, the names found in it and its quoted or titled spans."""
     return find_quantities(s, toks, mentions, quoted) + find_ordinals(s, toks, mentions, quoted)
+
+
+# ---------------------------------------------------------------- indicator tables
+
+# 主要发展指标 tables: a header of years (2024年（基期） | 2025年 | 2027年) or of 现状/目标 columns,
+# then one row per indicator, its unit in brackets (市级高水平专业群（个）) or in a 单位 column.
+_HEADER_YEAR = re.compile(r"(20\d\d)\s*年")
+_BASE_COLUMN = re.compile(r"基期|基数|基准|现状|现值|基础值")
+_GOAL_COLUMN = re.compile(r"目标")
+_UNIT_COLUMN = re.compile(r"^(?:计量)?单位$")
+_CELL_VALUE = re.compile(rf"^(?P<pre>[≥>＞≤<＜]|不少于|不低于|不超过|约)?\s*(?P<num>{_ARABIC})\s*(?P<post>以上|以下|以内|左右)?$")
+_CELL_BOUND = {"≥": "atLeast", ">": "atLeast", "＞": "atLeast", "不少于": "atLeast", "不低于": "atLeast",
+               "≤": "atMost", "<": "atMost", "＜": "atMost", "不超过": "atMost", "约": "approximately"}
+_ROW_UNIT = re.compile(r"[（(]([^（）()]{1,6})[）)]\s*$")
+
+
+def _cells(row: str) -> list[tuple[str, int]]:
+    """(cell, start) of a row whose cells are separated by tabs."""
+    out, pos = [], 0
+    for cell in row.split("\t"):
+        if cell.strip():
+            out.append((cell.strip(), pos + len(cell) - len(cell.lstrip())))
+        pos += len(cell) + 1
+    return out
+
+
+def _columns(header: list[str]) -> list[tuple[str, int | None]] | None:
+    """What each column of a header holds: ("target" | "baseline" | "unit" | "", year), or None
+    when the row is no header of an indicator table."""
+    cols: list[tuple[str, int | None]] = []
+    for cell in header:
+        year = _HEADER_YEAR.search(cell)
+        if _UNIT_COLUMN.match(cell):
+            cols.append(("unit", None))
+        elif _BASE_COLUMN.search(cell):
+            cols.append(("baseline", int(year.group(1)) if year else None))
+        elif year or _GOAL_COLUMN.search(cell):
+            cols.append(("target", int(year.group(1)) if year else None))
+        else:
+            cols.append(("", None))
+    if not any(kind == "target" for kind, _ in cols[1:]):
+        return None
+    return cols
+
+
+def table_targets(rows: list[str]) -> list[list[Target]]:
+    """The targets and baselines of each row of a table turned to text (cells separated by
+    tabs), with offsets into that row's text (the span is the cell of the value). A table whose header names no target column (a
+    list of institutions, say) gives none: its numbers are not quantities."""
+    out: list[list[Target]] = [[] for _ in rows]
+    columns = None
+    for k, row in enumerate(rows):
+        cells = _cells(row)
+        if not cells:
+            continue
+        if all(_CELL_VALUE.match(c) is None for c, _ in cells[1:]):
+            columns = _columns([c for c, _ in cells]) or columns
+            continue
+        if columns is None:
+            continue
+        name = next((c for c, _ in cells if _CELL_VALUE.match(c) is None), "")  # not the 序号
+        unit_m = _ROW_UNIT.search(name)
+        counted = name[: unit_m.start()].strip() if unit_m else name
+        unit = unit_m.group(1) if unit_m else ""
+        for (kind, _), (cell, _) in zip(columns, cells):
+            if kind == "unit":
+                unit = cell
+        if not unit or not counted:
+            continue
+        for (kind, year), (cell, start) in zip(columns, cells):
+            m = _CELL_VALUE.match(cell)
+            if kind not in {"target", "baseline"} or m is None:
+                continue
+            value = _number(m.group("num"))
+            comparator = _CELL_BOUND.get(m.group("pre") or "") or _BOUND_AFTER.get(m.group("post") or "") or "exactly"
+            out[k].append(
+                Target("quantified" if kind == "target" else "baseline", start, start + len(cell), value, unit,
+                       counted, comparator == "approximately", comparator, year=year)
+            )
+    return out

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from vetkg.ingest.entities import extract
-from vetkg.ingest.targets import cn_number
+from vetkg.ingest.targets import cn_number, table_targets
 
 
 def quantities(sentence: str, kind: str = "quantified") -> set[tuple]:
@@ -210,3 +210,61 @@ def test_table_cells_are_not_read_across_columns(row):
 
 def test_a_sentence_after_a_table_is_still_read():
     assert quantities("市级高水平专业群（个）16222835。新增三所高职院校。") == {(3, "所", "高职院校")}
+
+
+# ---------------------------------------------------------------- years and indicator tables
+
+
+@pytest.mark.parametrize(
+    "sentence, year",
+    [
+        ("到2027年，全省高职院校在校生规模达到120万人。", 2027),
+        ("2025年底前，建成10个实训基地。", 2025),
+        ("截至2024年底，全省累计培训技能人才50万人次。", 2024),
+        ("建成10个实训基地。", None),
+        ("发布2024年职业教育质量报告，建成10个实训基地。", None),  # a title's year is no due date
+    ],
+)
+def test_the_year_a_quantity_is_due_or_describes(sentence, year):
+    assert one(sentence).year == year
+
+
+INDICATORS = [
+    "成都市职业教育主要发展指标",
+    "指标名称\t2024年（基期）\t2025年\t2027年",
+    "市级高水平专业群（个）\t16\t22\t35",
+    "职业院校订单班在校生（万人）\t2.1\t2.6\t4",
+    "中职毕业生升学比例（%）\t58\t62\t70",
+]
+
+
+def test_an_indicator_table_gives_a_baseline_and_a_target_per_year():
+    found = [[(t.kind, t.value, t.unit, t.counted, t.year) for t in row] for row in table_targets(INDICATORS)]
+    assert found == [
+        [],
+        [],
+        [("baseline", 16, "个", "市级高水平专业群", 2024), ("quantified", 22, "个", "市级高水平专业群", 2025),
+         ("quantified", 35, "个", "市级高水平专业群", 2027)],
+        [("baseline", 2.1, "万人", "职业院校订单班在校生", 2024), ("quantified", 2.6, "万人", "职业院校订单班在校生", 2025),
+         ("quantified", 4, "万人", "职业院校订单班在校生", 2027)],
+        [("baseline", 58, "%", "中职毕业生升学比例", 2024), ("quantified", 62, "%", "中职毕业生升学比例", 2025),
+         ("quantified", 70, "%", "中职毕业生升学比例", 2027)],
+    ]
+    row = INDICATORS[2]
+    assert [row[t.start : t.end] for t in table_targets(INDICATORS)[2]] == ["16", "22", "35"]
+
+
+def test_a_table_with_a_unit_column_and_bounded_cells():
+    rows = ["序号\t指标\t单位\t现状值\t2027年目标值\t属性",
+            "1\t“双师型”教师占比\t%\t55\t≥65\t约束性",
+            "2\t中职学校数量\t所\t40\t35以内\t预期性"]
+    found = [(t.kind, t.value, t.unit, t.counted, t.comparator, t.year) for row in table_targets(rows) for t in row]
+    assert found == [
+        ("baseline", 55, "%", "“双师型”教师占比", "exactly", None), ("quantified", 65, "%", "“双师型”教师占比", "atLeast", 2027),
+        ("baseline", 40, "所", "中职学校数量", "exactly", None), ("quantified", 35, "所", "中职学校数量", "atMost", 2027),
+    ]
+
+
+def test_a_table_without_target_columns_has_no_quantities():
+    rows = ["序号\t学校名称\t所在地", "1\t天津职业大学\t天津", "2\t长沙民政职业技术学院\t长沙"]
+    assert table_targets(rows) == [[], [], []]
