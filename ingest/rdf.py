@@ -17,7 +17,7 @@ from rdflib.namespace import DCTERMS, PROV, SDO
 from vetkg.ontology.namespace import OA, VET
 
 from .entities import Extraction, Mention, extract
-from .targets import Target
+from .targets import Target, table_targets
 from .iris import Minter, document_key, slug
 from .structure import Document, Section, split_sentences
 from .text import MappedText
@@ -196,6 +196,13 @@ class GraphBuilder:
             prefix = t.place.name if t.place else ""
             add(iri, _LABEL, zh(f"{prefix}第{t.value}{t.unit}{t.counted}"))
         return iri
+
+    def table_targets(self, rows: list[tuple[str, MappedText]]) -> None:
+        """Targets and baselines of an indicator table, read column by column: ``rows`` are
+        (the IRI of the row's unit, the row's text with its cells separated by tabs)."""
+        for (unit, text), found in zip(rows, table_targets([t.text for _, t in rows])):
+            for t in found:
+                self.target(t, text, unit)
 
     # ------------------------------------------------------------ text units
 

@@ -268,3 +268,26 @@ def test_a_table_with_a_unit_column_and_bounded_cells():
 def test_a_table_without_target_columns_has_no_quantities():
     rows = ["序号\t学校名称\t所在地", "1\t天津职业大学\t天津", "2\t长沙民政职业技术学院\t长沙"]
     assert table_targets(rows) == [[], [], []]
+
+
+def test_the_graph_of_an_indicator_table_points_at_its_cells():
+    from rdflib import Graph
+
+    from vetkg.ingest.rdf import GraphBuilder
+    from vetkg.ingest.reader import SourceText
+    from vetkg.ingest.structure import parse
+    from vetkg.ingest.text import normalise
+    from vetkg.ingest.triples import to_graph
+
+    raw = "2025年某市职业教育工作要点\n\n一、主要指标\n" + "\n".join(INDICATORS) + "\n"
+    builder = GraphBuilder(parse(SourceText("t.txt", raw, "utf-8")), "https://w3id.org/vetkg/")
+    text = normalise(raw)
+    lines = text.split(__import__("re").compile("\n"))
+    rows = [(builder.mint.doc(f"row/{k}"), line) for k, line in enumerate(lines) if line.text in INDICATORS]
+    builder.table_targets(rows)
+    g: Graph = to_graph(list(builder.triples))
+    q = """PREFIX vet: <https://w3id.org/vetkg/ontology#> PREFIX schema: <https://schema.org/> PREFIX oa: <http://www.w3.org/ns/oa#>
+    SELECT ?type ?v ?y ?exact WHERE { ?t a ?type ; schema:value ?v ; vet:year ?y ; vet:countedThing "市级高水平专业群"@zh ;
+        vet:textSpan/oa:hasSelector/oa:exact ?exact . ?unit vet:setsTarget|vet:statesBaseline ?t }"""
+    found = {(str(r.type).split("#")[1], int(r.v), int(r.y), str(r.exact)) for r in g.query(q)}
+    assert found == {("Baseline", 16, 2024, "16"), ("QuantifiedTarget", 22, 2025, "22"), ("QuantifiedTarget", 35, 2027, "35")}
