@@ -54,7 +54,7 @@ _CN_NUMERAL = rf"[{_CN_DIGIT}十百千][{_CN_DIGIT}十百千点]*"
 _ARABIC = r"\d+(?:\.\d+)?"
 # Longest first: 人次 before 人, 个百分点 before 个. A 万 or 亿 in front is part of the unit.
 _UNITS = (
-    "个百分点|个月|平方米|人次|课时|学时|学分|小时|人|元|个|所|门|项|家|支|名|套|本|部|种|类|场|期|天|批|条|台|次|%"
+    "个百分点|个月|平方米|人次|课时|学时|学分|小时|人|元|个|所|门|项|家|支|名|套|本|部|种|类|场|期|天|批|条|台|次|件|篇|份|年|%"
 )
 _QUANTITY = re.compile(
     rf"(?:(?P<pct>百分之)(?P<pnum>{_ARABIC}|{_CN_NUMERAL})"
@@ -75,8 +75,9 @@ _BOUND_AFTER = {
     "以内": "atMost", "以下": "atMost",
     "左右": "approximately", "上下": "approximately",
 }
-_LEVEL = re.compile(r"(达到|达|提高到|提高至|提升到|提升至|增长到|增长至|增加到|增加至|扩大到|扩大至|增至|降到|降至|降低到|降低至|下降到|下降至|控制在|保持在|稳定在)$")
+_LEVEL = re.compile(r"(达到|达|调整到|调整为|压减到|压缩到|减少到|提高到|提高至|提升到|提升至|增长到|增长至|增加到|增加至|扩大到|扩大至|增至|降到|降至|降低到|降低至|下降到|下降至|控制在|保持在|稳定在)$")
 _INCREASE = re.compile(r"(增长|增加|提高|提升|扩大|新增|增|翻)$")
+_CONDITION = re.compile(r"(?<!不)(不足|低于|小于|少于|高于|大于|超过)$")
 _ADDS = re.compile(r"(新增|增加|增设|新建)$")
 _DECREASE = re.compile(r"(降低|下降|减少|压减|缩减)$")
 # a unit in brackets ends the header cell of a table row; the number after it is a cell
@@ -115,7 +116,7 @@ def _number(text: str) -> int | float | None:
 
 # Verbs that govern amounts of money, space and people, besides the lexicon's verbs of action.
 _QUANTITY_VERBS = frozenset(
-    "争取 新建 组建 安排 资助 拨付 筹措 设立 扶持 发放 参加 参与 覆盖 招收 开设 形成 入选 获批 有 共 至 到".split()
+    "争取 新建 组建 安排 资助 拨付 筹措 设立 扶持 发放 参加 参与 覆盖 招收 开设 形成 入选 获批 给予 力争 确保 实现 有 共".split()
 )
 
 
@@ -151,8 +152,8 @@ def _counted_after(s: str, pos: int, toks: list[Token]) -> str:
         if s[i] in "和及与" and i + 1 < len(s) and (s[i + 1].isdigit() or s[i + 1] in _CN_DIGIT):
             break
         word = next((w for w, ws, _ in toks if ws == i), None)
-        if word and word in stops and i > pos:
-            break
+        if word and word in stops and i > pos and s[i + len(word) : i + len(word) + 1] not in _NOUN_SUFFIX:
+            break  # …but 推进会, 培训班, 指导员 are things, not actions
         i += len(word) if word else 1
         end = i
     phrase = s[pos:end]
@@ -172,15 +173,17 @@ def _unquoted(phrase: str) -> str:
 
 
 _CLOSERS = {"）": "（", ")": "(", "”": "“"}
+_NOUN_SUFFIX = set("会班组站室员者师库")
 
 
+_MODALS = frozenset("应 要 须 需 必须 应当 将 均".split())
 _RATE_WORDS = frozenset("年均 同比 每年 平均 累计 比上年 总计 合计".split())
-_RATE_TAIL = re.compile(r"(年均|同比|每年|平均|比上年|比20\d\d年)+$")
+_RATE_TAIL = re.compile(r"(年均|同比|每[生人年月季所个]|每学期|每半年|平均|累计|比上年|比20\d\d年)+$")
 
 
 @cache
 def _before_stops() -> frozenset[str]:
-    return _verbs() | {"等", "每年", "年", "年均", "同比", "比上年"}
+    return _verbs() | _MODALS | {"等", "每年", "年", "年均", "同比", "比上年"}
 
 
 def _counted_before(s: str, pos: int, toks: list[Token]) -> tuple[str, int]:
@@ -188,11 +191,20 @@ def _counted_before(s: str, pos: int, toks: list[Token]) -> tuple[str, int]:
     bracketed or quoted part inside it (职业教育集团（联盟）, “双师型”教师) belongs to it."""
     stops = _before_stops() | _BASELINE_WORDS
     for word, ws, we in reversed(toks):
-        if we == pos and word in _RATE_WORDS:  # 生均经费年均增长10%: the 年均 is not counted
+        if we == pos and (word in _RATE_WORDS or word[0] == "每"):  # 生均经费年均增长10%, 每学期2次
             pos = ws
     start = pos
+    after_de = False
     for word, ws, we in reversed(toks):
         if we > start:
+            continue
+        if word == "的" and start < pos:
+            after_de = True  # 参加职业技能等级认定的学生: what is before 的 says which ones
+            start = ws
+            continue
+        if after_de and not (any(c in _PHRASE_BREAK for c in word) or word in _BASELINE_WORDS or word in {"等", "为", "对"}
+                             or _QUANTITY.fullmatch(word)):
+            start = ws
             continue
         if we == pos and word in _verbs() and word not in _BASELINE_WORDS | _QUANTITY_VERBS:
             start = ws  # an activity counted in its units (专业培训不少于24课时)
@@ -205,6 +217,13 @@ def _counted_before(s: str, pos: int, toks: list[Token]) -> tuple[str, int]:
         if word in stops or any(c in _PHRASE_BREAK for c in word) or _QUANTITY.fullmatch(word) or word[0] == "每":
             break  # 每名学生发放交通补贴500元: 每名 begins a phrase of its own
         start = ws
+    if after_de:
+        start = next((we for w, ws, we in toks if ws >= start and we <= pos and w in _verbs() and ws == start), start)
+    if start == pos:
+        # 专项经费安排不低于1.5亿元: the verb right before the number stands after what it counts
+        verb = next(((ws, we) for w, ws, we in toks if we == pos and (w in _verbs() or w in _MODALS)), None)
+        if verb and verb[0] < pos:
+            return _counted_before(s, verb[0], toks)
     return s[start:pos], start
 
 
@@ -213,7 +232,7 @@ def _clause_start(s: str, pos: int) -> int:
 
 
 def _action_before(s: str, pos: int, toks: list[Token]) -> str:
-    verbs = _verbs() - {"有", "共", "至", "到"}
+    verbs = _verbs() - {"有", "共"}
     clause = _clause_start(s, pos)
     words = [w for w, ws, we in toks if clause <= ws and we <= pos and not any(c in _PHRASE_BREAK for c in w)]
     out: list[str] = []
@@ -292,7 +311,7 @@ def _bound_over_verbs(before: str) -> str:
     组织1场, 至少结对帮扶1所): 至少 or 不少于, then a few characters that are not a phrase of
     their own."""
     m = re.search(r"(至少|最少|不少于|最多|不超过)([\u4e00-\u9fff]{1,4})$", before)
-    if not m or re.search("[的和与及]", m.group(2)):
+    if not m or re.search("[的和及]", m.group(2)):
         return ""
     return dict(_BOUND_BEFORE)[m.group(1)]
 
@@ -319,12 +338,12 @@ def _skip(s: str, m: re.Match[str], toks: list[Token], blocked: list[tuple[int, 
     if not m.group("pct") and not m.group("unit") and not m.group("scale"):
         return True  # a bare number counts nothing
     if not re.fullmatch(_ARABIC, num):
-        if num in {"一", "百", "千"} and not m.group("pct"):
-            return True  # 一个 / 一项 is an article, not a count; 百校, 千人 are names
+        if num in {"百", "千"} and not m.group("pct"):
+            return True  # 百校, 千人 are names
         unit_end = m.end("unit") if m.group("unit") else m.end("scale") if m.group("scale") else m.end("pnum")
         if _crosses_a_word(start, unit_end, toks):
             return True
-    elif m.group("unit") and m.group("unit") != "%" and _crosses_a_word(None, m.end("unit"), toks):
+    elif m.group("unit") and m.group("unit") != "%" and not m.group("post") and _crosses_a_word(None, m.end("unit"), toks):
         return True
     return False
 
@@ -344,7 +363,7 @@ def _post_posed(after: str, end: int, toks: list[Token]) -> bool:
     if not after or after[0] in "，。；、：）)" or after.startswith("等") or after.startswith("用于"):
         return True
     word = next((w for w, ws, _ in toks if ws == end), "")
-    return word in _verbs() - {"有", "共", "至", "到"}
+    return word in _verbs() - {"有", "共"}
 
 
 def find_quantities(s: str, toks: list[Token], mentions: list[Mention], quoted: list[tuple[int, int]]) -> list[Target]:
@@ -360,6 +379,12 @@ def find_quantities(s: str, toks: list[Token], mentions: list[Mention], quoted: 
         if value is None:
             continue
         unit = "%" if m.group("pct") else (m.group("scale") or "") + (m.group("unit") or "")
+        if _CONDITION.search(s, 0, m.start()) and s[m.end() : m.end() + 1] == "的":
+            continue  # 招生不足30人的专业: a threshold that picks things out, not a target
+        if unit == "期" and re.match("(工程|建设|项目)", s[m.end() :]):
+            continue  # 二期建设: a phase
+        if s[m.start() - 1 : m.start()] == "”" and not re.fullmatch(_ARABIC, m.group("num") or "0"):
+            continue  # “粤菜师傅”“广东技工”“南粤家政”三项工程: the count of a list just named
         post = m.group("post") or ""
         clause = _clause_start(s, m.start())
         comparator, before = _bound_before(_RATE_TAIL.sub("", s[clause : m.start()]))
@@ -371,6 +396,11 @@ def find_quantities(s: str, toks: list[Token], mentions: list[Mention], quoted: 
             comparator = "atLeast"  # 达到95%, 提高到1.5万元: a level to reach is a floor
         comparator = _BOUND_AFTER.get(post) or comparator or ("atLeast" if more else "exactly")
         approximate = comparator == "approximately" or more
+        span_of_time = s[clause : m.start()].endswith("为期")  # 为期一年的支教帮扶
+        if unit == "年" and comparator not in {"atLeast", "atMost"} and not span_of_time:
+            continue  # 3年行动计划, 五年: a span of years is a target only when bounded (不少于1年)
+        if num == "一" and comparator not in {"atLeast", "atMost"} and not span_of_time and ("每" not in s[clause : m.start()] or unit == "批"):
+            continue  # 一个, 一项: an article, unless bounded (至少一家) or a frequency (每半年召开一次)
         after = s[m.end() :]
         if _post_posed(after, m.end(), toks):
             counted, cstart = _counted_before(s, head, toks)
@@ -378,6 +408,10 @@ def find_quantities(s: str, toks: list[Token], mentions: list[Mention], quoted: 
             start = cstart
             anchor = cstart
         else:
+            clause_end = min([x for x in (s.find(p, m.end()) for p in _CLAUSE_MARKS) if x >= 0] + [len(s)])
+            de = s.find("的", m.end(), clause_end)
+            if de >= 0 and any(q.group("unit") for q in _QUANTITY.finditer(s, de, clause_end)):
+                continue  # 两个联盟的成员单位合计达到120家: the count is the later one
             counted = _counted_after(s, m.end(), toks)
             action = _action_before(s, m.start(), toks)
             start = m.start()
@@ -387,7 +421,12 @@ def find_quantities(s: str, toks: list[Token], mentions: list[Mention], quoted: 
         end = m.end() if start < m.start() else m.end() + len(counted)
         baseline = _is_baseline(s, anchor, toks)
         if baseline is None:  # 现有中职学校350所，高职院校60所: the enumeration goes on
-            baseline = bool(out) and out[-1].kind == "baseline" and _clause_start(s, out[-1].start) == _clause_start(s, clause - 1)
+            baseline = (
+                bool(out) and out[-1].kind == "baseline" and not s[clause:anchor].strip()
+                and _clause_start(s, out[-1].start) == _clause_start(s, clause - 1)
+            )
+        if re.match(r"(入选|获批|获评|获得|荣获)", s[end:]):
+            baseline = True  # 14所学校入选首轮…: a result reported, not one to reach
         kind = "baseline" if baseline else "quantified"
         if not value_kind and _ADDS.search(action):
             value_kind = "increase"  # 新增校企合作企业40家: forty more

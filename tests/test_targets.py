@@ -291,3 +291,48 @@ def test_the_graph_of_an_indicator_table_points_at_its_cells():
         vet:textSpan/oa:hasSelector/oa:exact ?exact . ?unit vet:setsTarget|vet:statesBaseline ?t }"""
     found = {(str(r.type).split("#")[1], int(r.v), int(r.y), str(r.exact)) for r in g.query(q)}
     assert found == {("Baseline", 16, 2024, "16"), ("QuantifiedTarget", 22, 2025, "22"), ("QuantifiedTarget", 35, 2027, "35")}
+
+
+# ---------------------------------------------------------------- what only looks like a target
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "连续两年招生不足30人的专业原则上停止招生。",  # a threshold that picks out specialties
+        "对连续三年就业率低于70%的专业实行黄牌提示。",
+        "撤并办学规模小于1200人的中职学校。",
+        "实施“粤菜师傅”“广东技工”“南粤家政”三项工程。",  # the count of the list just named
+        "推进区中职公共实训基地二期建设。",  # a phase
+        "启动3年行动计划。",  # a span of years, unbounded
+    ],
+)
+def test_conditions_lists_phases_and_spans_are_not_targets(sentence):
+    assert [t for t in extract(sentence).targets if t.kind in {"quantified", "baseline"}] == []
+
+
+def test_a_count_inside_a_modifier_gives_way_to_the_count_of_the_clause():
+    assert quantities("年内两个联盟的成员单位合计达到120家。") == {(120, "家", "联盟的成员单位")}
+
+
+@pytest.mark.parametrize(
+    "sentence, value, unit, counted, comparator",
+    [
+        ("新招聘专业教师须有不少于1年的企业工作经历。", 1, "年", "企业工作经历", "atLeast"),
+        ("选派骨干教师开展为期一年的支教帮扶。", 1, "年", "支教帮扶", "exactly"),
+        ("每所高职院校至少与一家龙头企业共建产业学院。", 1, "家", "龙头企业", "atLeast"),
+        ("每半年召开一次工作推进会。", 1, "次", "工作推进会", "exactly"),
+        ("全国参与开放的职业院校应达到8000所以上。", 8000, "所", "全国参与开放的职业院校", "atLeast"),
+        ("参加职业技能等级认定的学生不少于5万人次。", 5, "万人次", "职业技能等级认定的学生", "atLeast"),
+        ("中职学校数量调整到35所以内。", 35, "所", "中职学校数量", "atMost"),
+        ("开展全覆盖安全检查每学期不少于2次。", 2, "次", "全覆盖安全检查", "atLeast"),
+        ("市级职业教育专项经费安排不低于1.5亿元。", 1.5, "亿元", "市级职业教育专项经费", "atLeast"),
+    ],
+)
+def test_bounds_spans_and_modifiers(sentence, value, unit, counted, comparator):
+    t = one(sentence)
+    assert (t.value, t.unit, t.counted, t.comparator) == (value, unit, counted, comparator)
+
+
+def test_a_result_reported_is_a_baseline():
+    assert one("顺德职业技术学院等14所学校入选首轮“双高计划”。").kind == "baseline"
