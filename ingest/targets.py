@@ -84,6 +84,9 @@ _DECREASE = re.compile(r"(降低|下降|减少|压减|缩减)$")
 _TABLE_UNIT = re.compile(rf"[（(](?:万|亿)?(?:{_UNITS}|万|亿|元)[）)]\s*$")
 
 
+_ONE_CHARACTER = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2, "十": 10}
+
+
 @cache
 def _cn2an():
     # cn2an takes a tenth of a second to import: only documents with Chinese numerals pay it
@@ -96,6 +99,8 @@ def cn_number(text: str) -> int | float | None:
     """The value of a Chinese numeral (二十五, 两, 十五点五, 一百二十), or None if it is not one."""
     if text.isdigit():
         return int(text)
+    if len(text) == 1 and text in _ONE_CHARACTER:  # 第二轮, 三所: no need to load cn2an
+        return _ONE_CHARACTER[text]
     try:
         value = _cn2an().cn2an(text, "normal")
     except (ValueError, KeyError, IndexError):
