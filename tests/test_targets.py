@@ -336,3 +336,25 @@ def test_bounds_spans_and_modifiers(sentence, value, unit, counted, comparator):
 
 def test_a_result_reported_is_a_baseline():
     assert one("顺德职业技术学院等14所学校入选首轮“双高计划”。").kind == "baseline"
+
+
+PLAN = """2026年某市职业教育工作要点
+
+一、提升办学能力
+截至2025年底，全市现有市级高水平专业群16个。到2027年，建成市级高水平专业群35个以上。依托6个区域开放型产教融合实践中心开展实训。
+"""
+
+
+def test_a_plan_with_baselines_and_targets_passes_the_shapes_and_answers_the_readme_query(tmp_path):
+    from pathlib import Path
+
+    from ingest_helpers import build_store, select
+
+    path = tmp_path / "plan.txt"
+    path.write_text(PLAN, encoding="utf-8")
+    store = build_store(path)  # the build refuses a graph that breaks the shapes
+    readme = (Path(__file__).parent.parent / "ontology" / "README.md").read_text(encoding="utf-8")
+    query = readme.split("```sparql\n")[-1].split("```")[0]  # the query ontology/README.md shows
+    rows = [{k: v for k, v in r.items() if k != "document"} for r in select(store, query)]
+    assert rows == [{"countedThing": "市级高水平专业群", "unit": "个", "baseline": "16", "baselineYear": "2025",
+                     "target": "35", "targetYear": "2027", "comparator": "atLeast"}]
