@@ -25,7 +25,7 @@ TRADITIONAL = """河北省教育廳關於印發《2025年河北省職業教育�
 2025年河北省職業教育工作要點
 
 一、提升職業院校辦學能力
-實施職業教育創優賦能項目，支持石家莊職業技術學院建設兩個省級高水平專業群。貫徹《河北省職業教育條例》，新增校企合作企業40家。
+實施職業教育創優賦能項目，對照第二輪「雙高計劃」遴選要求，支持石家莊職業技術學院建設兩個省級高水平專業群。貫徹《河北省職業教育條例》，新增校企合作企業40家。
 """
 
 
@@ -96,7 +96,8 @@ def test_the_document_number_is_matched_in_simplified_script(graph):
 
 @pytest.mark.parametrize(
     "label, exact",
-    [("石家庄职业技术学院", "石家莊職業技術學院"), ("河北省职业教育条例", "《河北省職業教育條例》"), ("职业教育创优赋能项目", "職業教育創優賦能項目")],
+    [("石家庄职业技术学院", "石家莊職業技術學院"), ("河北省职业教育条例", "《河北省職業教育條例》"), ("职业教育创优赋能项目", "職業教育創優賦能項目"),
+     ("双高计划", "「雙高計劃」")],
 )
 def test_names_are_found_in_simplified_script_with_spans_on_the_original(graph, label, exact):
     rows = graph.query(PREFIXES + f"""SELECT ?exact ?s ?e WHERE {{ ?m a vet:Mention ; oa:hasBody/rdfs:label "{label}"@zh ;
@@ -114,3 +115,16 @@ def test_targets_in_traditional_script(graph):
         (2, "个", "省级高水平专业群", "兩個省級高水平專業群"),
         (40, "家", "校企合作企业", "校企合作企業40家"),
     }
+
+
+def test_corner_quotes_read_as_curly_quotes_in_place():
+    raw = "對照第二輪「雙高計劃」遴選"
+    out = normalise(raw)
+    assert out.text == "对照第二轮“双高计划”遴选"
+    assert out.offsets == tuple(range(len(raw)))
+
+
+def test_an_ordinal_in_traditional_script(graph):
+    rows = graph.query(PREFIXES + """SELECT ?n ?u WHERE { ?t a vet:OrdinalTarget ; vet:ordinalNumber ?n ; vet:ordinalUnit ?u ;
+        vet:concerns/rdfs:label "双高计划"@zh }""")
+    assert {(int(r.n), str(r.u)) for r in rows} == {(2, "轮")}
