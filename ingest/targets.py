@@ -312,11 +312,13 @@ def _bound_before(before: str) -> tuple[str, str]:
 
 
 def _bound_over_verbs(before: str) -> str:
-    """The comparator of a bound that governs the verb before the number (至少配备2名, 每市至少
-    组织1场, 至少结对帮扶1所): 至少 or 不少于, then a few characters that are not a phrase of
-    their own."""
-    m = re.search(r"(至少|最少|不少于|最多|不超过)([\u4e00-\u9fff]{1,4})$", before)
-    if not m or re.search("[的和及]", m.group(2)):
+    """The comparator of a bound that governs the verb phrase before the number (至少配备2名,
+    每所职业院校至少面向社会开放校园1天): 至少, 不少于, 最多 earlier in the clause, with no other
+    number between."""
+    m = None
+    for m in re.finditer("(至少|最少|不少于|最多|不超过)", before):
+        pass
+    if m is None or re.search(r"\d|[两二三四五六七八九十百千万]", before[m.end() :]):
         return ""
     return dict(_BOUND_BEFORE)[m.group(1)]
 

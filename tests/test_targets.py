@@ -113,6 +113,7 @@ def test_wan_before_a_unit_belongs_to_the_unit_not_the_value():
         ("建设省级高水平专业群50个以上。", "atLeast", False),
         ("年培训规模超过20万人次。", "atLeast", False),
         ("每所中职学校至少配备2名专职心理健康教师。", "atLeast", False),
+        ("每所职业院校至少面向社会开放校园1天。", "atLeast", False),
         ("到2025年建成40余个实训基地。", "atLeast", True),
         ("班额控制在45人以内。", "atMost", False),
         ("单个项目支持经费不超过200万元。", "atMost", False),
@@ -126,6 +127,11 @@ def test_wan_before_a_unit_belongs_to_the_unit_not_the_value():
 def test_comparators(sentence, comparator, approximate):
     t = one(sentence)
     assert (t.comparator, t.approximate) == (comparator, approximate)
+
+
+def test_a_bound_governs_only_the_next_number():
+    found = [(t.value, t.comparator) for t in extract("至少建设3个基地和5个中心。").targets]
+    assert found == [(3, "atLeast"), (5, "exactly")]
 
 
 @pytest.mark.parametrize(
