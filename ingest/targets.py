@@ -167,6 +167,13 @@ def _counted_after(s: str, pos: int, toks: list[Token]) -> str:
     return _unquoted(phrase)
 
 
+def _phrase_end(s: str, pos: int, counted: str) -> int:
+    """Where the counted phrase read rightwards from ``pos`` ends (撤并3个就业率较低的专业: after
+    专业, not three characters on)."""
+    at = s.find(counted, pos)
+    return at + len(counted) if at >= 0 else pos + len(counted)
+
+
 def _unquoted(phrase: str) -> str:
     """A phrase wholly in quotes loses them (“双高计划”); a quoted part keeps its pair
     (“双师型”教师)."""
@@ -425,7 +432,7 @@ def find_quantities(s: str, toks: list[Token], mentions: list[Mention], quoted: 
             anchor = m.start()
         if not counted:
             continue
-        end = m.end() if start < m.start() else m.end() + len(counted)
+        end = m.end() if start < m.start() else _phrase_end(s, m.end(), counted)
         baseline = _is_baseline(s, anchor, toks)
         if baseline is None:  # 现有中职学校350所，高职院校60所: the enumeration goes on
             baseline = (
@@ -470,7 +477,7 @@ def find_ordinals(s: str, toks: list[Token], mentions: list[Mention], quoted: li
         clause = _clause_start(s, m.start())
         places = [x for x in mentions if x.kind == "place" and clause <= x.start and x.end <= m.start()]
         place = places[-1] if places else None
-        end = concerns.end if concerns else m.end() + len(counted)
+        end = concerns.end if concerns else _phrase_end(s, m.end(), counted)
         out.append(
             Target("ordinal", m.start(), end, int(number), unit, counted, action=_action_before(s, m.start(), toks),
                    concerns=concerns, place=place)

@@ -364,3 +364,16 @@ def test_a_plan_with_baselines_and_targets_passes_the_shapes_and_answers_the_rea
     rows = [{k: v for k, v in r.items() if k != "document"} for r in select(store, query)]
     assert rows == [{"countedThing": "市级高水平专业群", "unit": "个", "baseline": "16", "baselineYear": "2025",
                      "target": "35", "targetYear": "2027", "comparator": "atLeast"}]
+
+
+@pytest.mark.parametrize(
+    "sentence, span",
+    [
+        ("撤并3个就业率较低的专业。", "3个就业率较低的专业"),
+        ("新增校企合作企业40家。", "校企合作企业40家"),
+        ("遴选第三批办学质量优的产教融合专业。", "第三批办学质量优的产教融合专业"),
+    ],
+)
+def test_the_span_covers_the_number_and_what_it_counts(sentence, span):
+    (t,) = extract(sentence).targets
+    assert sentence[t.start : t.end] == span
