@@ -230,7 +230,10 @@ def _counted_before(s: str, pos: int, toks: list[Token]) -> tuple[str, int]:
             break  # 每名学生发放交通补贴500元: 每名 begins a phrase of its own
         start = ws
     if after_de:
-        start = next((we for w, ws, we in toks if ws >= start and we <= pos and w in _verbs() and ws == start), start)
+        # 参加职业技能等级认定的学生: the verb that opens the modifier is the action, not the thing
+        opening = next(((w, we) for w, ws, we in toks if ws == start), None)
+        if opening and opening[0] in _verbs() and opening[1] < pos:
+            start = opening[1]
     if start == pos:
         # 专项经费安排不低于1.5亿元: the verb right before the number stands after what it counts
         verb = next(((ws, we) for w, ws, we in toks if we == pos and (w in _verbs() or w in _MODALS)), None)
