@@ -575,7 +575,7 @@ class Document:
                     "institutions": sorted(names),
                     "targets": [
                         {"value": t["value"], "unit": t["unit"], "approximate": t.get("approximate", False),
-                         "comparator": t.get("comparator", "about" if t.get("approximate") else "exactly")}
+                         "comparator": t.get("comparator", "approximately" if t.get("approximate") else "exactly")}
                         for m in area.measures for t in m.targets
                     ],
                     "ordinals": [o for m in area.measures for o in m.ordinals],

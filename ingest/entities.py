@@ -15,6 +15,7 @@ from functools import cache
 from .lexicon import NAME_INTERNAL_VERBS, lexicon, tokenizer, tokens, word_index
 from .organisations import GAZETTEER, LEXICON, RULE, head_end, is_generic, org_class, org_names
 from .places import needs_boundary, place_occurrences
+from .targets import Target, find_targets
 from .text import HAN
 
 PUNCT = set("，。；：、！？（）()“”‘’《》〈〉「」『』【】,.;:!? ·\n")
@@ -38,21 +39,6 @@ class Mention:
     publisher: str | None = None
     sources: tuple[str, ...] = (RULE,)  # which recognisers found it (organisations.RULE, …)
     codes: tuple[str, ...] = ()  # a place: the gazetteer codes its name may denote
-
-
-@dataclass
-class Target:
-    kind: str  # "quantified" or "ordinal"
-    start: int
-    end: int
-    value: float | int | None = None
-    unit: str = ""
-    counted: str = ""
-    approximate: bool = False
-    comparator: str = "exactly"
-    action: str = ""
-    concerns: Mention | None = None
-    place: Mention | None = None
 
 
 @dataclass
@@ -516,159 +502,6 @@ def assign_publishers(s: str, mentions: list[Mention]) -> None:
         candidates = [o for o in orgs if o.end <= m.start() and not re.search("[，。；]", s[o.end : m.start()])]
         if candidates:
             pub.publisher = candidates[-1].name
-
-
-# ---------------------------------------------------------------- targets
-
-_CLASSIFIERS = "人次|万人|所|个|家|门|项|名|支|本|部|套|种|类|场|期|天|批|条|%"
-_QUANT = re.compile(
-    rf"(不少于|不低于|不超过|超过|达到|达|至少|约|近)?(\d+(?:\.\d+)?)({_CLASSIFIERS})(左右|以上|以内|以下|余)?"
-)
-_ORDINAL = re.compile(rf"(首个|首批|首届|第([{_CN_ORD}\d]+)(批|轮|个|届|期|次))")
-_COMPARATORS = {
-    "不少于": "atLeast",
-    "不低于": "atLeast",
-    "至少": "atLeast",
-    "以上": "atLeast",
-    "超过": "moreThan",
-    "不超过": "atMost",
-    "以内": "atMost",
-    "以下": "atMost",
-    "约": "about",
-    "近": "about",
-    "左右": "about",
-    "余": "moreThan",
-}
-
-
-@cache
-def _counted_stops() -> frozenset[str]:
-    return lexicon().verbs - NAME_INTERNAL_VERBS
-
-
-def _counted_after(s: str, pos: int, toks) -> str:
-    """The noun phrase a number counts, read rightwards: up to a clause mark, the next number
-    or a verb; of a phrase with 的 the head after it."""
-    stops = _counted_stops()
-    clause_end = min([x for x in (s.find(p, pos) for p in "，。；：") if x >= 0] + [len(s)])
-    quote_free = re.sub("“[^”]*”", lambda m: "“" * len(m.group(0)), s[pos:clause_end])
-    if "的" in quote_free:
-        # 遴选第三批产教融合效益好、办学质量优的产教融合专业: what is counted is the head after 的
-        pos = pos + quote_free.rindex("的") + 1
-    end = pos
-    i = pos
-    while i < len(s):
-        if s[i] in "，。；：、！？" or s[i] == "等":
-            break
-        if s[i] == "“":
-            close = s.find("”", i)
-            i = close + 1 if close > 0 else i + 1
-            end = i
-            continue
-        if s[i] in "和及与" and i + 1 < len(s) and s[i + 1].isdigit():
-            break
-        word = next((w for w, ws, _ in toks if ws == i), None)
-        if word and word in stops and i > pos:
-            break
-        i += len(word) if word else 1
-        end = i
-    phrase = s[pos:end]
-    if "的" in phrase:
-        phrase = phrase.rsplit("的", 1)[1]
-    return phrase.strip("“”")
-
-
-_CLOSERS = {"）": "（", ")": "(", "”": "“"}
-
-
-@cache
-def _before_stops() -> frozenset[str]:
-    return lexicon().verbs | {"等", "每年", "年"}
-
-
-def _counted_before(s: str, pos: int, toks) -> tuple[str, int]:
-    """The noun phrase before a post-posed number (新增校企合作企业40家), read leftwards; a
-    bracketed or quoted part inside it (职业教育集团（联盟）, “双师型”教师) belongs to it."""
-    stops = _before_stops()
-    start = pos
-    for word, ws, we in reversed(toks):
-        if we > start:
-            continue
-        if word in _CLOSERS:
-            opener = s.rfind(_CLOSERS[word], 0, ws)
-            if opener >= 0 and start - opener <= 20:
-                start = opener
-                continue
-        if word in stops or any(c in PUNCT for c in word):
-            break
-        start = ws
-    return s[start:pos], start
-
-
-def _action_before(s: str, pos: int, toks) -> str:
-    verbs = lexicon().verbs
-    clause = max(s.rfind(p, 0, pos) for p in "，。；：") + 1
-    words = [w for w, ws, we in toks if clause <= ws and we <= pos and not any(c in PUNCT for c in w)]
-    out = []
-    for w in reversed(words):
-        if w in verbs:
-            out.insert(0, w)
-        elif out:
-            break
-        else:
-            # the verb must govern the target, not a word several positions away
-            if len("".join(words[-3:])) > 12:
-                break
-    return "".join(out)
-
-
-def find_targets(s: str, toks, mentions: list[Mention], quoted: list[tuple[int, int]]) -> list[Target]:
-    targets = []
-    for m in _QUANT.finditer(s):
-        if _inside(m.start(), m.end(), quoted) or re.match(r"年", s[m.end() : m.end() + 1]):
-            continue
-        if m.start() > 0 and (s[m.start() - 1].isdigit() or s[m.start() - 1] in "〔[+"):
-            continue
-        pre, num, unit, post = m.groups()
-        value: int | float = float(num) if "." in num else int(num)
-        comparator = _COMPARATORS.get(pre or "", _COMPARATORS.get(post or "", "exactly"))
-        approximate = comparator in {"about"} or post == "余"
-        after = s[m.end() :]
-        if not after or after[0] in "，。；、" or after.startswith("等"):
-            counted, cstart = _counted_before(s, m.start(), toks)
-            action = _action_before(s, cstart, toks)
-            start = cstart
-        else:
-            counted = _counted_after(s, m.end(), toks)
-            action = _action_before(s, m.start(), toks)
-            start = m.start()
-        if not counted:
-            continue
-        end = m.end() if start < m.start() else m.end() + len(counted)
-        targets.append(Target("quantified", start, max(end, m.end()), value, unit, counted, approximate, comparator, action))
-    for m in _ORDINAL.finditer(s):
-        if _inside(m.start(), m.end(), quoted) and not any(a == m.end() for a, _ in quoted):
-            if _inside(m.start(), m.end(), [(a + 1, b - 1) for a, b in quoted]):
-                continue
-        number = 1 if m.group(1).startswith("首") else _cn_or_int(m.group(2))
-        unit = m.group(1)[1:] if m.group(1).startswith("首") else m.group(3)
-        concerns = next((x for x in mentions if x.start >= m.end() and x.start - m.end() <= 1 and x.kind == "programme"), None)
-        counted = concerns.name if concerns else _counted_after(s, m.end(), toks)
-        # 美洲首个鲁班工坊, 在马来西亚建设首个鲁班工坊: the nearest place earlier in the clause
-        clause = max(s.rfind(p, 0, m.start()) for p in "，。；：") + 1
-        places = [x for x in mentions if x.kind == "place" and clause <= x.start and x.end <= m.start()]
-        place = places[-1] if places else None
-        end = concerns.end if concerns else m.end() + len(counted)
-        targets.append(
-            Target("ordinal", m.start(), end, number, unit, counted, action=_action_before(s, m.start(), toks), concerns=concerns, place=place)
-        )
-    return targets
-
-
-def _cn_or_int(s: str) -> int:
-    from .structure import cn_number
-
-    return cn_number(s)
 
 
 # ---------------------------------------------------------------- sentence

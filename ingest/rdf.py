@@ -16,10 +16,11 @@ from rdflib.namespace import DCTERMS, PROV, SDO
 
 from vetkg.ontology.namespace import OA, VET
 
-from .entities import Extraction, Mention, Target, extract
+from .entities import Extraction, Mention, extract
 from .gazetteer import gazetteer, short_form
 from .lexicon import lexicon, programme_label
 from .places import needs_boundary, place_occurrences
+from .targets import Target, table_targets
 from .iris import Minter, document_key, slug
 from .structure import Document, Section, split_sentences
 from .text import MappedText
@@ -236,22 +237,28 @@ class GraphBuilder:
         return entity
 
     def target(self, t: Target, sentence: MappedText, found_in: str) -> str:
+        """A target the unit sets, or a baseline it reports (t.kind == "baseline")."""
         add = self.add
         start, end = sentence.span(t.start, t.end)
-        iri = self.mint.doc(f"target/{start}-{end}")
+        baseline = t.kind == "baseline"
+        iri = self.mint.doc(f"{'baseline' if baseline else 'target'}/{start}-{end}")
         add(iri, _vet("textSpan"), self.span(start, end))
         add(iri, _vet("foundIn"), found_in)
-        add(found_in, _vet("setsTarget"), iri)
+        add(found_in, _vet("statesBaseline" if baseline else "setsTarget"), iri)
         if t.counted:
             add(iri, _vet("countedThing"), zh(t.counted))
         if t.action:
             add(iri, _vet("targetAction"), zh(t.action))
-        if t.kind == "quantified":
-            add(iri, _TYPE, _vet("QuantifiedTarget"))
+        if t.kind in {"quantified", "baseline"}:
+            add(iri, _TYPE, _vet("Baseline" if baseline else "QuantifiedTarget"))
             add(iri, _VALUE, _decimal(t.value) if isinstance(t.value, float) else _integer(t.value))
             add(iri, _UNIT_TEXT, _plain(t.unit))
             add(iri, _vet("approximate"), _boolean(t.approximate))
             add(iri, _vet("comparator"), _plain(t.comparator))
+            if t.value_kind:
+                add(iri, _vet("valueKind"), _plain(t.value_kind))
+            if t.year is not None:
+                add(iri, _vet("year"), Lit(str(t.year), None, _GYEAR))
             add(iri, _LABEL, zh(f"{t.action}{t.counted} {t.value} {t.unit}".strip()))
         else:
             add(iri, _TYPE, _vet("OrdinalTarget"))
@@ -264,6 +271,13 @@ class GraphBuilder:
             prefix = t.place.name if t.place else ""
             add(iri, _LABEL, zh(f"{prefix}第{t.value}{t.unit}{t.counted}"))
         return iri
+
+    def table_targets(self, rows: list[tuple[str, MappedText]]) -> None:
+        """Targets and baselines of an indicator table, read column by column: ``rows`` are
+        (the IRI of the row's unit, the row's text with its cells separated by tabs)."""
+        for (unit, text), found in zip(rows, table_targets([t.text for _, t in rows])):
+            for t in found:
+                self.target(t, text, unit)
 
     # ------------------------------------------------------------ text units
 

@@ -11,6 +11,8 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from .script import to_simplified
+
 HAN = "\u4e00-\u9fff\u3400-\u4dbf"
 _TERMINAL = "。；！？：:;!?"
 
@@ -171,4 +173,4 @@ def drop_page_numbers(text: MappedText) -> MappedText:
 
 def normalise(raw: str) -> MappedText:
     """The text the extractors read: NFKC where safe, page numbers gone, broken lines rejoined."""
-    return rejoin_lines(drop_page_numbers(nfkc(MappedText.original(raw))))
+    return rejoin_lines(drop_page_numbers(to_simplified(nfkc(MappedText.original(raw)))))

@@ -61,6 +61,7 @@ class VET(DefinedNamespace):
     Target: URIRef
     QuantifiedTarget: URIRef
     OrdinalTarget: URIRef
+    Baseline: URIRef
 
     # provenance and qualified relations
     Change: URIRef
@@ -114,6 +115,7 @@ class VET(DefinedNamespace):
     role: URIRef
     targetsIndustry: URIRef
     setsTarget: URIRef
+    statesBaseline: URIRef
     locatedIn: URIRef
     publishedBy: URIRef
     citesLaw: URIRef
@@ -134,6 +136,7 @@ class VET(DefinedNamespace):
     countedThing: URIRef
     approximate: URIRef
     comparator: URIRef
+    valueKind: URIRef
     targetAction: URIRef
     ordinalNumber: URIRef
     ordinalUnit: URIRef

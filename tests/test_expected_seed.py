@@ -146,7 +146,6 @@ def test_institution_roles(store):
 @pytest.mark.parametrize(
     "value, unit, counted, area, approximate",
     [
-        (6, "个", "区域开放型产教融合实践中心", 2, False),
         (7, "所", "国家级高水平学校和专业群", 3, True),
         (13, "所", "市级高水平高职学校", 3, False),
         (11, "所", "优质中职学校", 3, False),
@@ -163,6 +162,20 @@ def test_quantified_targets(store, value, unit, counted, area, approximate):
             }}""",
     )
     assert rows == [{"approx": str(approximate).lower()}]
+
+
+def test_an_existing_means_is_a_baseline_not_a_target(store):
+    # 依托 6 个区域开放型产教融合实践中心…打造…: the six centres exist; the plan relies on them
+    rows = select(
+        store,
+        """SELECT ?t ?type WHERE {
+              ?m vet:statesBaseline ?t ; vet:partOf/vet:ordinal 2 .
+              ?t a vet:Baseline ; schema:value 6 ; schema:unitText "个" ;
+                 vet:countedThing "区域开放型产教融合实践中心"@zh ; vet:textSpan ?span .
+            }""",
+    )
+    assert len(rows) == 1
+    assert not values(store, 'SELECT ?t WHERE { ?t a vet:Target ; vet:countedThing "区域开放型产教融合实践中心"@zh }')
 
 
 @pytest.mark.parametrize(

@@ -72,8 +72,15 @@ README_DATA = """
 
 <doc/D/target/120-140> a vet:QuantifiedTarget ; schema:value 7 ; schema:unitText "所" ;
     vet:countedThing "国家级高水平学校和专业群"@zh ; vet:approximate true ;
-    vet:comparator "about" ; vet:targetAction "遴选打造"@zh ;
+    vet:comparator "approximately" ; vet:targetAction "遴选打造"@zh ; vet:valueKind "level" ;
+    vet:year "2025"^^xsd:gYear ;
     vet:textSpan <doc/D/span/120-140> ; vet:foundIn <doc/D/area/3/measure/1> .
+
+<doc/D/area/3/measure/1> vet:statesBaseline <doc/D/baseline/90-99> .
+<doc/D/baseline/90-99> a vet:Baseline ; schema:value 6 ; schema:unitText "个" ;
+    vet:countedThing "区域开放型产教融合实践中心"@zh ; vet:approximate false ; vet:comparator "exactly" ;
+    vet:targetAction "依托"@zh ; vet:year "2024"^^xsd:gYear ;
+    vet:textSpan <doc/D/span/90-99> ; vet:foundIn <doc/D/area/3/measure/1> .
 
 <doc/D/target/102-110> a vet:OrdinalTarget ; vet:ordinalNumber 2 ; vet:ordinalUnit "轮" ;
     vet:concerns <id/programme/双高计划> ; vet:locatedIn <id/place/天津市> ;
@@ -331,7 +338,9 @@ def test_subclass_of_disjoint_classes_is_unsatisfiable(ontology: Graph) -> None:
     "<https://w3id.org/vetkg/doc/D/area/9> a vet:WorkArea ; vet:ordinal 0 .",
     # the domain of vet:issuedBy makes the organisation a notice
     "<https://w3id.org/vetkg/id/org/天津职业大学> vet:issuedBy <https://w3id.org/vetkg/id/org/x> .",
-], ids=["functional", "range", "domain"])
+    # a baseline is no target: what a measure reports is not what it sets
+    "<https://w3id.org/vetkg/doc/D/area/3/measure/1> vet:setsTarget <https://w3id.org/vetkg/doc/D/baseline/90-99> .",
+], ids=["functional", "range", "domain", "baseline-is-no-target"])
 def test_bad_data_in_a_named_graph_is_inconsistent(bad: str) -> None:
     # The data arrives as a Dataset with named graphs, as the store holds it.
     dataset = Dataset()

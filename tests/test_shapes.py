@@ -112,7 +112,7 @@ def valid_graph() -> Graph:
     g.add((TARGET, SCHEMA.unitText, Literal("所")))
     g.add((TARGET, VET.countedThing, zh("国家级高水平学校和专业群")))
     g.add((TARGET, VET.approximate, Literal(True)))
-    g.add((TARGET, VET.comparator, Literal("about")))
+    g.add((TARGET, VET.comparator, Literal("approximately")))
     g.add((TARGET, VET.targetAction, zh("遴选打造")))
     g.add((TARGET, VET.textSpan, add_span(g, 66, 72)))
     g.add((TARGET, VET.foundIn, MEASURE))

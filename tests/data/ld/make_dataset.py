@@ -51,7 +51,7 @@ w(f'<{D}/area/1/measure/1> vet:mentions <{B}id/programme/双高计划> ; vet:set
 t0, t1 = span("遴选打造7所左右国家级高水平学校和专业群")
 out[-1] = out[-1].replace("{t}", f"{t0}-{t1}")
 w(f'<{D}/target/{t0}-{t1}> a vet:QuantifiedTarget ; schema:value 7 ; schema:unitText "所" ;')
-w('  vet:countedThing "国家级高水平学校和专业群"@zh ; vet:approximate true ; vet:comparator "about" ;')
+w('  vet:countedThing "国家级高水平学校和专业群"@zh ; vet:approximate true ; vet:comparator "approximately" ;')
 w(f'  vet:targetAction "遴选打造"@zh ; vet:textSpan <{D}/span/{t0}-{t1}> ; vet:foundIn <{D}/area/1/measure/1> .')
 spans.append((t0, t1))
 for (s, e), found in ((span("天津职业大学", 0), 1), (span("天津职业大学", 1), 2)):
