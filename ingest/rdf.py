@@ -427,6 +427,7 @@ class DocumentTriples:
     notice: URIRef
     digest: str  # the notice's vet:contentDigest
     triples: list[Triple]
+    warnings: tuple[str, ...] = ()  # what the parser could not structure (kept as text)
 
     def ntriples(self) -> str:
         return ntriples(self.triples)
@@ -438,7 +439,9 @@ class DocumentTriples:
 def build_triples(doc: Document, base: str) -> DocumentTriples:
     builder = GraphBuilder(doc, base)
     triples = list(builder.build())
-    return DocumentTriples(URIRef(builder.mint.graph), URIRef(builder.mint.notice), builder.digest, triples)
+    return DocumentTriples(
+        URIRef(builder.mint.graph), URIRef(builder.mint.notice), builder.digest, triples, tuple(doc.warnings)
+    )
 
 
 def build_graph(doc: Document, base: str) -> tuple[URIRef, URIRef, Graph]:
