@@ -104,20 +104,32 @@ def find_notice_title(lines: list[MappedText]) -> tuple[int, int] | None:
     return None
 
 
+_GLUED_ISSUER = re.compile(r".+?(?:委员会|教育厅|厅|局|办公室|人民政府)(?=$|[^\s]{4,})")
+
+
 def split_issuers(text: MappedText) -> list[MappedText]:
     """The bodies named on a red-head line or before 关于: separated by spaces or 、, or glued
-    after a 委员会 (中共天津市委教育工作委员会天津市教育委员会)."""
-    out = []
+    (中共天津市委教育工作委员会天津市教育委员会, 甘肃省教育厅甘肃省发展和改革委员会)."""
+    out: list[MappedText] = []
     for part in text.split(re.compile(r"[\s\u3000、，,]+")):
         if part.text.endswith("文件"):  # the red head: 天津市教育委员会文件
             part = part[:-2]
-        pieces, last = [], 0
-        for m in re.finditer("委员会", part.text):
-            if 3 <= m.end() - last and m.end() < len(part.text) and len(part.text) - m.end() >= 4:
-                pieces.append(part[last : m.end()])
-                last = m.end()
-        pieces.append(part[last:])
-        out += [p for p in pieces if len(p.text) >= 3 and ORG_END.search(p.text)]
+        pieces = list(_GLUED_ISSUER.finditer(part.text))
+        if pieces and pieces[-1].end() == len(part.text) and len(pieces) > 1:
+            names = [part[m.start() : m.end()] for m in pieces]
+        else:
+            names = [part]
+        out += [p for p in names if len(p.text) >= 3 and ORG_END.search(p.text)]
+    return out
+
+
+def _unique(names: list[MappedText]) -> list[MappedText]:
+    seen: set[str] = set()
+    out = []
+    for n in names:
+        if n.text not in seen:
+            seen.add(n.text)
+            out.append(n)
     return out
 
 
@@ -129,7 +141,8 @@ def _addressees(lines: list[MappedText], i: int) -> tuple[list[MappedText], int]
             break
         if re.search("[：:]$", t):
             text = joined(lines[i : j + 1])[:-1]
-            parts = [squeeze_spaces(p).strip() for p in text.split(re.compile("[，,、；;]"))]
+            # 、 joins the bodies of one group (各区（市）县教育局、发展改革局): only ， and ； part groups
+            parts = [squeeze_spaces(p).strip() for p in text.split(re.compile("[，,；;]"))]
             return [p for p in parts if p.text], j + 1
     return [], i
 
@@ -177,10 +190,15 @@ def read_header(lines: list[MappedText]) -> Header:
         header.end = number[0] + 1 if number else 0
         return header
     first, last = title
+    if number is not None and number[0] < first - 1 and _only_issuers(lines[first - 1]):
+        first -= 1  # 山东省教育厅 / 转发…的通知: the issuers open the title on a line of their own
     header.notice_title, prefix = _title_and_issuer(joined(lines[first : last + 1]))
     header.issuers = _red_head([ln for k, ln in enumerate(lines[:first]) if number is None or k != number[0]])
-    header.issuers += [p for p in prefix if p.text not in {i.text for i in header.issuers}]
-    header.addressees, start = _addressees(lines, last + 1)
+    header.issuers = _unique(header.issuers + prefix)
+    after = last + 1
+    if number is not None and number[0] == after:
+        after += 1  # the number under an issuer-first title
+    header.addressees, start = _addressees(lines, after)
     date_idx = next((k for k in range(start, len(lines)) if looks_like_date(lines[k].text)), None)
     if date_idx is None:
         header.end = start
@@ -198,6 +216,13 @@ def read_header(lines: list[MappedText]) -> Header:
     header.body = [squeeze_spaces(ln) for ln in body if not _in_attachment_list(ln, body)]
     header.end = date_idx + 1
     return header
+
+
+def _only_issuers(line: MappedText) -> bool:
+    if not is_heading_line(line) or line.text.endswith("文件") or _NOTICE_WORD.search(line.text):
+        return False
+    names = split_issuers(line)
+    return bool(names) and sum(len(n.text) for n in names) == len(re.sub(r"[\s、，,]", "", line.text))
 
 
 def _signature_lines(lines: list[MappedText]) -> int:
@@ -235,10 +260,8 @@ def _red_head(lines: list[MappedText]) -> list[MappedText]:
 def _title_and_issuer(title: MappedText) -> tuple[MappedText, list[MappedText]]:
     """The notice title without spaces, and the issuers written before its 关于."""
     title = strip_all_spaces(title)
-    k = title.text.find("关于")
-    if k <= 0:
-        m = re.search("(?:印发|转发)", title.text)
-        k = m.start() if m else 0
+    m = re.search("关于|印发|转发", title.text)  # 山东省教育厅转发教育部办公厅关于…: the first
+    k = m.start() if m else 0
     return title, split_issuers(title[:k]) if k > 0 else []
 
 

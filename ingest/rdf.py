@@ -266,7 +266,10 @@ class GraphBuilder:
         if sec.is_box:
             self.box(sec, iri, parent, path)
             return
-        add(iri, _TYPE, _vet("Part") if sec.is_part else _vet("WorkArea"))
+        if sec.is_part:
+            add(iri, _TYPE, _vet("Part"))
+        if sec.is_area:
+            add(iri, _TYPE, _vet("WorkArea"))
         if sec.kind in _RANK_CLASSES:
             add(iri, _TYPE, _vet(_RANK_CLASSES[sec.kind]))
         add(iri, _vet("partOf"), parent)
@@ -298,9 +301,9 @@ class GraphBuilder:
         add(iri, _vet("partOf"), parent)
         add(iri, _vet("ordinal"), _integer(sec.number))
         add(iri, _vet("marker"), _plain(sec.marker))
+        # the box's title is how the plan names it: 专栏1 职业教育提质培优重点工程
         label = f"{sec.marker} {sec.heading.text}" if sec.heading is not None else sec.marker
-        if sec.heading is not None:
-            add(iri, _TITLE, zh(sec.heading.text))
+        add(iri, _TITLE, zh(label))
         add(iri, _LABEL, zh(label))
         whole = _joined([sec.heading, *sec.body])
         if whole is not None:

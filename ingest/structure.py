@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from .errors import InputError
 from .header import (
+    DOC_NUMBER,
     ORG_END,
     Header,
     is_heading_line,
@@ -38,16 +39,23 @@ from .text import MappedText, normalise, squeeze_spaces
 __all__ = ["Attachment", "Document", "Row", "Section", "cn_number", "parse", "split_sentences"]
 
 _PLAN_TITLE_END = re.compile(r"(工作要点|要点|规划|计划|方案|意见|纲要|实施细则|办法|任务|通知)$")
-_REQUIREMENTS = re.compile(r"(总体要求|指导思想|总体目标|总体思路|工作思路|基本原则)")
+# the general requirements; a section of goals (发展目标, 总体目标) is a work area of its own
+_REQUIREMENTS = re.compile(r"(总体要求|指导思想|总体思路|工作思路|基本原则)")
+# a chapter that states where things stand, not what to do (第一章 发展基础)
+_BASELINE = re.compile(r"(发展基础|基本情况|发展现状|现状|基础与形势|面临形势|发展环境|主要成就|工作回顾)")
 _SENTENCE = re.compile(r"[^。！？!?]+(?:[。！？!?]+[”’」』]?|$)")
 _COPIES = re.compile(r"^(?:抄送|抄报|报送|分送)\s*[:：]")
 _RELEASE_NOTE = re.compile(r"^[（(]?\s*(?:此件|本件)[^）)]{0,20}[）)]?$")
 _PRINTED = re.compile(r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:印发|印制)$")
 _CONTACT = re.compile(r"^(?:联系人|联系电话|电话|邮箱|电子邮箱|传真|地址|联系方式)\s*[:：]")
 _ATTACHMENT_LABEL = re.compile(rf"^附\s*件\s*([\d{CN_NUM}]*)\s*[:：]?\s*")
+# 附件：1.…名单 lists the attachments; the attachment itself opens with 附件 / 附件1 alone
+_ATTACHMENT_START = re.compile(rf"^附\s*件\s*([\d{CN_NUM}]*)\s*$")
+_ATTACHMENT_LIST = re.compile(r"^附\s*件\s*\d*\s*[:：]")
 _BOX = re.compile(rf"^专\s*栏\s*([\d{CN_NUM}]*)\s*[:：]?\s*")
 _CELL_GAP = re.compile(r"\t+|[ \u3000]{2,}")
 _PLAIN_HEADING_MAX = 25
+_LEAD_IN = re.compile(r"[^，。；]{0,12}[：:]")
 
 
 @dataclass
@@ -69,7 +77,8 @@ class Section:
     body: list[MappedText] = field(default_factory=list)  # paragraphs after the heading
     rows: list[Row] = field(default_factory=list)
     children: list[Section] = field(default_factory=list)
-    is_part: bool = False
+    is_part: bool = False  # it divides the plan: it holds units, or stands beside units that do
+    is_area: bool = False  # it holds measures of its own (a part may too: 三、保障措施)
     segment: str = ""  # its IRI segment, unique among its siblings
 
     @property
@@ -81,7 +90,8 @@ class Section:
         return self.kind == "box"
 
     def sentences(self) -> list[MappedText]:
-        return [s for para in self.body for s in split_sentences(para)]
+        # a lead-in (具体包括：) is not a measure: the clauses after it are
+        return [s for para in self.body for s in split_sentences(para) if not _LEAD_IN.fullmatch(s.text)]
 
 
 @dataclass
@@ -181,8 +191,14 @@ def _drop_footer(lines: list[MappedText]) -> tuple[list[MappedText], _Footer]:
     signature with its date after a plan."""
     footer = _Footer()
     kept: list[MappedText] = []
+    listing = False
     for ln in lines:
         t = ln.text
+        item = match_marker(ln)
+        if _ATTACHMENT_LIST.match(t) or (listing and item is not None and item.rank.kind == "item" and is_heading_line(ln)):
+            listing = True  # 附件：1.…名单 / 2.…: the list of attachments, not units
+            continue
+        listing = False
         if _COPIES.match(t):
             rest = ln[re.match(r"^\S+?\s*[:：]", t).end() :]
             footer.copies += [squeeze_spaces(p).strip() for p in rest.split(re.compile("[，,、；;。]")) if p.text.strip()]
@@ -201,8 +217,7 @@ def _split_attachments(lines: list[MappedText]) -> list[tuple[MappedText | None,
     """(label line, lines) of the main text (label None) and of each 附件 after it."""
     chunks: list[tuple[MappedText | None, list[MappedText]]] = [(None, [])]
     for ln in lines:
-        m = _ATTACHMENT_LABEL.match(ln.text)
-        if m and (m.group(1) or ln.text[m.end() :].strip() == "" or len(ln.text) <= 40) and is_heading_line(ln):
+        if _ATTACHMENT_START.match(ln.text):
             chunks.append((ln, []))
         else:
             chunks[-1][1].append(ln)
@@ -224,6 +239,7 @@ class _Body:
         self.box_rank: int | None = None
         self.box_last = 0
         self.in_attachment = in_attachment
+        self.folding: int | None = None  # the rank of an enumeration folded into its unit
 
     def read(self, lines: list[MappedText]) -> _Body:
         numbered = any(match_marker(ln) for ln in lines)
@@ -268,10 +284,26 @@ class _Body:
 
     def unit(self, marker: Marker) -> None:
         heading, body = _split_heading(marker.rest)
+        if self.enumerates(marker, heading):
+            self.stack[-1].body.append(squeeze_spaces(marker.rest.strip()))
+            return
+        self.folding = None
         sec = Section(marker.rank.level, marker.rank.kind, marker.number, marker.text, heading)
         if body.text:
             sec.body.append(squeeze_spaces(body))
         self.push(sec)
+
+    def enumerates(self, marker: Marker, heading: MappedText | None) -> bool:
+        """（1）…；（2）…。 after 具体包括： are clauses of the unit that leads into them, not units."""
+        if heading is not None or not self.stack or marker.rank.level <= self.stack[-1].rank:
+            return False
+        if self.folding is not None:
+            return marker.rank.level == self.folding
+        body = self.stack[-1].body
+        if body and re.search("[：:]$", body[-1].text):
+            self.folding = marker.rank.level
+            return True
+        return False
 
     def plain_level(self, ln: MappedText, nxt: MappedText | None, numbered: bool) -> int | None:
         """An unnumbered heading line: short, no sentence punctuation, and followed by the
@@ -292,9 +324,10 @@ class _Body:
     def listed(self, marker: Marker, ln: MappedText, nxt: MappedText | None) -> bool:
         """In an attachment, a numbered line that is only a name (1.天津职业大学) is a row of a
         list, not a unit."""
-        if marker.rank.kind not in {"item", "subitem", "circled"} or not is_heading_line(marker.rest):
+        if marker.rank.kind in {"part", "chapter", "section", "article"} or not is_heading_line(marker.rest):
             return False
-        if nxt is not None and match_marker(nxt) is None and table_row(nxt) is None and not is_heading_line(nxt):
+        below = match_marker(nxt) if nxt is not None else None
+        if nxt is not None and table_row(nxt) is None and (below is None or below.rank != marker.rank):
             return False
         rest = marker.rest.strip()
         inner = table_row(rest)
@@ -336,6 +369,7 @@ class _Body:
         (target.rows if target is not None else self.rows).append(row)
 
     def paragraph(self, para: MappedText) -> None:
+        self.folding = None
         if self.box is not None:
             if self.box_rank is None:
                 self.box.body.append(para)  # a box of unnumbered items: one a line
@@ -394,19 +428,35 @@ def _segment_prefix(kind: str) -> str:
     return next(r.segment for r in RANKS if r.kind == kind)
 
 
-def _mark_parts(sections: list[Section]) -> None:
-    """Units of a rank that has sub-units anywhere are parts; the others are work areas."""
-    every: list[Section] = []
+def _promote_headings(sections: list[Section]) -> None:
+    """A unit whose line is one short sentence (（二）加强“双师型”教师队伍建设。) and that holds
+    sub-units is headed by that sentence: it is their title, not a measure."""
+    for s in sections:
+        if s.children and s.heading is None and len(s.body) == 1 and not s.is_box:
+            only = s.body[0]
+            if len(only.text) <= 41 and len(split_sentences(only)) == 1 and not re.search("[，；]", only.text):
+                head = only[:-1] if only.text.endswith(("。", "！")) else only
+                s.heading, s.body = squeeze_spaces(head), []
+        _promote_headings(s.children)
 
-    def visit(secs: list[Section]) -> None:
-        for s in secs:
-            every.append(s)
-            visit(s.children)
 
-    visit(sections)
-    ranks_with_children = {s.rank for s in every if any(not c.is_box for c in s.children)}
-    for s in every:
-        s.is_part = s.rank in ranks_with_children
+def _mark_parts(sections: list[Section], top: bool = True) -> None:
+    """A unit that holds sub-units is a part. Every other unit is a work area, but for the
+    general requirements and a chapter of where things stand (第一章 发展基础); a top-level one
+    beside parts (三、保障措施 after 二、主要任务 and its （一）（二）) is also a part."""
+
+    def nested(s: Section) -> bool:
+        return any(not c.is_box for c in s.children)
+
+    divided = top and any(nested(s) for s in sections)
+    for s in sections:
+        if s.is_box:
+            continue
+        leaf = not nested(s)
+        baseline = s.heading is not None and bool(_BASELINE.search(s.heading.text))
+        s.is_area = leaf and not s.is_requirements and not (divided and baseline)
+        s.is_part = not leaf or divided or not s.is_area
+        _mark_parts(s.children, top=False)
 
 
 # ---------------------------------------------------------------- the document
@@ -425,9 +475,22 @@ def _plan_title(lines: list[MappedText], header: Header) -> tuple[MappedText | N
         and _PLAN_TITLE_END.search(lines[1].text)
     ):
         end = 2  # a title broken over two lines
-    if end < len(lines) and re.fullmatch(r"[（(][^（）()]{2,30}[）)]", lines[end].text.strip()):
-        end += 1  # its subtitle: （2025—2030年）, （征求意见稿）
-    return strip_all_spaces(joined(lines[:end])), lines[end:]
+    title = strip_all_spaces(joined(lines[:end]))
+    if end < len(lines) and re.fullmatch(r"[（(][^（）()]{2,40}[）)]", lines[end].text.strip()):
+        if re.search(r"\d{4}\s*[—–\-－~～至]+\s*\d{4}\s*年", lines[end].text):
+            title = strip_all_spaces(joined(lines[: end + 1]))  # its period: （2025—2030年）
+        end += 1  # or a note: （2025年2月17日学校党委常委会审议通过）, （征求意见稿）
+    return title, _skip_forwarded_header(lines[end:])
+
+
+def _skip_forwarded_header(lines: list[MappedText]) -> list[MappedText]:
+    """A forwarded notice (转发) repeats its own number and addressees under its title."""
+    k = 0
+    if k < len(lines) and DOC_NUMBER.fullmatch(lines[k].text.strip()):
+        k += 1
+    if k < len(lines) and re.search("[：:]$", lines[k].text) and len(lines[k].text) < 120 and not match_marker(lines[k]):
+        k += 1
+    return lines[k:] if k else lines
 
 
 def _is_plan(chunk: list[MappedText], label: MappedText, header: Header) -> bool:
@@ -487,6 +550,7 @@ def parse(source: SourceText) -> Document:
     warnings = list(header.warnings)
     body = _Body().read(main)
     assign_segments(body.sections, "", warnings)
+    _promote_headings(body.sections)
     _mark_parts(body.sections)
     attachments = _attachments(extra, warnings)
     doc = Document(
@@ -531,6 +595,7 @@ def _attachments(chunks: list[tuple[MappedText | None, list[MappedText]]], warni
         used.add(seg)
         att.segment = seg
         assign_segments(att.sections, seg, warnings)
+        _promote_headings(att.sections)
         _mark_parts(att.sections)
         if not (att.body or att.rows or att.sections):
             warnings.append(f"附件{att.number} has no text after its title: kept as its title only")
