@@ -290,6 +290,8 @@ class GraphBuilder:
         else:
             for k, sentence in enumerate(sec.sentences(), start=1):
                 self.measure(self.mint.doc(f"{path}/measure/{k}"), iri, k, sentence)
+        for note in sec.notes:  # （牵头单位：…）: the bodies named act in the unit, as no measure
+            self.annotate(iri, note)
         self.table(iri, path, sec.rows)
         for child in sec.children:
             self.section(child, iri, f"{path}/{child.segment}")

@@ -56,6 +56,9 @@ _BOX = re.compile(rf"^专\s*栏\s*([\d{CN_NUM}]*)\s*[:：]?\s*")
 _CELL_GAP = re.compile(r"\t+|[ \u3000]{2,}")
 _PLAIN_HEADING_MAX = 25
 _LEAD_IN = re.compile(r"[^，。；]{0,12}[：:]")
+# a responsibility line under an item: （牵头单位：教务处；配合单位：各二级学院）
+_RESPONSIBLE = re.compile(r"^[（(]\s*(?:牵头|责任|配合|参与|主责|协办|承办)(?:单位|部门|处室)?\s*[：:].*[）)]$")
+_NOTE_DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 
 
 @dataclass
@@ -76,6 +79,7 @@ class Section:
     heading: MappedText | None
     body: list[MappedText] = field(default_factory=list)  # paragraphs after the heading
     rows: list[Row] = field(default_factory=list)
+    notes: list[MappedText] = field(default_factory=list)  # （牵头单位：…）: who is responsible
     children: list[Section] = field(default_factory=list)
     is_part: bool = False  # it divides the plan: it holds units, or stands beside units that do
     is_area: bool = False  # it holds measures of its own (a part may too: 三、保障措施)
@@ -263,6 +267,9 @@ class _Body:
                 return
             self.unit(marker)
             return
+        if _RESPONSIBLE.match(ln.text) and self.stack:
+            self.stack[-1].notes.append(squeeze_spaces(ln))
+            return
         row = table_row(ln)
         if row is not None:
             self.add_row(row)
@@ -300,7 +307,14 @@ class _Body:
         if self.folding is not None:
             return marker.rank.level == self.folding
         body = self.stack[-1].body
-        if body and re.search("[：:]$", body[-1].text):
+        lead_in = bool(body) and bool(re.search("[：:]$", body[-1].text))
+        # 9.服务终身学习。 then （1）…（2）…: clauses of a unit that is only a heading
+        unit = self.stack[-1]
+        titled = unit.heading is not None or _title_sentence(body)
+        bare = titled and len(body) <= 1 and not unit.children and marker.rank.kind in {"subitem", "circled"}
+        if bare and unit.heading is None:
+            unit.heading, unit.body = squeeze_spaces(body[0][:-1]), []
+        if lead_in or bare:
             self.folding = marker.rank.level
             return True
         return False
@@ -428,15 +442,20 @@ def _segment_prefix(kind: str) -> str:
     return next(r.segment for r in RANKS if r.kind == kind)
 
 
+def _title_sentence(body: list[MappedText]) -> bool:
+    """Is ``body`` one short sentence without commas, the title of its unit (服务终身学习。)?"""
+    if len(body) != 1:
+        return False
+    only = body[0].text
+    return len(only) <= 41 and only.endswith(("。", "！")) and len(split_sentences(body[0])) == 1 and not re.search("[，；]", only)
+
+
 def _promote_headings(sections: list[Section]) -> None:
     """A unit whose line is one short sentence (（二）加强“双师型”教师队伍建设。) and that holds
     sub-units is headed by that sentence: it is their title, not a measure."""
     for s in sections:
-        if s.children and s.heading is None and len(s.body) == 1 and not s.is_box:
-            only = s.body[0]
-            if len(only.text) <= 41 and len(split_sentences(only)) == 1 and not re.search("[，；]", only.text):
-                head = only[:-1] if only.text.endswith(("。", "！")) else only
-                s.heading, s.body = squeeze_spaces(head), []
+        if s.children and s.heading is None and not s.is_box and _title_sentence(s.body):
+            s.heading, s.body = squeeze_spaces(s.body[0][:-1]), []
         _promote_headings(s.children)
 
 
@@ -463,7 +482,8 @@ def _mark_parts(sections: list[Section], top: bool = True) -> None:
 
 
 def _plan_title(lines: list[MappedText], header: Header) -> tuple[MappedText | None, list[MappedText]]:
-    """The plan's title line(s) at the head of ``lines``, and the lines after it."""
+    """The plan's title line(s) at the head of ``lines``, and the lines after it. A note under
+    the title that dates it (（2025年2月17日…审议通过）) dates a plan that has no notice."""
     if not lines or not is_heading_line(lines[0]) or match_marker(lines[0]) or _BOX.match(lines[0].text):
         return None, lines
     end = 1
@@ -479,6 +499,13 @@ def _plan_title(lines: list[MappedText], header: Header) -> tuple[MappedText | N
     if end < len(lines) and re.fullmatch(r"[（(][^（）()]{2,40}[）)]", lines[end].text.strip()):
         if re.search(r"\d{4}\s*[—–\-－~～至]+\s*\d{4}\s*年", lines[end].text):
             title = strip_all_spaces(joined(lines[: end + 1]))  # its period: （2025—2030年）
+        note = _NOTE_DATE.search(lines[end].text)
+        if note is not None and header.date is None:
+            try:
+                header.date = dt.date(*(int(g) for g in note.groups()))
+                header.date_text = lines[end]
+            except ValueError:
+                header.warnings.append(f"the date in {lines[end].text.strip()} is not a calendar day: no date recorded")
         end += 1  # or a note: （2025年2月17日学校党委常委会审议通过）, （征求意见稿）
     return title, _skip_forwarded_header(lines[end:])
 
