@@ -190,7 +190,7 @@ def read_header(lines: list[MappedText]) -> Header:
         header.end = number[0] + 1 if number else 0
         return header
     first, last = title
-    if number is not None and number[0] < first - 1 and _only_issuers(lines[first - 1]):
+    if first > 0 and (number is None or not first - 1 <= number[0] <= last) and _only_issuers(lines[first - 1]):
         first -= 1  # 山东省教育厅 / 转发…的通知: the issuers open the title on a line of their own
     header.notice_title, prefix = _title_and_issuer(joined(lines[first : last + 1]))
     header.issuers = _red_head([ln for k, ln in enumerate(lines[:first]) if number is None or k != number[0]])

@@ -329,8 +329,7 @@ class _Body:
             return None
         below = match_marker(nxt)
         if below is not None:
-            level = below.rank.level - 5
-            return level if not self.stack or self.stack[-1].rank < level else None
+            return below.rank.level - 5  # the numbered units below nest under it
         if not numbered and not is_heading_line(nxt) and (self.stack or self.loose):
             return 30
         return None
@@ -379,6 +378,8 @@ class _Body:
     # text
 
     def add_row(self, row: Row) -> None:
+        if self.box is not None and self.box_rank is not None:
+            self.close_box()  # a table after a box of numbered items belongs to the unit
         target = self.box or (self.stack[-1] if self.stack else None)
         (target.rows if target is not None else self.rows).append(row)
 
@@ -648,9 +649,8 @@ def _check(doc: Document) -> None:
     content = doc.sections or doc.requirements or doc.rows or doc.notice_body or doc.attachments
     if not content:
         raise InputError(f"{name}: no document structure found (no numbered sections or paragraphs)")
-    if not doc.sections:
-        kept = len(doc.requirements) + len(doc.notice_body)
-        doc.warnings.append(f"no numbered work areas: {kept} paragraph(s) kept as text")
+    if not doc.sections and doc.requirements:
+        doc.warnings.append(f"no numbered work areas: {len(doc.requirements)} paragraph(s) kept as text")
     if doc.attachment_titles and len(doc.attachments) < len(doc.attachment_titles) - 1:
         doc.warnings.append(
             f"the notice lists {len(doc.attachment_titles)} attachment(s) but {len(doc.attachments)} follow it"
