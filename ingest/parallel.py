@@ -36,6 +36,7 @@ from vetkg.server.stores import Store
 
 from .errors import InputError
 from .reader import read_document
+from .report import DocumentReport, document_report
 
 NT = ox.RdfFormat.N_TRIPLES
 NQ = ox.RdfFormat.N_QUADS
@@ -63,6 +64,7 @@ class Checked:
     triples: int
     document_file: str  # N-Quads of the document graph, in that graph
     entity_file: str  # N-Triples of the descriptions of the things it names
+    report: DocumentReport  # what it holds, and what the ingest could not structure
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,10 @@ class BuildReport:
     triples: int
     unchanged: int
     quads: int
+    documents: tuple[DocumentReport, ...] = ()  # the documents built, in input order
+
+    def document_lines(self) -> list[str]:
+        return [line for doc in self.documents for line in doc.lines()]
 
     def __str__(self) -> str:
         return (
@@ -129,18 +135,22 @@ def _init_worker() -> None:
     gc.freeze()
 
 
-def check_document(task: tuple[int, str, str, str]) -> Checked | Rejected:
+def check_document(task: tuple[int, str, str, str] | tuple[int, str, str, str, bool]) -> Checked | Rejected:
     """Read, parse, build and check one document; write it under ``outdir`` (see the module
-    docstring: the document as N-Quads, the descriptions of what it names as N-Triples)."""
+    docstring: the document as N-Quads, the descriptions of what it names as N-Triples).
+    ``strict`` refuses a document the ingest had to warn about."""
     from vetkg.shapes.validate import NonConformingGraph, ensure_conforms_ntriples
 
     from .pipeline import ingest_file
     from .triples import joined, statements
 
-    index, name, base_iri, outdir = task
+    index, name, base_iri, outdir = task[:4]
+    strict = len(task) > 4 and bool(task[4])
     path = Path(name)
     try:
         doc = ingest_file(path, base_iri)
+        if strict and doc.built.warnings:
+            return Rejected(index, f"{path}: {doc.built.warnings[0]} (--strict refuses a document with warnings)", True)
         said = statements(doc.built.triples)
         # no rdflib graph on the way: it is made only to report a document that fails
         ensure_conforms_ntriples(joined([statement for _, statement in said]), str(path), doc.built.graph)
@@ -158,7 +168,8 @@ def check_document(task: tuple[int, str, str, str]) -> Checked | Rejected:
     # is serial, and this way it only concatenates files for the bulk load
     Path(document_file).write_text(joined(own, str(doc.graph_iri)), encoding="utf-8")
     Path(entity_file).write_text(joined(shared), encoding="utf-8")
-    return Checked(index, path, str(doc.graph_iri), doc.built.digest, len(said), document_file, entity_file)
+    report = document_report(str(path), doc.built.triples, base_iri, list(doc.built.warnings))
+    return Checked(index, path, str(doc.graph_iri), doc.built.digest, len(said), document_file, entity_file, report)
 
 
 def default_jobs() -> int:
@@ -176,10 +187,12 @@ def _progress(total: int, desc: str, show: bool | None):
     return tqdm(total=total, desc=desc, unit="doc", file=sys.stderr, disable=not show, leave=False)
 
 
-def _check_all(todo: list[Input], base_iri: str, outdir: str, jobs: int, show: bool | None) -> Iterator[Checked | Rejected]:
+def _check_all(
+    todo: list[Input], base_iri: str, outdir: str, jobs: int, show: bool | None, strict: bool = False
+) -> Iterator[Checked | Rejected]:
     """Results in input order, so the first bad file reported is the first in the list, as in
     a sequential build; workers still run ahead of the parent."""
-    tasks = [(inp.index, str(inp.path), base_iri, outdir) for inp in todo]
+    tasks = [(inp.index, str(inp.path), base_iri, outdir, strict) for inp in todo]
     with _progress(len(tasks), "checking", show) as bar:
         if jobs <= 1 or len(tasks) <= 1:
             for task in tasks:
@@ -206,7 +219,13 @@ def _check_all(todo: list[Input], base_iri: str, outdir: str, jobs: int, show: b
 
 
 def check_documents(
-    inputs: list[Input], known: dict[str, str], base_iri: str, outdir: str, jobs: int, show: bool | None
+    inputs: list[Input],
+    known: dict[str, str],
+    base_iri: str,
+    outdir: str,
+    jobs: int,
+    show: bool | None,
+    strict: bool = False,
 ) -> tuple[list[Checked], int]:
     """(checked documents, number unchanged); raise on the first bad or duplicate document."""
     owners: dict[str, Path] = {}  # graph IRI -> the file that fills it in this build
@@ -222,7 +241,7 @@ def check_documents(
     unchanged = len(inputs) - len(todo)
     checked: list[Checked] = []
     # closing: leaving the loop on a bad document stops the pool at once
-    with closing(_check_all(todo, base_iri, outdir, jobs, show)) as results:
+    with closing(_check_all(todo, base_iri, outdir, jobs, show, strict)) as results:
         for result in results:
             if isinstance(result, Rejected):
                 raise (NotConforming if result.conformance else InputError)(result.message)
@@ -326,13 +345,17 @@ def build(
     jobs: int | None = None,
     progress: bool | None = None,
     force: bool = False,
+    strict: bool = False,
     workdir: str | None = None,
 ) -> BuildReport:
     """Check the changed documents of ``inputs`` in parallel, then write them all, or nothing
-    if one is bad. ``force`` rebuilds unchanged documents too (after the ingest itself changed)."""
+    if one is bad. ``force`` rebuilds unchanged documents too (after the ingest itself changed);
+    ``strict`` counts a document the ingest warned about as bad."""
     stored = stored_digests(store, base_iri)
     with tempfile.TemporaryDirectory(prefix="vetkg-build-", dir=workdir) as outdir:
-        checked, unchanged = check_documents(inputs, {} if force else stored, base_iri, outdir, jobs or default_jobs(), progress)
+        checked, unchanged = check_documents(
+            inputs, {} if force else stored, base_iri, outdir, jobs or default_jobs(), progress, strict
+        )
         if checked:
             # An entity named in an unchanged document keeps what that document says of it (a
             # publisher, say): descriptions are replaced only when every stored document is
@@ -340,4 +363,5 @@ def build(
             # changed document gave stays until a build rewrites everything.
             everything = set(stored.values()) <= {c.graph_iri for c in checked}
             write_documents(store, checked, base_iri, progress, replace=everything)
-    return BuildReport(len(checked), sum(c.triples for c in checked), unchanged, len(store))
+    reports = tuple(c.report for c in checked)
+    return BuildReport(len(checked), sum(c.triples for c in checked), unchanged, len(store), reports)

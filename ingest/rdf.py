@@ -22,7 +22,7 @@ from .lexicon import lexicon, programme_label
 from .places import needs_boundary, place_occurrences
 from .targets import Target, table_targets
 from .iris import Minter, document_key, slug
-from .structure import Document, Section, split_sentences
+from .structure import Attachment, Document, Row, Section, split_sentences
 from .text import MappedText
 from .triples import Lit, Triple, ntriples, to_graph
 
@@ -56,6 +56,8 @@ _ENTITY_PATH = {
     "publication": "publication",
 }
 _RECOGNISER = {"rule": "recogniserRules", "gazetteer": "recogniserGazetteer", "lexicon": "recogniserLexicon", "lac": "recogniserLAC"}
+# the ranks that are units of a long 规划 in their own right, besides being parts or work areas
+_RANK_CLASSES = {"chapter": "Chapter", "section": "Section"}
 _GOAL_VERBS = re.compile(r"^(提升|深化|促进|推进|加快|构建|建设|打造|推动|完善|健全|增强|提高|实现|培养|发展|优化|强化)")
 _QUOTE_CONTEXT = 16
 
@@ -100,6 +102,10 @@ class GraphBuilder:
         self.plan_titles = {t.text for t in (doc.plan_title,) if t is not None}
         # the divisions the document is about, to tell apart divisions that share a name (鼓楼区)
         self.region_codes = _region_codes(doc)
+        # involvements are numbered per unit across all its sentences, so that two sentences of
+        # one unit never mint the same involvement
+        self._involvements: dict[str, int] = {}
+        self._units: set[str] = set()
 
     def add(self, s: str, p: str, o: str | Lit) -> None:
         self.triples[(s, p, o)] = None
@@ -285,12 +291,11 @@ class GraphBuilder:
         """Mentions, involvements and targets of one sentence, attached to ``unit``."""
         add = self.add
         ex = extract(sentence.text, self.plan_titles)
-        involvements = 0
         for m in ex.mentions:
             entity = self.mention(m, sentence, unit)
             if m.kind == "org":
-                involvements += 1
-                inv = f"{unit}/involvement/{involvements}"
+                k = self._involvements[unit] = self._involvements.get(unit, 0) + 1
+                inv = f"{unit}/involvement/{k}"
                 add(unit, _vet("involves"), entity)
                 add(unit, _vet("hasInvolvement"), inv)
                 add(inv, _TYPE, _vet("Involvement"))
@@ -335,12 +340,31 @@ class GraphBuilder:
                     if _GOAL_VERBS.match(clause) and len(clause) >= 4:
                         add(iri, _vet("goal"), zh(clause))
 
+    def unit(self, path: str) -> str:
+        """The IRI of the unit at ``path``: segments are unique among siblings (structure.py),
+        so a second unit at one path is a bug of the parser, never of the document."""
+        iri = self.mint.doc(path)
+        if iri in self._units:
+            raise AssertionError(f"two units at {iri}")
+        self._units.add(iri)
+        return iri
+
     def section(self, sec: Section, parent: str, path: str) -> None:
         add = self.add
-        iri = self.mint.doc(path)
-        add(iri, _TYPE, _vet("Part") if sec.is_part else _vet("WorkArea"))
+        iri = self.unit(path)
+        if sec.is_box:
+            self.box(sec, iri, parent, path)
+            return
+        if sec.is_part:
+            add(iri, _TYPE, _vet("Part"))
+        if sec.is_area:
+            add(iri, _TYPE, _vet("WorkArea"))
+        if sec.kind in _RANK_CLASSES:
+            add(iri, _TYPE, _vet(_RANK_CLASSES[sec.kind]))
         add(iri, _vet("partOf"), parent)
         add(iri, _vet("ordinal"), _integer(sec.number))
+        if sec.marker:
+            add(iri, _vet("marker"), _plain(sec.marker))
         if sec.heading is not None:
             add(iri, _TITLE, zh(sec.heading.text))
             add(iri, _LABEL, zh(f"{sec.marker}{sec.heading.text}"))
@@ -355,9 +379,65 @@ class GraphBuilder:
         else:
             for k, sentence in enumerate(sec.sentences(), start=1):
                 self.measure(self.mint.doc(f"{path}/measure/{k}"), iri, k, sentence)
-        child_word = "area" if not any(c.is_part for c in sec.children) else "part"
+        for note in sec.notes:  # （牵头单位：…）: the bodies named act in the unit, as no measure
+            self.annotate(iri, note)
+        self.table(iri, path, sec.rows)
         for child in sec.children:
-            self.section(child, iri, f"{path}/{child_word}/{child.number}")
+            self.section(child, iri, f"{path}/{child.segment}")
+
+    def box(self, sec: Section, iri: str, parent: str, path: str) -> None:
+        """A 专栏: its items are its measures, one an item, numbered in the box."""
+        add = self.add
+        add(iri, _TYPE, _vet("Box"))
+        add(iri, _vet("partOf"), parent)
+        add(iri, _vet("ordinal"), _integer(sec.number))
+        add(iri, _vet("marker"), _plain(sec.marker))
+        # the box's title is how the plan names it: 专栏1 职业教育提质培优重点工程
+        label = f"{sec.marker} {sec.heading.text}" if sec.heading is not None else sec.marker
+        add(iri, _TITLE, zh(label))
+        add(iri, _LABEL, zh(label))
+        whole = _joined([sec.heading, *sec.body])
+        if whole is not None:
+            add(iri, _vet("text"), zh(whole.text))
+            add(iri, _vet("textSpan"), self.span_of(whole))
+        for k, item in enumerate(sec.body, start=1):
+            self.measure(self.mint.doc(f"{path}/measure/{k}"), iri, k, item)
+        self.table(iri, path, sec.rows)
+
+    def table(self, parent: str, path: str, rows: list[Row]) -> None:
+        """Rows of a table turned to text, read row by row (never glued across columns)."""
+        add = self.add
+        for k, row in enumerate(rows, start=1):
+            iri = self.unit(f"{path}/row/{k}" if path else f"row/{k}")
+            add(iri, _TYPE, _vet("TableRow"))
+            add(iri, _vet("partOf"), parent)
+            add(iri, _vet("ordinal"), _integer(k))
+            add(iri, _vet("text"), zh(row.text.text))
+            add(iri, _LABEL, zh(_short(" | ".join(c.text for c in row.cells))))
+            add(iri, _vet("textSpan"), self.span_of(row.text))
+            self.annotate(iri, row.text)
+
+    def attachment(self, att: Attachment) -> None:
+        add = self.add
+        iri = self.unit(att.segment)
+        add(iri, _TYPE, _vet("Attachment"))
+        add(iri, _vet("partOf"), self.notice)
+        add(iri, _vet("ordinal"), _integer(att.number))
+        label = f"附件{att.number}"
+        if att.title is not None:
+            add(iri, _TITLE, zh(att.title.text))
+            label = f"{label} {att.title.text}"
+        add(iri, _LABEL, zh(label))
+        whole = _joined([att.title, *att.body])
+        if whole is not None:
+            add(iri, _vet("text"), zh(whole.text))
+            add(iri, _vet("textSpan"), self.span_of(whole))
+        sentences = [s for para in att.body for s in split_sentences(para)]
+        for k, sentence in enumerate(sentences, start=1):
+            self.measure(self.mint.doc(f"{att.segment}/measure/{k}"), iri, k, sentence)
+        self.table(iri, att.segment, att.rows)
+        for child in att.sections:
+            self.section(child, iri, f"{att.segment}/{child.segment}")
 
     # ------------------------------------------------------------ the document
 
@@ -378,10 +458,9 @@ class GraphBuilder:
             m = Mention("org", issuer.text, 0, len(issuer), _org_cls(issuer.text))
             add(notice, _vet("issuedBy"), self.mention(m, issuer, notice))
         for addressee in doc.addressees:
-            iri = self.mint.entity("addressee", addressee.text)
-            add(iri, _TYPE, _vet("AddresseeGroup"))
-            add(iri, _LABEL, zh(addressee.text))
-            add(notice, _vet("addressedTo"), iri)
+            add(notice, _vet("addressedTo"), self.addressee(addressee))
+        for copy in doc.copies:
+            add(notice, _vet("copiedTo"), self.addressee(copy))
         for para in doc.notice_body:
             for sentence in split_sentences(para):
                 self.annotate(notice, sentence)
@@ -405,10 +484,18 @@ class GraphBuilder:
             self.requirements(requirements, doc.requirements)
             add(requirements, _vet("partOf"), plan)
             add(requirements, _LABEL, zh("总体要求"))
-        word = "part" if any(s.is_part for s in doc.sections) else "area"
         for sec in doc.sections:
-            self.section(sec, plan, f"{word}/{sec.number}")
+            self.section(sec, plan, sec.segment)
+        self.table(plan, "", doc.rows)
+        for att in doc.attachments:
+            self.attachment(att)
         return self.triples
+
+    def addressee(self, name: MappedText) -> str:
+        iri = self.mint.entity("addressee", name.text)
+        self.add(iri, _TYPE, _vet("AddresseeGroup"))
+        self.add(iri, _LABEL, zh(name.text))
+        return iri
 
     @cached_property
     def digest(self) -> str:
@@ -466,6 +553,7 @@ class DocumentTriples:
     notice: URIRef
     digest: str  # the notice's vet:contentDigest
     triples: list[Triple]
+    warnings: tuple[str, ...] = ()  # what the parser could not structure (kept as text)
 
     def ntriples(self) -> str:
         return ntriples(self.triples)
@@ -477,7 +565,9 @@ class DocumentTriples:
 def build_triples(doc: Document, base: str) -> DocumentTriples:
     builder = GraphBuilder(doc, base)
     triples = list(builder.build())
-    return DocumentTriples(URIRef(builder.mint.graph), URIRef(builder.mint.notice), builder.digest, triples)
+    return DocumentTriples(
+        URIRef(builder.mint.graph), URIRef(builder.mint.notice), builder.digest, triples, tuple(doc.warnings)
+    )
 
 
 def build_graph(doc: Document, base: str) -> tuple[URIRef, URIRef, Graph]:

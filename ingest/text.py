@@ -159,15 +159,55 @@ def squeeze_spaces(text: MappedText) -> MappedText:
     return text.filter(keep)
 
 
-_PAGE_NUMBER = re.compile(r"^[ \t]*(?:[—–\-－―]+[ \t]*\d{1,3}[ \t]*[—–\-－―]+|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?|\d{1,3}\s*/\s*\d{1,3})[ \t]*$", re.M)
+_DASHES = "—–\\-－―"
+_PAGE_NUMBER = re.compile(
+    rf"^[ \t]*(?:[{_DASHES}]+[ \t]*\d{{1,3}}[ \t]*[{_DASHES}]+|第\s*\d+\s*页(?:\s*[，,]?\s*共\s*\d+\s*页)?"
+    rf"|\d{{1,3}}\s*/\s*\d{{1,3}}|·\s*\d{{1,3}}\s*·)[ \t]*$",
+    re.M,
+)
+# a page number left inside a line by the extraction: …校企合作 — 2 — 企业…
+_INLINE_PAGE_NUMBER = re.compile(rf"(?<=\S)[ \t]+[{_DASHES}]{{1,2}}[ \t]*\d{{1,3}}[ \t]*[{_DASHES}]{{1,2}}(?=[ \t]|$)", re.M)
+_LINE = re.compile(r"[^\n]+")
+_HEAD_MAX = 40  # a running head is a short line: the document's title or its issuer
+
+
+def _running_heads(text: str, pages: list[re.Match[str]]) -> set[int]:
+    """Offsets of running heads: a short line without sentence punctuation that stands next to
+    a page number and is written earlier too (the title repeated at the top of each page). A
+    line repeated away from page numbers is kept: an issuer is named in the red head, above the
+    title and in the signature."""
+    lines = [m for m in _LINE.finditer(text) if m.group(0).strip()]
+    counts: dict[str, int] = {}
+    for m in lines:
+        counts[m.group(0).strip()] = counts.get(m.group(0).strip(), 0) + 1
+
+    def head(m: re.Match[str]) -> bool:
+        t = m.group(0).strip()
+        return len(t) <= _HEAD_MAX and not re.search("[。；，：:]", t) and any(is_han(c) for c in t)
+
+    drop: set[int] = set()
+    starts = [m.start() for m in lines]
+    page_starts = {p.start() for p in pages}
+    for k, m in enumerate(lines):
+        near_page = (k > 0 and lines[k - 1].start() in page_starts) or (k + 1 < len(lines) and lines[k + 1].start() in page_starts)
+        t = m.group(0).strip()
+        first = starts.index(next(x.start() for x in lines if x.group(0).strip() == t))
+        if head(m) and counts[t] >= 2 and m.start() != starts[first] and near_page:
+            drop.update(range(m.start(), m.end()))
+    return drop
 
 
 def drop_page_numbers(text: MappedText) -> MappedText:
-    """Remove page-number lines (— 3 —, 第3页) that PDF extraction leaves inside paragraphs,
-    so the words around them can be rejoined."""
+    """Remove page-number lines (— 3 —, - 3 -, 第3页, 3/10) and the running heads beside them,
+    wherever PDF extraction left them (inside paragraphs too), so that the words around them can
+    be rejoined."""
+    pages = [m for m in _PAGE_NUMBER.finditer(text.text) if m.group(0).strip()]
     drop: set[int] = set()
-    for m in _PAGE_NUMBER.finditer(text.text):
+    for m in pages:
         drop.update(range(m.start(), m.end()))
+    for m in _INLINE_PAGE_NUMBER.finditer(text.text):
+        drop.update(range(m.start(), m.end()))
+    drop |= _running_heads(text.text, pages)
     return text.filter(lambda i: i not in drop) if drop else text
 
 

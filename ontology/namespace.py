@@ -29,6 +29,11 @@ class VET(DefinedNamespace):
     Part: URIRef
     WorkArea: URIRef
     Measure: URIRef
+    Chapter: URIRef
+    Section: URIRef
+    Box: URIRef
+    Attachment: URIRef
+    TableRow: URIRef
     AddresseeGroup: URIRef
 
     # organisations
@@ -107,6 +112,7 @@ class VET(DefinedNamespace):
     issuedBy: URIRef
     issues: URIRef
     addressedTo: URIRef
+    copiedTo: URIRef
     partOf: URIRef
     mentions: URIRef
     involves: URIRef
@@ -129,6 +135,7 @@ class VET(DefinedNamespace):
     # datatype properties
     documentNumber: URIRef
     ordinal: URIRef
+    marker: URIRef
     text: URIRef
     actionVerb: URIRef
     goal: URIRef

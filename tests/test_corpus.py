@@ -86,7 +86,8 @@ def test_the_corpus_varies_what_the_genre_varies(generated):
 
 
 def _path(iri: str, notice: str) -> str:
-    return ".".join(re.findall(r"/(?:part|area)/(\d+)", iri[len(notice) :]))
+    # a unit's IRI is the path of its ranks (ch2/s1/3, 2/p1): the numbers, outermost first
+    return ".".join(re.findall(r"/(?:pt|ch|s|art|p|i|pi|c|h)?(\d+)(?=/|$)", iri[len(notice) :]))
 
 
 def _areas(store, graph: str, notice: str) -> list[dict]:

@@ -24,7 +24,7 @@ def test_ingested_data_is_consistent_with_the_ontology():
 
 def test_the_check_would_catch_data_outside_the_ontology():
     data = built_data()
-    measure = URIRef(f"{DEFAULT_BASE_IRI}doc/津教职函-2025-1号/area/3/measure/1")
+    measure = URIRef(f"{DEFAULT_BASE_IRI}doc/津教职函-2025-1号/i3/measure/1")
     assert (measure, VET.ordinal, Literal(1)) in data
     data.add((measure, VET.ordinal, Literal(2)))  # vet:ordinal is functional
     assert not check_consistency(data=data).consistent

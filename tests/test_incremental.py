@@ -44,14 +44,14 @@ GRAPH_ENTITIES = BASE + "graph/entities"
 NOTICE_1 = URIRef(D1)
 PLAN_1 = URIRef(D1 + "/plan")
 PLAN_2 = URIRef(D2 + "/plan")
-PART_2 = URIRef(D2 + "/part/2")
-AREA_2_1 = URIRef(D2 + "/part/2/area/1")
-MEASURE_INVOLVES = URIRef(D2 + "/part/2/area/4/measure/1")
-MEASURE_2_1_1 = URIRef(D2 + "/part/2/area/1/measure/1")
-MEASURE_2_1_2 = URIRef(D2 + "/part/2/area/1/measure/2")
-MEASURE_2_3_1 = URIRef(D2 + "/part/2/area/3/measure/1")
-MEASURE_LAW = URIRef(D1 + "/area/8/measure/1")
-INVOLVEMENT = URIRef(D2 + "/part/2/area/1/measure/2/involvement/1")
+PART_2 = URIRef(D2 + "/2")
+AREA_2_1 = URIRef(D2 + "/2/p1")
+MEASURE_INVOLVES = URIRef(D2 + "/2/p4/measure/1")
+MEASURE_2_1_1 = URIRef(D2 + "/2/p1/measure/1")
+MEASURE_2_1_2 = URIRef(D2 + "/2/p1/measure/2")
+MEASURE_2_3_1 = URIRef(D2 + "/2/p3/measure/1")
+MEASURE_LAW = URIRef(D1 + "/i8/measure/1")
+INVOLVEMENT = URIRef(D2 + "/2/p1/measure/2/involvement/1")
 SPAN_551 = URIRef(D2 + "/span/551-587")
 POSITION_551 = URIRef(D2 + "/span/551-587#position")
 MENTION_390 = URIRef(D2 + "/mention/390-392")
@@ -191,7 +191,7 @@ CASES = [
         replace_object(POSITION_551, OA.start, Literal(600, datatype=XSD.integer)),
         expect=(
             (BOTH, POSITION_551, URIRef("https://w3id.org/vetkg/shapes#PositionSelector-order")),
-            (EXTRA, URIRef(D2 + "/part/2/area/5/measure/1"), TSH.MeasureSelectorOrder),
+            (EXTRA, URIRef(D2 + "/2/p5/measure/1"), TSH.MeasureSelectorOrder),
         ),
         conforms=False,
     ),
@@ -223,7 +223,7 @@ CASES = [
         "plan-type-removed",
         remove((PLAN_2, RDF.type, VET.WorkPlan)),
         expect=(
-            (BOTH, URIRef(D2 + "/part/1"), URIRef("https://w3id.org/vetkg/shapes#Part-partOf")),
+            (BOTH, URIRef(D2 + "/1"), URIRef("https://w3id.org/vetkg/shapes#Part-partOf")),
             (EXTRA, MEASURE_2_1_1, TSH.MeasureRoot),
         ),
         conforms=False,
@@ -490,14 +490,14 @@ def test_affected_nodes_follow_sequence_and_transitive_paths(
     # The selector is two steps (vet:textSpan / oa:hasSelector) from its measure.
     change = Change(removed={(POSITION_551, OA.end, o) for o in union.objects(POSITION_551, OA.end)})
     nodes = affected_focus_nodes(change, view, view, shape_sets[EXTRA], hierarchy)
-    assert URIRef(D2 + "/part/2/area/5/measure/1") in nodes
-    assert URIRef(D2 + "/part/2/area/5/measure/1") not in affected_focus_nodes(
+    assert URIRef(D2 + "/2/p5/measure/1") in nodes
+    assert URIRef(D2 + "/2/p5/measure/1") not in affected_focus_nodes(
         change, view, view, shape_sets[BOTH], hierarchy
     )
     # A changed triple in the middle of the sequence path reaches back to the measure too.
     change = Change(removed={(SPAN_551, OA.hasSelector, POSITION_551)})
     nodes = affected_focus_nodes(change, view, view, shape_sets[EXTRA], hierarchy)
-    assert URIRef(D2 + "/part/2/area/5/measure/1") in nodes
+    assert URIRef(D2 + "/2/p5/measure/1") in nodes
     # Every measure below the area reaches the plan through vet:partOf+.
     change = Change(removed={(AREA_2_1, VET.partOf, PART_2)})
     nodes = affected_focus_nodes(change, view, view, shape_sets[EXTRA], hierarchy)

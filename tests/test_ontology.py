@@ -51,30 +51,30 @@ README_DATA = """
     vet:text "2025年全市职业教育工作总体要求是……"@zh ; vet:goal "深化产教融合"@zh , "促进职普融通"@zh ;
     vet:mentions <id/event/全国教育大会> ; vet:textSpan <doc/D/span/10-40> .
 
-<doc/D/area/3> a vet:WorkArea ; vet:partOf <doc/D/plan> ; vet:ordinal 3 ;
+<doc/D/i3> a vet:WorkArea ; vet:partOf <doc/D/plan> ; vet:ordinal 3 ;
     dcterms:title "提升院校关键办学能力"@zh ; vet:text "三、提升院校关键办学能力……"@zh ;
     vet:textSpan <doc/D/span/100-400> .
 
-<doc/D/area/3/measure/1> a vet:Measure ; vet:partOf <doc/D/area/3> ; vet:ordinal 1 ;
+<doc/D/i3/measure/1> a vet:Measure ; vet:partOf <doc/D/i3> ; vet:ordinal 1 ;
     vet:text "实施第二轮“双高计划”，遴选打造7所左右国家级高水平学校和专业群。"@zh ;
     vet:actionVerb "实施"@zh , "遴选"@zh ;
     vet:mentions <id/programme/双高计划> , <id/org/天津职业技术师范大学> ;
     vet:involves <id/org/天津职业技术师范大学> ;
-    vet:hasInvolvement <doc/D/area/3/measure/1/involvement/1> ;
+    vet:hasInvolvement <doc/D/i3/measure/1/involvement/1> ;
     vet:targetsIndustry <id/industry/轨道交通> ;
     vet:citesLaw <id/law/天津市职业教育条例> ;
     vet:setsTarget <doc/D/target/120-140> , <doc/D/target/102-110> ;
     vet:textSpan <doc/D/span/100-150> ;
     prov:wasDerivedFrom <doc/D> .
 
-<doc/D/area/3/measure/1/involvement/1> a vet:Involvement ;
+<doc/D/i3/measure/1/involvement/1> a vet:Involvement ;
     vet:agent <id/org/天津职业技术师范大学> ; vet:role vet:roleSupport .
 
 <doc/D/target/120-140> a vet:QuantifiedTarget ; schema:value 7 ; schema:unitText "所" ;
     vet:countedThing "国家级高水平学校和专业群"@zh ; vet:approximate true ;
     vet:comparator "approximately" ; vet:targetAction "遴选打造"@zh ; vet:valueKind "level" ;
     vet:year "2025"^^xsd:gYear ;
-    vet:textSpan <doc/D/span/120-140> ; vet:foundIn <doc/D/area/3/measure/1> .
+    vet:textSpan <doc/D/span/120-140> ; vet:foundIn <doc/D/i3/measure/1> .
 
 <doc/D/area/3/measure/1> vet:statesBaseline <doc/D/baseline/90-99> .
 <doc/D/baseline/90-99> a vet:Baseline ; schema:value 6 ; schema:unitText "个" ;
@@ -84,11 +84,42 @@ README_DATA = """
 
 <doc/D/target/102-110> a vet:OrdinalTarget ; vet:ordinalNumber 2 ; vet:ordinalUnit "轮" ;
     vet:concerns <id/programme/双高计划> ; vet:locatedIn <id/place/天津市> ;
-    vet:textSpan <doc/D/span/102-110> ; vet:foundIn <doc/D/area/3/measure/1> .
+    vet:textSpan <doc/D/span/102-110> ; vet:foundIn <doc/D/i3/measure/1> .
+
+<doc/D/ch2> a vet:Part , vet:Chapter ; vet:partOf <doc/D/plan> ; vet:ordinal 2 ; vet:marker "第二章" ;
+    dcterms:title "重点任务"@zh ; vet:textSpan <doc/D/span/500-505> .
+
+<doc/D/ch2/s1> a vet:WorkArea , vet:Section ; vet:partOf <doc/D/ch2> ; vet:ordinal 1 ; vet:marker "第一节" ;
+    dcterms:title "优化院校布局"@zh ; vet:text "优化院校布局……"@zh ; vet:textSpan <doc/D/span/506-560> .
+
+<doc/D/ch2/s1/box1> a vet:Box ; vet:partOf <doc/D/ch2/s1> ; vet:ordinal 1 ; vet:marker "专栏1" ;
+    dcterms:title "专栏1 职业教育提质培优重点工程"@zh ; vet:text "职业教育提质培优重点工程……"@zh ;
+    vet:textSpan <doc/D/span/561-600> .
+
+<doc/D/ch2/s1/box1/measure/1> a vet:Measure ; vet:partOf <doc/D/ch2/s1/box1> ; vet:ordinal 1 ;
+    vet:text "高水平专业群建设工程。"@zh ; vet:textSpan <doc/D/span/570-580> .
+
+<doc/D/ch2/s1/row/1> a vet:TableRow ; vet:partOf <doc/D/ch2/s1> ; vet:ordinal 1 ;
+    vet:text "高职学校数（所）\t80\t90"@zh ; vet:textSpan <doc/D/span/601-615> ;
+    vet:mentions <id/org/天津职业大学> ; vet:setsTarget <doc/D/target/612-614> .
+
+<doc/D/att1> a vet:Attachment ; vet:partOf <doc/D> ; vet:ordinal 1 ;
+    dcterms:title "第二批省级产教融合实训基地名单"@zh ; vet:text "第二批省级产教融合实训基地名单"@zh ;
+    vet:textSpan <doc/D/span/700-715> .
+
+<doc/D/att1/row/1> a vet:TableRow ; vet:partOf <doc/D/att1> ; vet:ordinal 1 ;
+    vet:text "1.\t天津职业大学"@zh ; vet:textSpan <doc/D/span/716-724> ;
+    vet:involves <id/org/天津职业大学> ; vet:hasInvolvement <doc/D/att1/row/1/involvement/1> .
+
+<doc/D/att1/row/1/involvement/1> a vet:Involvement ;
+    vet:agent <id/org/天津职业大学> ; vet:role vet:roleImplement .
+
+<doc/D> vet:copiedTo <id/addressee/教育部职业教育与成人教育司> .
+<id/addressee/教育部职业教育与成人教育司> a vet:AddresseeGroup ; rdfs:label "教育部职业教育与成人教育司"@zh .
 
 <doc/D/mention/104-108> a vet:Mention , oa:Annotation ; oa:hasBody <id/programme/双高计划> ;
     oa:hasTarget <doc/D/span/104-108> ; vet:textSpan <doc/D/span/104-108> ;
-    vet:foundIn <doc/D/area/3/measure/1> .
+    vet:foundIn <doc/D/i3/measure/1> .
 
 <doc/D/span/104-108> a oa:SpecificResource ; oa:hasSource <doc/D> ;
     oa:hasSelector <doc/D/span/104-108#position> , <doc/D/span/104-108#quote> .

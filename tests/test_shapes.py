@@ -394,7 +394,7 @@ def test_part_of_must_point_to_the_structure() -> None:
     error = single_error(g)
     assert error.path == VET.partOf
     assert error.value == ORG_COLLEGE
-    assert "vet:WorkPlan, vet:Part or vet:WorkArea" in error.message_en
+    assert "vet:WorkPlan, vet:Part, vet:WorkArea, vet:Box, vet:Attachment or vet:Notice" in error.message_en
 
 
 def test_report_text_names_the_label_path_value_and_both_messages() -> None:
