@@ -411,8 +411,6 @@ def test_path_traversal_on_every_get_route(hostile):
             assert "root:x:0:0" not in resp.get_data(as_text=True)
 
 
-@pytest.mark.xfail(strict=True, reason="server/writes/gsp.py _target: ox.NamedNode(request.base_url) raises "
-                   "ValueError for a backslash in /store/<path> (500); the write side's to fix")
 def test_path_traversal_on_the_graph_store_route(hostile):
     client = hostile.test_client()
     for attack in TRAVERSALS:

@@ -65,7 +65,10 @@ def _target(rest: str | None) -> Target:
     if rest is not None:
         if graphs or default:
             raise ProtocolError(400, "a graph named by its URL takes neither ?graph= nor ?default")
-        return Target(ox.NamedNode(request.base_url))
+        try:
+            return Target(ox.NamedNode(request.base_url))
+        except ValueError as exc:
+            raise ProtocolError(400, f"{request.path!r} does not name a graph: its URL is not an IRI ({exc})") from None
     if len(graphs) > 1:
         raise ProtocolError(400, f"the graph parameter is given {len(graphs)} times; give it once")
     if graphs and default:
