@@ -169,16 +169,6 @@ def _attachment_titles(lines: list[MappedText]) -> list[MappedText]:
     return titles
 
 
-def _signature(lines: list[MappedText]) -> list[MappedText]:
-    """The issuers named again above the date."""
-    out = []
-    for ln in reversed(lines):
-        if not (is_heading_line(ln) and ORG_END.search(ln.text.strip()) and not _NOTICE_WORD.search(ln.text)):
-            break
-        out = split_issuers(ln) + out
-    return out
-
-
 def read_header(lines: list[MappedText]) -> Header:
     header = Header()
     number = find_number(lines)
@@ -208,10 +198,9 @@ def read_header(lines: list[MappedText]) -> Header:
     if header.date is None:
         header.warnings.append(f"the date {lines[date_idx].text.strip()} is not a calendar day: no date recorded")
     between = lines[start:date_idx]
-    signature = _signature(between)
-    if not header.issuers:
-        header.issuers = signature
     body = between[: len(between) - _signature_lines(between)]
+    if not header.issuers:  # the issuers named again above the date
+        header.issuers = _unique([i for ln in between[len(body) :] for i in split_issuers(ln)])
     header.attachment_titles = _attachment_titles(body)
     header.body = [squeeze_spaces(ln) for ln in body if not _in_attachment_list(ln, body)]
     header.end = date_idx + 1
@@ -226,6 +215,7 @@ def _only_issuers(line: MappedText) -> bool:
 
 
 def _signature_lines(lines: list[MappedText]) -> int:
+    """How many lines above the date are the signature (the issuers named again)."""
     n = 0
     for ln in reversed(lines):
         if not (is_heading_line(ln) and ORG_END.search(ln.text.strip()) and not _NOTICE_WORD.search(ln.text)):

@@ -90,7 +90,7 @@ tsh:NamedInChinese a sh:PropertyShape ;
 
 tsh:AreaChain a sh:NodeShape ; sh:targetClass vet:WorkArea ; sh:property tsh:AreaChainKinds .
 tsh:AreaChainKinds a sh:PropertyShape ; sh:path [ sh:zeroOrMorePath vet:partOf ] ;
-    sh:xone ( [ sh:class vet:WorkArea ] [ sh:class vet:Part ] [ sh:class vet:WorkPlan ] ) .
+    sh:xone ( [ sh:class vet:WorkArea ] [ sh:class vet:Part ; sh:not [ sh:class vet:WorkArea ] ] [ sh:class vet:WorkPlan ] ) .
 
 tsh:MentionTarget a sh:PropertyShape ; sh:targetClass vet:Mention ;
     sh:path oa:hasTarget ; sh:equals vet:textSpan .
