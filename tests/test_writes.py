@@ -425,6 +425,9 @@ def test_writes_survive_a_restart(tmp_path, seed_nquads):
 @pytest.mark.slow
 def test_acknowledged_writes_survive_sigkill(tmp_path):
     path = tmp_path / "store"
+    # `vetkg serve` refuses a missing store path (it would serve a new empty store): make one first.
+    OxigraphStore(path).close()
+    gc.collect()  # pyoxigraph releases the store's lock only when the object is dropped
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("VETKG_")}
     env["VETKG_UPDATE_TOKENS"] = f"alice:{TOKEN}"
