@@ -32,7 +32,10 @@ GENERATED = 10
 
 @pytest.fixture(scope="module")
 def documents(tmp_path_factory) -> dict[str, Graph]:
-    paths = [DATA / "layouts" / "chapters-plan.txt", BINHAI, SEED]
+    # boxes and table rows (sections-boxes-plan), attachments, their tables and a 抄送 line
+    # (notice-attachments): the layout units every shape needs a node of to be broken
+    layouts = ["chapters-plan.txt", "sections-boxes-plan.txt", "notice-attachments.txt"]
+    paths = [DATA / "layouts" / name for name in layouts] + [BINHAI, SEED]
     paths += corpus.write_corpus(GENERATED, tmp_path_factory.mktemp("corpus"), seed=7)
     return {p.name: ingest_file(p, DEFAULT_BASE_IRI).graph for p in paths}
 
