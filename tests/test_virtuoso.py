@@ -31,6 +31,7 @@ from vetkg.server.app import create_app
 from vetkg.server.config import Settings
 from vetkg.server.stores import Store, StoreError, StoreRefused, StoreTimeout, get_store
 from vetkg.server.stores.sparql import RemoteSparqlStore
+from vetkg.server.workbench.sparql_function import FUNCTION_NAMESPACE
 
 pytestmark = pytest.mark.slow
 QUERIES = Path(vetkg.server.__file__).parent / "queries"
@@ -128,9 +129,12 @@ RESEARCHER_QUERIES = {
 }
 # The queries the query page offers. 01's GROUP_CONCAT column is left out: Virtuoso writes a
 # non-ASCII separator given in the query as "?" (openlink/virtuoso-opensource#609) and drops
-# the common language tag Oxigraph keeps; its other columns must agree.
+# the common language tag Oxigraph keeps; its other columns must agree. Queries calling vetkg's
+# own SPARQL functions (vetkg:search, …) run on the embedded store only: a remote server has none.
 for path in sorted(QUERIES.glob("*.rq")):
     text = path.read_text(encoding="utf-8")
+    if FUNCTION_NAMESPACE in text:
+        continue
     if path.name.startswith("01-"):
         text = f"SELECT ?area ?areaTitle ?institutions WHERE {{ {text[text.index('SELECT'):]} }}"
         text = "\n".join(line for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("PREFIX")) + "\n" + text
@@ -161,7 +165,7 @@ def test_validate_conforms_as_the_embedded_store_does(virtuoso: Virtuoso, built:
 
     result = vetkg(virtuoso, "validate")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "3 document graph(s)" in result.stdout and "conforms" in result.stdout
+    assert "3 data graph(s)" in result.stdout and "conforms" in result.stdout
     # The same nodes and triples checked: validation read the whole graphs back.
     assert result.stdout.strip() == validate_store(embedded).text.strip()
 
