@@ -422,13 +422,9 @@ def assign_segments(units: list[Section], where: str, warnings: list[str]) -> No
             base = f"{BOX_SEGMENT}{sec.number or boxes}"
         else:
             base = f"{_segment_prefix(sec.kind)}{sec.number}"
-        seg, k = base, 1
-        while seg in used:
-            k += 1
-            seg = f"{base}-{k}"
-        if k > 1:
+        seg = _unique_segment(base, used)
+        if seg != base:
             warnings.append(f"{sec.marker or sec.kind} is numbered twice under {where or 'the plan'}: the second is {seg}")
-        used.add(seg)
         sec.segment = seg
         if sec.kind == "plain" and not sec.number:
             sec.number = plain
@@ -609,18 +605,24 @@ def _has_units(lines: list[MappedText]) -> bool:
     return any(match_marker(ln) for ln in lines)
 
 
+def _unique_segment(base: str, used: set[str]) -> str:
+    """``base``, or ``base-2``, ``base-3``… when a sibling already took it (a number written twice)."""
+    seg, k = base, 1
+    while seg in used:
+        k += 1
+        seg = f"{base}-{k}"
+    used.add(seg)
+    return seg
+
+
 def _attachments(chunks: list[tuple[MappedText | None, list[MappedText]]], warnings: list[str]) -> list[Attachment]:
     out: list[Attachment] = []
     used: set[str] = set()
     for k, (label, lines) in enumerate(chunks, start=1):
         att = _attachment(label, lines, k)
-        seg, n = f"att{att.number}", 1
-        while seg in used:
-            n += 1
-            seg = f"att{att.number}-{n}"
-        if n > 1:
+        seg = _unique_segment(f"att{att.number}", used)
+        if seg != f"att{att.number}":
             warnings.append(f"附件{att.number} is numbered twice: the second is {seg}")
-        used.add(seg)
         att.segment = seg
         assign_segments(att.sections, seg, warnings)
         _promote_headings(att.sections)
