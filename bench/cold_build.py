@@ -44,7 +44,7 @@ def main() -> None:
             store = Path(tmp) / f"store{i}"
             builds.append(timed([sys.executable, "-m", "vetkg.server.cli", "build", args.file, "--store", str(store)]))
             floors.append(timed([sys.executable, "-c", JIEBA_ONLY, args.file]))
-        from vetkg.server.stores import get_store
+        from vetkg.store import get_store
 
         store = get_store("oxigraph", path=Path(tmp) / "store0")
         graphs = [g for g in store.graphs() if "/graph/" in g and not g.endswith(("/shapes", "/history"))]

@@ -476,13 +476,13 @@ class Document:
         parts = self.rng.randint(1, 3)
         per = max(1, len(headings) // parts)
         groups = [headings[i * per : (i + 1) * per] for i in range(parts - 1)] + [headings[(parts - 1) * per :]]
-        for g, group in enumerate(groups):
+        for _g, group in enumerate(groups):
             n += 1
             part_title = "主要任务" if parts == 1 else group[0]
             items = group if parts == 1 else group[1:] or [self.rng.choice(_HEADINGS)]
             paras.append(f"{_cn(n)}、{part_title}")
             for k, title in enumerate(items, start=1):
-                paras.append(self._area(prefix + [n, k], item_marker(k), title))
+                paras.append(self._area([*prefix, n, k], item_marker(k), title))
         if chapter is None and self.rng.random() < 0.5:
             n += 1
             paras += self._fixed_area([n], f"{_cn(n)}、", "保障措施", "加强组织领导，完善经费保障机制，加强督导检查，营造良好舆论氛围。")

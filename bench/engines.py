@@ -60,7 +60,7 @@ def _rdflib_child(dataset, query: str, repeat: int, budget: float, conn) -> None
             if spent >= budget:
                 break
         conn.send(("done", 0, 0.0))
-    except BaseException as exc:  # noqa: BLE001 - reported to the parent as a broken query
+    except BaseException as exc:
         conn.send(("error", 0, f"{type(exc).__name__}: {exc}"))
     finally:
         conn.close()

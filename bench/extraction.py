@@ -189,7 +189,7 @@ def ingest(path: Path, base: str, workdir: str, ontology: list) -> tuple[gs.Foun
     start = time.process_time()
     try:
         result = check_document((0, str(path), base, workdir))
-    except Exception as exc:  # an ingest bug is a refusal too, and the run goes on  # noqa: BLE001
+    except Exception as exc:  # an ingest bug is a refusal too, and the run goes on
         return None, f"{path.name}: the ingest crashed ({type(exc).__name__}: {exc})", time.process_time() - start
     cpu = time.process_time() - start
     if not isinstance(result, Checked):

@@ -45,7 +45,7 @@ class Server:
     def __enter__(self) -> Server:
         vetkg = Path(sys.executable).with_name("vetkg")
         command = [str(vetkg), "serve", "--store", str(self.store), "--host", "127.0.0.1", "--port", str(self.port)]
-        err = open(self.log, "wb") if self.log else subprocess.DEVNULL  # noqa: SIM115 - closed in __exit__
+        err = open(self.log, "wb") if self.log else subprocess.DEVNULL
         # A session of its own: the server's forked query workers join its process group, and
         # the group is what __exit__ stops (workers outlive a terminated server otherwise).
         self.proc = subprocess.Popen(command, env=self.env, stdout=subprocess.DEVNULL, stderr=err,
@@ -166,10 +166,10 @@ def _load_client(port: int, texts: list[str], offset: int, start_at: float, stop
         i += 1
         start = time.perf_counter()
         try:
-            status, body = client.query(text)
+            status, _body = client.query(text)
             ok = status == 200
             reason = f"HTTP {status}"
-        except Exception as exc:  # noqa: BLE001 - every failure of a request counts as an error
+        except Exception as exc:
             ok, reason = False, f"{type(exc).__name__}: {exc}"
         latencies.append(time.perf_counter() - start)
         if not ok:
@@ -197,7 +197,7 @@ def load(port: int, texts: list[str], clients: int, seconds: float) -> LoadResul
         procs.append(proc)
         pipes.append(parent)
     result = LoadResult(clients, seconds, [], 0, [], 0.0)
-    for proc, pipe in zip(procs, pipes):
+    for proc, pipe in zip(procs, pipes, strict=False):
         try:
             latencies, errors, samples, cpu = pipe.recv()
         except EOFError:

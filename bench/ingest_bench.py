@@ -89,7 +89,7 @@ def per_core(paths: list[Path], workdir: Path) -> Throughput:
     """The build with one worker (``jobs=1``: checked in this process), after a warm-up build."""
     from vetkg.ingest import parallel
     from vetkg.ontology import DEFAULT_BASE_IRI
-    from vetkg.server.stores import get_store
+    from vetkg.store import get_store
 
     def once(subset: list[Path], where: Path) -> Throughput:
         store = get_store("oxigraph", path=str(where))
@@ -144,8 +144,8 @@ def replicate_to(store_path: Path, target_triples: int) -> tuple[int, int]:
     about ``target_triples`` document triples; (copies, quads)."""
     from validate_update import replicate
 
-    from vetkg.server.stores import get_store
     from vetkg.shapes.validate import _is_document_graph
+    from vetkg.store import get_store
 
     store = get_store("oxigraph", path=str(store_path))
     try:

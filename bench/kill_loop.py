@@ -37,8 +37,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import http_load  # noqa: E402 - bench/ is not a package
-import workload  # noqa: E402
+import http_load
+import workload
 
 WHO = "killloop"
 

@@ -45,7 +45,13 @@ def main() -> None:
     from vetkg.ingest.reader import read_document
     from vetkg.ingest.triples import joined, statements
     from vetkg.ontology import DEFAULT_BASE_IRI
-    from vetkg.shapes.validate import class_hierarchy, conforms_ntriples, load_shapes, prepare_fast_check, validate_graph
+    from vetkg.shapes.validate import (
+        class_hierarchy,
+        conforms_ntriples,
+        load_shapes,
+        prepare_fast_check,
+        validate_graph,
+    )
 
     with tempfile.TemporaryDirectory() as tmp:
         paths = corpus.write_corpus(args.n, Path(tmp), seed=20261129)

@@ -6,7 +6,7 @@ import platform
 import statistics
 import subprocess
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
@@ -112,7 +112,7 @@ def write_markdown(path: Path, command: str, started: datetime, seconds: float, 
                    vers: dict[str, str], tables: list[Table], targets: list[Target], notes: list[str]) -> None:
     load_end = " / ".join(f"{x:.2f}" for x in os.getloadavg())
     out = ["# Benchmarks", "",
-           f"Written by `bench/run.py` on {started.astimezone(timezone.utc):%Y-%m-%d %H:%M} UTC in "
+           f"Written by `bench/run.py` on {started.astimezone(UTC):%Y-%m-%d %H:%M} UTC in "
            f"{seconds / 60:.1f} min. Every figure below comes from this one run on this one machine; "
            "ratios compare figures of the same run.", "",
            "```sh", command, "```", "", "## Machine", ""]

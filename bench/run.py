@@ -361,7 +361,7 @@ def _library_updates(args: argparse.Namespace, fig: ScaleFigures, nquads: Path) 
     import pyoxigraph as ox
     from validate_update import measure_full, measure_incremental
 
-    from vetkg.server.stores.oxigraph import MemoryStore
+    from vetkg.store.oxigraph import MemoryStore
 
     store = MemoryStore()
     store.oxigraph.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)

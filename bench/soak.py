@@ -35,10 +35,10 @@ from pathlib import Path
 import pyoxigraph as ox
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import engines  # noqa: E402 - bench/ is not a package
-import http_load  # noqa: E402
-import workload  # noqa: E402
-from queries import rendered, sample_parameters  # noqa: E402
+import engines
+import http_load
+import workload
+from queries import rendered, sample_parameters
 
 _FORK = multiprocessing.get_context("fork")
 WHO = "soak"
@@ -99,7 +99,7 @@ def _run_paced(port: int, senders: list[tuple[object, float]], seconds: float) -
         procs.append(proc)
         pipes.append(parent)
     samples: list[Sample] = []
-    for proc, pipe in zip(procs, pipes):
+    for proc, pipe in zip(procs, pipes, strict=False):
         try:
             samples += pipe.recv()
         except EOFError:
@@ -113,14 +113,18 @@ def p99(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, math.ceil(0.99 * len(ordered)) - 1)]
 
 
+def _query_texts(store_path: Path) -> list[tuple[str, str]]:
+    """The workload's queries with parameters drawn from the store (opened read-only, then closed)."""
+    store = ox.Store.read_only(str(store_path))
+    return [(q.category, text) for q, text in rendered(sample_parameters(lambda s: engines.oxigraph_select(store, s)))]
+
+
 def run(args: argparse.Namespace) -> str:
     workdir = Path(args.workdir or tempfile.mkdtemp(prefix="vetkg-soak-"))
     workdir.mkdir(parents=True, exist_ok=True)
     store_path = workload.prepare_store(args.store, workdir)
     measure, graph = workload.write_target(store_path)
-    store = ox.Store.read_only(str(store_path))
-    texts = [(q.category, text) for q, text in rendered(sample_parameters(lambda s: engines.oxigraph_select(store, s)))]
-    del store
+    texts = _query_texts(store_path)
     token = secrets.token_hex(16)
     lines = []
     with http_load.Server(store_path, {"update_tokens": f"{WHO}:{token}"}, log=workdir / "serve.log") as server:

@@ -20,12 +20,12 @@ import pyoxigraph as ox
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS
 
-ROOT = Path(__file__).resolve().parent.parent
-
 from vetkg.ontology.namespace import VET
-from vetkg.server.stores.base import Store
 from vetkg.shapes.incremental import Change, ChangedView, StoreView, _to_ox, validate_change
 from vetkg.shapes.validate import _is_document_graph, class_hierarchy, load_shapes, validate_store
+from vetkg.store.base import Store
+
+ROOT = Path(__file__).resolve().parent.parent
 
 BASE = "https://w3id.org/vetkg/"
 ENTITIES = BASE + "graph/entities"

@@ -286,7 +286,7 @@ def _headed(s: str, toks, head: re.Pattern[str], kind: str, min_core: int) -> li
 
 def find_headed_names(s: str, toks) -> list[Mention]:
     found = []
-    for start, end, word in _headed(s, toks, _PROGRAMME_HEAD, "programme", 3):
+    for start, end, _word in _headed(s, toks, _PROGRAMME_HEAD, "programme", 3):
         end = _with_acronym(s, end)
         found.append(Mention("programme", s[start:end], start, end, _kind_of(s[start:end].split("（")[0].split("(")[0])))
     for start, end, _ in _headed(s, toks, _PLATFORM_HEAD, "platform", 3):
@@ -298,9 +298,7 @@ def find_headed_names(s: str, toks) -> list[Mention]:
     for m in _REPORT_HEAD.finditer(s):
         # a report's title runs from the verb that publishes it (发布…蓝皮书) and may itself hold verbs
         clause = max(s.rfind(p, 0, m.start()) for p in "，。；：") + 1
-        verb = None
-        for verb in re.finditer("(发布|编制|编写|出版|形成)", s[clause : m.start()]):
-            pass
+        verb = next(reversed(list(re.finditer("(发布|编制|编写|出版|形成)", s[clause : m.start()]))), None)
         start = clause + verb.end() if verb else name_start(s, m.start(), "programme", toks)
         if m.start() - start >= 3:
             found.append(Mention("publication", s[start : m.end()], start, m.end(), "Report"))

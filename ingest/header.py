@@ -90,7 +90,7 @@ def find_notice_title(lines: list[MappedText]) -> tuple[int, int] | None:
     closing word (…的通知), which may stand alone on the next line."""
     for i, ln in enumerate(lines[:25]):
         k = _NOTICE_WORD.search(ln.text)
-        if k is None or k.start() > 40 or match_marker(ln) or not is_heading_line(ln) and len(ln.text) > 60:
+        if k is None or k.start() > 40 or match_marker(ln) or (not is_heading_line(ln) and len(ln.text) > 60):
             continue
         if re.search("[。；]", ln.text) or re.search("[：:]$", ln.text):
             continue  # a sentence of a body (现将…印发给你们。), or the addressees

@@ -4,8 +4,8 @@ from __future__ import annotations
 import logging
 import re
 import warnings
-from dataclasses import dataclass
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 

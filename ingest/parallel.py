@@ -32,7 +32,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from vetkg.ontology.namespace import VET
-from vetkg.server.stores import Store
+from vetkg.store import Store
 
 from .errors import InputError
 from .reader import read_document
@@ -301,7 +301,7 @@ def write_documents(store: Store, checked: list[Checked], base_iri: str, show: b
 
     from vetkg.ontology import ONTOLOGY_IRI
     from vetkg.shapes import SHAPES_FILE
-    from vetkg.server.stores.oxigraph import triples_from_rdflib
+    from vetkg.store.oxigraph import triples_from_rdflib
 
     from .pipeline import entity_descriptions_update, entity_prune_update, ontology_graph
 

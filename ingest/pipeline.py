@@ -9,8 +9,8 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
 from vetkg.ontology import ONTOLOGY_FILE, ONTOLOGY_IRI
-from vetkg.server.stores import Store
-from vetkg.server.stores.oxigraph import triples_from_rdflib
+from vetkg.store import Store
+from vetkg.store.oxigraph import triples_from_rdflib
 
 from .errors import InputError
 from .rdf import DocumentTriples, build_triples

@@ -18,11 +18,11 @@ from vetkg.ontology.namespace import OA, VET
 
 from .entities import Extraction, Mention, extract
 from .gazetteer import gazetteer, short_form
+from .iris import Minter, document_key, slug
 from .lexicon import lexicon, programme_label
 from .places import needs_boundary, place_occurrences
-from .targets import Target, table_targets
-from .iris import Minter, document_key, slug
 from .structure import Attachment, Document, Row, Section, split_sentences
+from .targets import Target, table_targets
 from .text import MappedText
 from .triples import Lit, Triple, ntriples, to_graph
 
@@ -281,7 +281,7 @@ class GraphBuilder:
     def table_targets(self, rows: list[tuple[str, MappedText]]) -> None:
         """Targets and baselines of an indicator table, read column by column: ``rows`` are
         (the IRI of the row's unit, the row's text with its cells separated by tabs)."""
-        for (unit, text), found in zip(rows, table_targets([t.text for _, t in rows])):
+        for (unit, text), found in zip(rows, table_targets([t.text for _, t in rows]), strict=False):
             for t in found:
                 self.target(t, text, unit)
 

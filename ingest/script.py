@@ -46,7 +46,7 @@ def to_simplified(text: MappedText, convert: Callable[[str], str] | None = None)
     # a conversion that changed a length: one character at a time, each output character
     # pointing at the character it came from
     chars, offsets = [], []
-    for ch, offset in zip(text.text, text.offsets):
+    for ch, offset in zip(text.text, text.offsets, strict=False):
         converted = (convert(ch) or ch).translate(_CORNER_QUOTES)
         chars.append(converted)
         offsets.extend([offset] * len(converted))

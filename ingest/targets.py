@@ -325,9 +325,7 @@ def _bound_over_verbs(before: str) -> str:
     """The comparator of a bound that governs the verb phrase before the number (至少配备2名,
     每所职业院校至少面向社会开放校园1天): 至少, 不少于, 最多 earlier in the clause, with no other
     number between."""
-    m = None
-    for m in re.finditer("(至少|最少|不少于|最多|不超过)", before):
-        pass
+    m = next(reversed(list(re.finditer("(至少|最少|不少于|最多|不超过)", before))), None)
     if m is None or re.search(r"\d|[两二三四五六七八九十百千万]", before[m.end() :]):
         return ""
     return dict(_BOUND_BEFORE)[m.group(1)]
@@ -345,7 +343,7 @@ def _skip(s: str, m: re.Match[str], toks: list[Token], blocked: list[tuple[int, 
     if any(a <= start < b for a, b in blocked):
         return True
     prev = s[start - 1] if start else ""
-    if prev.isdigit() or prev in "〔[+.第" or prev.isascii() and prev.isalpha():
+    if prev.isdigit() or prev in "〔[+.第" or (prev.isascii() and prev.isalpha()):
         return True
     if re.match(r"[年月日号届级]", s[end : end + 1]) and not m.group("post"):
         return True
@@ -556,12 +554,12 @@ def table_targets(rows: list[str]) -> list[list[Target]]:
         unit_m = _ROW_UNIT.search(name)
         counted = name[: unit_m.start()].strip() if unit_m else name
         unit = unit_m.group(1) if unit_m else ""
-        for (kind, _), (cell, _) in zip(columns, cells):
+        for (kind, _), (cell, _) in zip(columns, cells, strict=False):
             if kind == "unit":
                 unit = cell
         if not unit or not counted:
             continue
-        for (kind, year), (cell, start) in zip(columns, cells):
+        for (kind, year), (cell, start) in zip(columns, cells, strict=False):
             m = _CELL_VALUE.match(cell)
             if kind not in {"target", "baseline"} or m is None:
                 continue

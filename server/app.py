@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from flask import Flask
 
+from vetkg.store import Store, get_store
+
 from .config import Settings, load_settings
 from .http import init_http
 from .linked_data import blueprint as linked_data_blueprint
 from .sparql import init_sparql
 from .sparql.admission import init_admission
-from .stores import Store, get_store
 from .workbench import init_workbench
 from .writes import init_writes
 

@@ -46,7 +46,7 @@ store_option = click.option("--store", "store_path", help="Path of the embedded 
 
 
 def _open_store(settings: Settings, read_only: bool = False):
-    from .stores import StoreError, get_store
+    from vetkg.store import StoreError, get_store
 
     try:
         return get_store(settings.store, read_only=read_only, **settings.store_options())
@@ -135,7 +135,7 @@ def validate(settings: Settings, store_path: str | None, update_file: Path | Non
     if shapes_file is not None:
         try:
             shapes = Graph().parse(shapes_file, format="turtle")
-        except Exception as exc:  # noqa: BLE001 - rdflib's parsers raise many types; all mean a bad file
+        except Exception as exc:
             raise CliError(f"{shapes_file}: not readable Turtle shapes ({_first_line(exc)})") from exc
     update = None
     if update_file is not None:
@@ -146,7 +146,8 @@ def validate(settings: Settings, store_path: str | None, update_file: Path | Non
     store = _open_store(settings)
     try:
         if update is not None:
-            from .stores import StoreError
+            from vetkg.store import StoreError
+
             from .writes.offline import check_update
             from .writes.protect import WriteForbidden
             from .writes.update import UpdateFailed
@@ -172,9 +173,10 @@ def validate(settings: Settings, store_path: str | None, update_file: Path | Non
 @pass_settings
 def history(settings: Settings, store_path: str | None) -> None:
     """List the committed writes: number, time, who, quads added and removed."""
-    from .stores import StoreError
-    from .writes.offline import offline_writer
+    from vetkg.store import StoreError
+
     from .writes.history import records
+    from .writes.offline import offline_writer
 
     settings = settings.override(store_path=store_path)
     store = _open_store(settings)
@@ -201,7 +203,8 @@ def history(settings: Settings, store_path: str | None) -> None:
 @pass_settings
 def repair(settings: Settings, store_path: str | None) -> None:
     """Complete a write the remote store was interrupted in (see `vetkg history`)."""
-    from .stores import StoreError
+    from vetkg.store import StoreError
+
     from .writes.offline import repair_store
 
     settings = settings.override(store_path=store_path)
@@ -222,7 +225,8 @@ def repair(settings: Settings, store_path: str | None) -> None:
 @pass_settings
 def revert(settings: Settings, number: int, store_path: str | None, who: str) -> None:
     """Undo write NUMBER as a validated write of its own; exit 3 if the result would not conform."""
-    from .stores import StoreError
+    from vetkg.store import StoreError
+
     from .writes.history import RevertRefused
     from .writes.offline import revert_change
     from .writes.protect import WriteForbidden

@@ -8,8 +8,7 @@ from typing import IO
 import pyoxigraph as ox
 
 from vetkg.ontology.graphs import store_graphs
-
-from .stores import Store
+from vetkg.store import Store
 
 FORMATS: dict[str, ox.RdfFormat] = {
     "nquads": ox.RdfFormat.N_QUADS,
@@ -24,7 +23,7 @@ _BATCH = 5000
 def _dump_history_details(store: Store, output: IO[bytes], rdf_format: ox.RdfFormat) -> None:
     """Who made each write and what it changed, kept beside an embedded store
     (:mod:`vetkg.server.writes.history_details`): a whole history needs them too."""
-    from .writes.history_details import details_store  # noqa: PLC0415 - only for --history
+    from .writes.history_details import details_store
 
     side = details_store(store)
     if side is not None and len(side):

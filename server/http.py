@@ -10,15 +10,21 @@ import logging
 import threading
 import time
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from flask import Flask, Response, current_app, g, jsonify, request
 from flask_compress import Compress
 from flask_cors import CORS
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+)
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from .stores import Store
+from vetkg.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +56,7 @@ class DatasetVersion:
         self._store = store
         self._counter = 0
         self._seed = uuid.uuid4().hex[:16]
-        self._modified = datetime.now(timezone.utc).replace(microsecond=0)
+        self._modified = datetime.now(UTC).replace(microsecond=0)
         self._quads: tuple[int, int] | None = None  # (generation, quad count)
 
     def quads(self) -> int:
@@ -67,7 +73,7 @@ class DatasetVersion:
             self._counter += 1
             # Last-Modified has one-second resolution: never let a bump within the same second
             # leave it unchanged, or If-Modified-Since would answer 304 for changed data.
-            now = datetime.now(timezone.utc).replace(microsecond=0)
+            now = datetime.now(UTC).replace(microsecond=0)
             self._modified = now if now > self._modified else self._modified + timedelta(seconds=1)
 
     @property

@@ -25,7 +25,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol, Union
+from typing import TYPE_CHECKING, Protocol
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -33,7 +33,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH
 from rdflib.term import Node
 
-from vetkg.server.stores.oxigraph import term_to_rdflib
+from vetkg.store.oxigraph import term_to_rdflib
 
 from .validate import (
     ValidationResult,
@@ -45,7 +45,7 @@ from .validate import (
 )
 
 if TYPE_CHECKING:
-    from vetkg.server.stores.base import Store
+    from vetkg.store.base import Store
 
 __all__ = [
     "Change",
@@ -441,7 +441,7 @@ class _All:
 
 
 ALL = _All()
-Affected = Union[set[Node], _All]
+Affected = set[Node] | _All
 
 
 @dataclass

@@ -35,7 +35,7 @@ from vetkg.ontology.graphs import is_data_graph, store_graphs
 from . import SHAPES_FILE
 
 if TYPE_CHECKING:
-    from vetkg.server.stores.base import Store
+    from vetkg.store.base import Store
 
 __all__ = [
     "NonConformingGraph",
@@ -256,7 +256,7 @@ def conforms_ntriples(ntriples: str, *, hierarchy: Iterable[tuple[URIRef, URIRef
     data = _turbo_input(ntriples, hierarchy)
     try:
         conforms, _, _ = _turbo_shapes().validate(data, allow_warnings=True)
-    except Exception:  # noqa: BLE001 - any failure of the fast engine leaves the decision to pyshacl
+    except Exception:
         return None
     return bool(conforms)
 

@@ -17,9 +17,10 @@ import pytest
 import requests
 from flask import Flask
 from flask.testing import FlaskClient
+
 from vetkg.server.app import create_app
 from vetkg.server.config import Settings
-from vetkg.server.stores.oxigraph import MemoryStore, OxigraphStore
+from vetkg.store.oxigraph import MemoryStore, OxigraphStore
 
 BASE = "https://w3id.org/vetkg/"
 VET = "https://w3id.org/vetkg/ontology#"

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from vetkg.ingest.pipeline import build_into_store, ingest_files
 from vetkg.ontology import DEFAULT_BASE_IRI
-from vetkg.server.stores import Store, get_store
+from vetkg.store import Store, get_store
 
 DATA = Path(__file__).parent / "data"
 SEED = DATA / "000_777b55b23df1fdd7.txt"

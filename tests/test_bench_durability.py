@@ -11,7 +11,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from ingest_helpers import SEED
 
 ROOT = Path(__file__).resolve().parent.parent

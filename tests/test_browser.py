@@ -19,8 +19,9 @@ from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
+
 from vetkg.ontology import ONTOLOGY_FILE, ONTOLOGY_IRI
-from vetkg.server.stores.oxigraph import OxigraphStore
+from vetkg.store.oxigraph import OxigraphStore
 
 pytestmark = pytest.mark.slow
 
@@ -74,7 +75,7 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[webdriver.Chro
 def _console_errors(driver: webdriver.Chrome) -> str:
     try:
         return "\n".join(str(e) for e in driver.get_log("browser"))
-    except Exception:  # noqa: BLE001 - the log is only a diagnostic for a failure message
+    except Exception:
         return ""
 
 

@@ -7,9 +7,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from rdflib import Dataset
-
 from ingest_helpers import BINHAI, SEED
+from rdflib import Dataset
 
 VETKG = [sys.executable, "-m", "vetkg.server.cli"]
 
@@ -45,7 +44,7 @@ def test_validate_says_the_built_graph_conforms(built: Path):
 def test_validate_fails_a_broken_graph(built: Path, tmp_path: Path):
     import shutil
 
-    from vetkg.server.stores import get_store
+    from vetkg.store import get_store
 
     broken = tmp_path / "broken"
     shutil.copytree(built, broken)

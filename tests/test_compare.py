@@ -12,6 +12,7 @@ from urllib.parse import unquote
 import pytest
 from flask.testing import FlaskClient
 from ingest_helpers import BINHAI, SEED, build_store
+
 from vetkg.server.app import create_app
 from vetkg.server.config import Settings
 
@@ -60,7 +61,7 @@ def test_work_areas_are_matched_by_title(report: dict) -> None:
     assert pairs["筑牢安全工作防线"] == "筑牢安全工作防线"
     assert pairs["德技并修培养时代新人"] is None  # the 2026 plan drops it
     assert sum(1 for r in rows if r["a"] and r["b"]) == 6
-    assert [r["a"]["label"] for r in rows if r["a"]][0] == "加强党对职业教育工作的全面领导"  # A's order
+    assert next(r["a"]["label"] for r in rows if r["a"]) == "加强党对职业教育工作的全面领导"  # A's order
 
 
 def test_things_both_or_only_one_names(report: dict) -> None:
@@ -109,7 +110,7 @@ def test_a_region_lists_its_plans_by_year_and_links_consecutive_comparisons(clie
     assert plans[DOC_2026][1]["targets"] > 0
     # the steps chain the region's plans in year order, its districts' plans among them
     chain = [report["steps"][0]["a"]["iri"]] + [s["b"]["iri"] for s in report["steps"]]
-    assert all(s["a"]["iri"] == t["b"]["iri"] for t, s in zip(report["steps"], report["steps"][1:]))
+    assert all(s["a"]["iri"] == t["b"]["iri"] for t, s in zip(report["steps"], report["steps"][1:], strict=False))
     assert chain.index(DOC_2025) < chain.index(DOC_2026)
     page = client.get("/compare?region=天津市", headers=HTML).get_data(as_text=True)
     assert "/compare?a=%E6%B4%A5%E6%95%99%E8%81%8C%E5%87%BD-2025-1%E5%8F%B7&amp;b=" in page

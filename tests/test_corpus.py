@@ -14,11 +14,11 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-
 from ingest_helpers import select
+
 from vetkg.ingest.pipeline import build_into_store, ingest_file, ingest_files
 from vetkg.ontology import DEFAULT_BASE_IRI
-from vetkg.server.stores import get_store
+from vetkg.store import get_store
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = 20261129
@@ -57,14 +57,14 @@ def truth_of(path: Path) -> dict:
 
 def test_same_seed_same_bytes(generated, tmp_path: Path):
     again = corpus.write_corpus(COUNT, tmp_path / "again", seed=SEED)
-    for a, b in zip(generated, again):
+    for a, b in zip(generated, again, strict=False):
         assert a.read_bytes() == b.read_bytes(), a.name
         assert a.with_suffix(".json").read_bytes() == b.with_suffix(".json").read_bytes(), a.name
 
 
 def test_another_seed_other_documents(generated, tmp_path: Path):
     other = corpus.write_corpus(3, tmp_path / "other", seed=SEED + 1)
-    assert all(a.read_bytes() != b.read_bytes() for a, b in zip(generated, other))
+    assert all(a.read_bytes() != b.read_bytes() for a, b in zip(generated, other, strict=False))
 
 
 def test_a_prefix_of_a_larger_corpus_is_the_smaller_corpus(generated, tmp_path: Path):
@@ -120,7 +120,7 @@ def test_document_builds_and_conforms(generated, index):
 
 @pytest.mark.parametrize("index", range(COUNT))
 def test_notice_facts(store, generated, index):
-    db, graphs, notices = store
+    db, graphs, _notices = store
     path = generated[index]
     truth = truth_of(path)
     rows = select(

@@ -16,9 +16,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import requests
-
 from conftest import serving
-from vetkg.server.stores.oxigraph import OxigraphStore
+
+from vetkg.store.oxigraph import OxigraphStore
 
 pytestmark = pytest.mark.slow
 

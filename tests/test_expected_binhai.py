@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import pytest
-
 from ingest_helpers import BINHAI, SEED, build_store, select, values
 
 DOC = "?n a vet:Notice ; vet:documentNumber '津滨教体〔2025〕12号' ."

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import pytest
-
 from ingest_helpers import SEED, build_store, select, values
 
 NOTICE = "?n a vet:Notice ; vet:documentNumber '津教职函〔2025〕1号' ."

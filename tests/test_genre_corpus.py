@@ -12,11 +12,11 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from ingest_helpers import DATA
+
 from vetkg.ingest.parallel import Checked, Rejected, check_document
 from vetkg.ingest.reader import read_document
 from vetkg.ontology import DEFAULT_BASE_IRI
-
-from ingest_helpers import DATA
 
 GENRE = DATA / "genre"
 SUFFIX = ".expected.toml"

@@ -1,9 +1,9 @@
 """The ingested data fits the ontology: HermiT finds ontology + data consistent."""
 from __future__ import annotations
 
+from ingest_helpers import BINHAI, SEED
 from rdflib import Graph, Literal, URIRef
 
-from ingest_helpers import BINHAI, SEED
 from vetkg.ingest.pipeline import ingest_file
 from vetkg.ontology import DEFAULT_BASE_IRI
 from vetkg.ontology.namespace import VET

@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-
 from ingest_helpers import SEED, build_store
+
 from vetkg.server.app import create_app
 from vetkg.server.config import Settings
 from vetkg.server.export import export_dataset
-from vetkg.server.stores.oxigraph import OxigraphStore
 from vetkg.server.writes.backend import backend_for
 from vetkg.server.writes.history import records
+from vetkg.store.oxigraph import OxigraphStore
 
 BASE = "https://w3id.org/vetkg/"
 HISTORY = BASE + "graph/history"

@@ -27,8 +27,9 @@ import pyoxigraph as ox
 import pytest
 import requests
 from conftest import BASE, FIXTURE_TRIG, VET, fixture_quads, serving
+
 from vetkg.server.sparql.confine import forbid_network
-from vetkg.server.stores.oxigraph import OxigraphStore
+from vetkg.store.oxigraph import OxigraphStore
 
 SYNTAX_TESTS = Path(__file__).parent / "data" / "w3c" / "syntax"
 QUERY_TYPE = {"Content-Type": "application/sparql-query"}
@@ -566,7 +567,7 @@ def test_a_service_target_that_does_not_answer_sparql_is_never_500(make_app):
     import http.server
 
     class Page(http.server.BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 - http.server's name
+        def do_POST(self) -> None:
             self.send_response(int(self.path.strip("/")))
             self.send_header("Content-Type", "text/html")
             self.end_headers()
@@ -611,7 +612,7 @@ def test_a_remote_store_is_sent_no_query_that_reaches_out(canary):
     received: list[str] = []
 
     class Sparql(http.server.BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 - http.server's name
+        def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
             query = parse_qs(body).get("query", [""])[0]
             received.append(query)
@@ -631,7 +632,7 @@ def test_a_remote_store_is_sent_no_query_that_reaches_out(canary):
         app = create_app(Settings(store="sparql", store_url=f"http://127.0.0.1:{remote.server_port}/sparql"))
         client = app.test_client()
         sent_before = len(received)
-        for query in _ssrf_queries(canary.url) + [DEEP]:
+        for query in [*_ssrf_queries(canary.url), DEEP]:
             resp = post(client, query)
             clean(resp)
             assert resp.status_code == 400, (query, resp.text)

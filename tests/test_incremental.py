@@ -31,7 +31,7 @@ from vetkg.shapes.incremental import (
     validate_change,
 )
 from vetkg.shapes.validate import ValidationResult, class_hierarchy, load_shapes, validate_graph
-from vetkg.server.stores.base import Store
+from vetkg.store.base import Store
 
 BASE = "https://w3id.org/vetkg/"
 SCHEMA = Namespace("https://schema.org/")

@@ -4,10 +4,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from ingest_helpers import SEED
 from rdflib import Literal, URIRef
 from rdflib.compare import isomorphic
 
-from ingest_helpers import SEED
 from vetkg.ingest.errors import InputError
 from vetkg.ingest.pipeline import ingest_file, ingest_files
 from vetkg.ingest.text import normalise
@@ -92,9 +92,10 @@ def test_a_plan_with_only_chapter_markers_and_no_notice(tmp_path: Path):
     path = tmp_path / "plan.txt"
     path.write_text(text, encoding="utf-8")
     doc = ingest_file(path, DEFAULT_BASE_IRI)
-    from vetkg.ontology.namespace import VET
     from rdflib import RDF
     from rdflib.namespace import DCTERMS
+
+    from vetkg.ontology.namespace import VET
 
     parts = set(doc.graph.subjects(RDF.type, VET.Part))
     areas = set(doc.graph.subjects(RDF.type, VET.WorkArea))

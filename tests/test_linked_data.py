@@ -17,7 +17,7 @@ from vetkg.ontology import ONTOLOGY_FILE, ONTOLOGY_IRI
 from vetkg.server.app import create_app
 from vetkg.server.config import Settings
 from vetkg.server.linked_data.examples import Example, load_examples
-from vetkg.server.stores.oxigraph import MemoryStore
+from vetkg.store.oxigraph import MemoryStore
 
 DATA = Path(__file__).parent / "data" / "ld" / "dataset.trig"
 BASE = "https://w3id.org/vetkg/"

@@ -1,4 +1,4 @@
-"""An on-disk store served from a copy in memory (server/stores/memory_copy.py)."""
+"""An on-disk store served from a copy in memory (store/memory_copy.py)."""
 from __future__ import annotations
 
 import gc
@@ -7,8 +7,8 @@ import io
 import pyoxigraph as ox
 import pytest
 
-from vetkg.server.stores.memory_copy import MemoryCopy
-from vetkg.server.stores.oxigraph import OxigraphStore
+from vetkg.store.memory_copy import MemoryCopy
+from vetkg.store.oxigraph import OxigraphStore
 
 EX = "http://example.org/"
 G = ox.NamedNode(EX + "g")

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from ingest_helpers import build_store, select, values
 
 TIANJIN = """关于印发2025年天津市职业教育工作要点的通知

@@ -16,7 +16,7 @@ from vetkg.ingest.parallel import text_digest
 from vetkg.ingest.pipeline import build_into_store, ingest_files
 from vetkg.ingest.reader import read_document
 from vetkg.ontology import DEFAULT_BASE_IRI, ONTOLOGY_IRI
-from vetkg.server.stores import get_store
+from vetkg.store import get_store
 
 ROOT = Path(__file__).resolve().parent.parent
 VETKG = [sys.executable, "-m", "vetkg.server.cli"]

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 import pyoxigraph as ox
-from rdflib import Graph, Literal
-
+import pytest
 from ingest_helpers import BINHAI, DATA, SEED
+from rdflib import Graph, Literal
 from test_corpus import corpus
+
 from vetkg.ingest.parallel import Checked, check_document
 from vetkg.ingest.pipeline import ingest_file
 from vetkg.ingest.triples import Lit, nt_term
 from vetkg.ontology import DEFAULT_BASE_IRI
 from vetkg.ontology.namespace import VET
-from vetkg.server.stores.oxigraph import term_to_rdflib
+from vetkg.store.oxigraph import term_to_rdflib
 
 
 @pytest.fixture(scope="module")

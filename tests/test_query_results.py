@@ -7,7 +7,7 @@ import pyoxigraph as ox
 
 from vetkg.server.sparql.formats import RESULTS_JSON, RESULTS_XML, Kind
 from vetkg.server.sparql.results import QueryJob, evaluate
-from vetkg.server.stores.oxigraph import MemoryStore
+from vetkg.store.oxigraph import MemoryStore
 
 DATA = """
 @prefix ex: <http://example.org/> .

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from vetkg.server.sparql.errors import ProtocolError
-from vetkg.server.sparql.formats import RESULTS_JSON, Kind
+from vetkg.server.sparql.formats import RESULTS_JSON
 from vetkg.server.sparql.guard import plan_query
 from vetkg.server.sparql.results import QueryJob, declared_prefixes
 from vetkg.server.sparql.workers import WorkerDied, WorkerPool

@@ -18,17 +18,18 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from ingest_helpers import SEED, build_store
+
 from vetkg.server.app import create_app
 from vetkg.server.config import Settings
 from vetkg.server.export import export_dataset
-from vetkg.server.stores.oxigraph import MemoryStore, OxigraphStore
 from vetkg.server.workbench.compare import href
+from vetkg.server.workbench.highlight import as_html, highlight
+from vetkg.server.workbench.index import QueryRejected, SearchIndex
 from vetkg.server.workbench.keeper import IndexKeeper
+from vetkg.server.workbench.segment import query_words
 from vetkg.server.workbench.views import INDEX_KEY
 from vetkg.server.writes import Change
-from vetkg.server.workbench.highlight import as_html, highlight
-from vetkg.server.workbench.index import SearchIndex
-from vetkg.server.workbench.segment import query_words
+from vetkg.store.oxigraph import MemoryStore, OxigraphStore
 
 BASE = "https://w3id.org/vetkg/"
 DOC = BASE + "doc/津教职函-2025-1号"
@@ -224,7 +225,7 @@ def test_an_on_disk_index_lives_beside_the_store_and_is_not_rebuilt_needlessly(t
     assert index.sync(store, BASE) == []  # nothing changed since the app indexed it
     store.update(f"DROP GRAPH <{BASE}graph/津教职函-2025-1号>")
     assert index.sync(store, BASE) == [f"{BASE}graph/津教职函-2025-1号"]
-    with pytest.raises(Exception):
+    with pytest.raises(QueryRejected):
         index.scores("")
     assert index.scores("鲁班工坊") and all(not n.startswith(DOC) for n in index.scores("鲁班工坊"))
     store.close()
@@ -259,7 +260,7 @@ def test_writes_committed_while_the_index_is_built_are_indexed_after_it(seed_nqu
     release, calls = threading.Event(), []
 
     class SlowIndex(SearchIndex):
-        def sync(self, store, base_iri, graphs=None):  # noqa: ANN001
+        def sync(self, store, base_iri, graphs=None):
             calls.append(graphs)
             if len(calls) == 1:
                 assert release.wait(30)

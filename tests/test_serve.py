@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 import requests
-
 from conftest import fixture_quads, free_port, load, wait_for_health
-from vetkg.server.stores.oxigraph import OxigraphStore
+
+from vetkg.store.oxigraph import OxigraphStore
 
 VETKG = str(Path(sys.executable).with_name("vetkg"))
 
@@ -75,7 +75,7 @@ def refusing_store() -> Iterator[int]:
     """A loopback HTTP server that answers 401 to everything, as a store with other credentials would."""
 
     class Refuse(http.server.BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 - the name http.server calls
+        def do_POST(self) -> None:
             self.send_response(401)
             self.send_header("WWW-Authenticate", 'Basic realm="sparql"')
             self.send_header("Content-Length", "0")

@@ -19,8 +19,8 @@ from vetkg.shapes.validate import (
     validate_graph,
     validate_store,
 )
-from vetkg.server.stores import get_store
-from vetkg.server.stores.oxigraph import triples_from_rdflib
+from vetkg.store import get_store
+from vetkg.store.oxigraph import triples_from_rdflib
 
 SCHEMA = Namespace("https://schema.org/")
 BASE = "https://w3id.org/vetkg/"
@@ -196,7 +196,7 @@ def test_hierarchy_has_every_subclass_the_shapes_rely_on() -> None:
         supers.setdefault(sub, set()).add(sup)
 
     def reaches(cls, goal, seen=()) -> bool:
-        return cls == goal or any(reaches(s, goal, seen + (cls,)) for s in supers.get(cls, ()) if s not in seen)
+        return cls == goal or any(reaches(s, goal, (*seen, cls)) for s in supers.get(cls, ()) if s not in seen)
 
     expected = {
         VET.Organization: [

@@ -7,13 +7,13 @@ from __future__ import annotations
 import logging
 
 import pytest
+from ingest_helpers import BINHAI, DATA, SEED
 from rdflib import BNode, Graph
 from rdflib.namespace import SH
 from rdflib.term import Node
-
-from ingest_helpers import BINHAI, DATA, SEED
 from shape_mutations import breakable, ill_typed_mutations, mutations
 from test_corpus import corpus
+
 from vetkg.ingest.pipeline import ingest_file
 from vetkg.ontology import DEFAULT_BASE_IRI
 from vetkg.shapes.validate import (
@@ -125,7 +125,7 @@ def test_a_violation_is_refused_with_pyshacls_message(verdicts) -> None:
             ensure_conforms(m.graph, "doc.txt")
         assert str(fast.value) == str(NonConformingGraph("doc.txt", validate_graph(m.graph))), str(m)
         with pytest.raises(NonConformingGraph) as from_text:
-            ensure_conforms_ntriples(_nt(m.graph), "doc.txt", lambda: m.graph)
+            ensure_conforms_ntriples(_nt(m.graph), "doc.txt", lambda m=m: m.graph)
         assert str(from_text.value) == str(fast.value)
 
 

@@ -21,17 +21,17 @@ import pyoxigraph as ox
 import pytest
 import requests
 from conftest import free_port, wait_for_health
+from flask import Flask
+from flask.testing import FlaskClient
 from ingest_helpers import BINHAI, PREFIXES, SEED, build_store
 from virtuoso import Virtuoso, running_virtuoso
 
 import vetkg.server
-from flask import Flask
-from flask.testing import FlaskClient
 from vetkg.server.app import create_app
 from vetkg.server.config import Settings
-from vetkg.server.stores import Store, StoreError, StoreRefused, StoreTimeout, get_store
-from vetkg.server.stores.sparql import RemoteSparqlStore
 from vetkg.server.workbench.sparql_function import FUNCTION_NAMESPACE
+from vetkg.store import Store, StoreError, StoreRefused, StoreTimeout, get_store
+from vetkg.store.sparql import RemoteSparqlStore
 
 pytestmark = pytest.mark.slow
 QUERIES = Path(vetkg.server.__file__).parent / "queries"

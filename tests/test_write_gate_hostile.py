@@ -17,13 +17,14 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from ingest_helpers import SEED, build_store
+
 from vetkg.server.app import create_app
 from vetkg.server.config import Settings
 from vetkg.server.export import export_dataset
-from vetkg.server.stores import Store
-from vetkg.server.stores.oxigraph import MemoryStore
 from vetkg.server.writes.history_details import details_store
 from vetkg.shapes.validate import validate_store
+from vetkg.store import Store
+from vetkg.store.oxigraph import MemoryStore
 
 BASE = "https://w3id.org/vetkg/"
 HISTORY = BASE + "graph/history"
@@ -392,7 +393,8 @@ def test_a_served_endpoint_refuses_at_once_and_stops_a_long_update(tmp_path, see
 
     import requests
     from conftest import serving
-    from vetkg.server.stores.oxigraph import OxigraphStore
+
+    from vetkg.store.oxigraph import OxigraphStore
 
     disk = OxigraphStore(tmp_path / "store")
     disk.oxigraph.load(seed_nquads, format=ox.RdfFormat.N_QUADS)

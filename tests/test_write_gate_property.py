@@ -18,11 +18,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ingest_helpers import SEED, build_store
+
 from vetkg.server.app import create_app
 from vetkg.server.config import Settings
 from vetkg.server.export import export_dataset
-from vetkg.server.stores.oxigraph import MemoryStore
 from vetkg.shapes.validate import validate_store
+from vetkg.store.oxigraph import MemoryStore
 
 BASE = "https://w3id.org/vetkg/"
 VET = "https://w3id.org/vetkg/ontology#"

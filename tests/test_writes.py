@@ -24,11 +24,12 @@ from conftest import free_port, wait_for_health
 from flask import Flask
 from flask.testing import FlaskClient
 from ingest_helpers import SEED, build_store, select
+
 from vetkg.server.app import create_app
 from vetkg.server.config import Settings
 from vetkg.server.export import export_dataset
-from vetkg.server.stores import Store
-from vetkg.server.stores.oxigraph import OxigraphStore
+from vetkg.store import Store
+from vetkg.store.oxigraph import OxigraphStore
 
 BASE = "https://w3id.org/vetkg/"
 ENTITIES = BASE + "graph/entities"
@@ -55,7 +56,7 @@ def seed_nquads() -> bytes:
 
 
 def _store_from(nquads: bytes) -> Store:
-    from vetkg.server.stores.oxigraph import MemoryStore
+    from vetkg.store.oxigraph import MemoryStore
 
     store = MemoryStore()
     store.oxigraph.load(nquads, format=ox.RdfFormat.N_QUADS)

@@ -5,7 +5,8 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from ..stores import Store
+from vetkg.store import Store
+
 from .vocab import LABEL_PROPERTIES
 
 

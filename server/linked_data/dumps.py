@@ -12,8 +12,9 @@ from itertools import islice
 
 import pyoxigraph as ox
 
+from vetkg.store import Store
+
 from ..export import public_quads
-from ..stores import Store
 from .vocab import PREFIXES
 
 FORMATS: dict[str, ox.RdfFormat] = {

@@ -5,7 +5,8 @@ from collections.abc import Iterable
 
 import pyoxigraph as ox
 
-from ..stores import Store
+from vetkg.store import Store
+
 from .vocab import EXTERNAL_LABELS, LABEL_PROPERTIES, curie
 
 LANGUAGES: tuple[str, ...] = ("zh", "en")
@@ -73,7 +74,7 @@ class Labeller:
         for language in LANGUAGES:
             if language != self.language:
                 literal = next(
-                    (l.value for l in self.literals(iri) if (l.language or "").startswith(language)), None
+                    (lit.value for lit in self.literals(iri) if (lit.language or "").startswith(language)), None
                 )
                 if literal and literal != main:
                     return literal

@@ -5,7 +5,8 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from ..stores import Store
+from vetkg.store import Store
+
 from .vocab import PREFIXES
 
 VET = PREFIXES["vet"]
@@ -20,7 +21,7 @@ class Node:
     ordinal: int | None = None
     title: str | None = None
     text: str | None = None
-    children: list["Node"] = field(default_factory=list)
+    children: list[Node] = field(default_factory=list)
 
     @property
     def kind_iri(self) -> str | None:

@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from ..stores import Store
+from vetkg.store import Store
+
 from .describe import Description
 from .iris import href, split_fragment
 from .labels import Labeller

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from ..stores import Store
+from vetkg.store import Store
+
 from .vocab import PREFIXES
 
 VET = PREFIXES["vet"]

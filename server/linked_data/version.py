@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 from flask import Flask, Response, current_app, request
 
-from ..stores import Store
+from vetkg.store import Store
 
 T = TypeVar("T")
 _CACHE = "vetkg.linked_data.cache"

@@ -9,9 +9,9 @@ from flask import Blueprint, Flask, Response, current_app, render_template, requ
 
 from vetkg.ontology import ONTOLOGY_IRI
 from vetkg.ontology.graphs import store_graphs
+from vetkg.store import Store
 
 from ..config import Settings
-from ..stores import Store
 from . import dumps as dumps_module
 from .describe import Description, describe, graph_triples, serialize
 from .examples import load_examples
@@ -23,8 +23,8 @@ from .negotiation import decorate, language, not_acceptable, not_found, rdf_resp
 from .ontology import Ontology, load_triples
 from .page import Linker, build_page
 from .version import etag, memoised, not_modified, validate
-from .void import DUMPS, VOID_PATH, statistics, void_triples
 from .vocab import PREFIXES
+from .void import DUMPS, VOID_PATH, statistics, void_triples
 
 blueprint = Blueprint("linked_data", __name__)
 

@@ -9,4 +9,4 @@ from __future__ import annotations
 from .errors import ProtocolError
 from .views import UPDATE_HANDLER_KEY, bp, init_sparql
 
-__all__ = ["ProtocolError", "UPDATE_HANDLER_KEY", "bp", "init_sparql"]
+__all__ = ["UPDATE_HANDLER_KEY", "ProtocolError", "bp", "init_sparql"]

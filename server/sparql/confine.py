@@ -36,7 +36,7 @@ def unavailable() -> str | None:
     Imported in the server, so each forked worker finds the library already loaded."""
     try:
         import pyseccomp  # noqa: F401
-    except Exception as exc:  # noqa: BLE001 - ctypes raises several kinds
+    except Exception as exc:
         return f"pyseccomp cannot load libseccomp ({exc}): every query will be refused with 503"
     return None
 
@@ -56,7 +56,7 @@ def forbid_network() -> None:
         # The worker's pipe to the server is connected before the filter; nothing else connects.
         rules.add_rule(refuse, "connect")
         rules.load()
-    except Exception as exc:  # noqa: BLE001 - any failure means the worker is not confined
+    except Exception as exc:
         raise ConfinementUnavailable(f"cannot keep the query worker off the network: {exc}") from exc
     _confined_pid = os.getpid()
 

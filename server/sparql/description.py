@@ -5,8 +5,9 @@ import threading
 
 import pyoxigraph as ox
 
+from vetkg.store import Store
+
 from ..config import Settings
-from ..stores import Store
 from .formats import GRAPH_FORMATS, RESULT_FORMATS
 
 SD = "http://www.w3.org/ns/sparql-service-description#"

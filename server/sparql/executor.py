@@ -36,10 +36,25 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ..stores import Store, StoreError, StoreRefused, StoreTimeout
-from .confine import BLOCKED_MESSAGE, ConfinementUnavailable, forbid_network, limit_memory, unavailable
+from vetkg.store import Store, StoreError, StoreRefused, StoreTimeout
+
+from .confine import (
+    BLOCKED_MESSAGE,
+    ConfinementUnavailable,
+    forbid_network,
+    limit_memory,
+    unavailable,
+)
 from .errors import ProtocolError
-from .guard import SERVICE_DISABLED, RemotePlan, Unreadable, check_known, check_remote, plan_query, syntax_message
+from .guard import (
+    SERVICE_DISABLED,
+    RemotePlan,
+    Unreadable,
+    check_known,
+    check_remote,
+    plan_query,
+    syntax_message,
+)
 from .results import QueryJob, QueryOutcome, based_text, evaluate, format_for
 from .workers import WorkerDied, WorkerPool
 
@@ -102,7 +117,7 @@ def _answer(store: Store, job: Any, server_pid: int) -> tuple[str, Any]:
     except (ValueError, TypeError, RuntimeError) as exc:
         # Oxigraph raises RuntimeError for what it cannot evaluate (an unknown function).
         return ("invalid", str(exc))
-    except BaseException:  # noqa: BLE001 - reported to the server, which logs it
+    except BaseException:
         return ("bug", traceback.format_exc())
 
 
@@ -113,7 +128,7 @@ def _syntax_first(job: QueryJob, refusal: Unreadable) -> tuple[str, Any]:
         ox.Store().query(text)
     except SyntaxError as exc:
         return ("syntax", syntax_message(str(exc), job.text, shift))
-    except Exception:  # noqa: BLE001, S110 - parsed: evaluating on an empty store says nothing more
+    except Exception:
         pass
     return _refusal(refusal)
 

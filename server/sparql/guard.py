@@ -161,7 +161,7 @@ def _parse(text: str, base_iri: str | None) -> tuple[Any, Any, Any]:
     parsed = parseQuery(text)
     try:
         prologue = translatePrologue(parsed[0], base_iri)
-    except Exception as exc:  # noqa: BLE001 - rdflib raises plain Exception for a bad prologue
+    except Exception as exc:
         raise ProtocolError(400, f"invalid query prologue: {exc}") from None
     return parsed[0], parsed[1], prologue
 

@@ -15,11 +15,11 @@ from itertools import islice
 from typing import Any
 
 import pyoxigraph as ox
-
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
-from ..stores import Store
+from vetkg.store import Store
+
 from .formats import Format, Kind, choose
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"

@@ -6,9 +6,10 @@ from collections.abc import Callable
 import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, current_app, redirect, request
 
+from vetkg.store import Store
+
 from ..config import Settings
 from ..http import conditional, dataset_version, not_modified
-from ..stores import Store
 from .admission import run_query
 from .description import PREFIXES, DescriptionCache
 from .errors import ProtocolError

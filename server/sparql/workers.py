@@ -138,7 +138,7 @@ class _Forker:
             try:
                 start()
                 done.append(None)
-            except BaseException as exc:  # noqa: BLE001 - handed to the caller, raised there
+            except BaseException as exc:
                 done.append(exc)
             finished.set()
 

@@ -14,8 +14,9 @@ from pathlib import Path
 
 from flask import Flask
 
+from vetkg.store import Store
+
 from ..config import Settings
-from ..stores import Store
 from ..writes import WRITER_KEY
 from .index import SearchIndex
 from .keeper import IndexKeeper

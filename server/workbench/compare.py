@@ -8,6 +8,7 @@ similarity of their titles, and targets by what they count.
 """
 from __future__ import annotations
 
+import itertools
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -19,10 +20,10 @@ from urllib.parse import quote
 import pyoxigraph as ox
 
 from vetkg.ontology import ONTOLOGY_IRI
+from vetkg.store import Store
 
 from ..linked_data.examples import load_examples
 from ..linked_data.iris import path_for_iri
-from ..stores import Store
 
 AREA_QUERY = "06-work-areas-side-by-side"
 ENTITY_QUERY = "07-things-each-document-names"
@@ -318,5 +319,5 @@ def compare_regions(store: Store, base: str, names: list[str]) -> dict[str, Any]
     steps = []  # consecutive plans of one region, to compare
     for r in found:
         series = [p for y in years for p in y["plans"][found.index(r)]]
-        steps.extend({"region": r["label"], "a": x, "b": y} for x, y in zip(series, series[1:]))
+        steps.extend({"region": r["label"], "a": x, "b": y} for x, y in itertools.pairwise(series))
     return {"regions": found, "years": years, "steps": steps, "query": text, "query_href": query_link(text)}

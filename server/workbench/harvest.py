@@ -16,8 +16,7 @@ import pyoxigraph as ox
 
 from vetkg.ingest.pipeline import entities_graph_iri
 from vetkg.ontology import ONTOLOGY_IRI
-
-from ..stores import Store
+from vetkg.store import Store
 
 PREFIXES = f"""PREFIX vet: <{ONTOLOGY_IRI}#>
 PREFIX dcterms: <http://purl.org/dc/terms/>

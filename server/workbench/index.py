@@ -108,7 +108,7 @@ class SearchIndex:
 
     # -- keeping it in step with the store --------------------------------------------------------
 
-    def sync(self, store, base_iri: str, graphs: Iterable[str] | None = None) -> list[str]:  # noqa: ANN001
+    def sync(self, store, base_iri: str, graphs: Iterable[str] | None = None) -> list[str]:
         """Re-index ``graphs`` (default: every graph of the store) whose content changed; drop
         the index's graphs the store no longer has. Returns the graphs re-indexed."""
         full = graphs is None
@@ -125,7 +125,7 @@ class SearchIndex:
                     for graph in gone:
                         self._clear(db, graph)
                         db.execute("DELETE FROM graphs WHERE graph = ?", (graph,))
-                    for graph, content in changed.items():
+                    for content in changed.values():
                         self._replace(db, content)
                 self.version += 1
         return sorted(changed) + sorted(gone)

@@ -15,8 +15,8 @@ import pyoxigraph as ox
 
 from vetkg.ingest.pipeline import entities_graph_iri
 from vetkg.ontology import ONTOLOGY_IRI
+from vetkg.store import Store
 
-from ..stores import Store
 from ..writes import Change
 from .harvest import indexable
 from .index import SearchIndex
@@ -52,7 +52,7 @@ class IndexKeeper:
         while True:
             try:
                 self.index.sync(self.store, self.base_iri, graphs)
-            except Exception:  # noqa: BLE001 - the server goes on; /search answers from what is indexed
+            except Exception:
                 log.exception("building the search index failed")
             with self._lock:
                 if not self._pending:

@@ -6,9 +6,10 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, json, render_template, request
 
+from vetkg.store import Store
+
 from ..config import Settings
 from ..linked_data.negotiation import language
-from ..stores import Store
 from . import compare as comparison
 from .compare import href
 from .highlight import as_html, highlight

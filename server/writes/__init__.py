@@ -17,9 +17,9 @@ from .backend import backend_for
 from .change import Change
 from .checks import Checker
 from .gsp import bp as gsp_blueprint
+from .history import history_hook
 from .respond import WRITER_KEY
 from .sparql_update import gate_update, handle_update
-from .history import history_hook
 from .transaction import CommitHook, Outcome, Writer
 
 
@@ -39,4 +39,4 @@ def init_writes(app: Flask) -> None:
     app.register_blueprint(gsp_blueprint)
 
 
-__all__ = ["Change", "CommitHook", "Outcome", "Writer", "WRITER_KEY", "init_writes"]
+__all__ = ["WRITER_KEY", "Change", "CommitHook", "Outcome", "Writer", "init_writes"]

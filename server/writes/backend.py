@@ -12,10 +12,11 @@ from typing import Any, Protocol
 
 import pyoxigraph as ox
 
-from ..stores.base import Store
-from ..stores.memory_copy import MemoryCopy
-from ..stores.remote_quads import RemoteQuads
-from ..stores.sparql import RemoteSparqlStore
+from vetkg.store.base import Store
+from vetkg.store.memory_copy import MemoryCopy
+from vetkg.store.remote_quads import RemoteQuads
+from vetkg.store.sparql import RemoteSparqlStore
+
 from .change import Change
 from .commit import commit
 from .history_details import details_store

@@ -25,17 +25,22 @@ from rdflib.namespace import RDF
 from rdflib.term import Node
 
 from vetkg.ontology.graphs import store_graphs
-from vetkg.ontology.owl import load_ontology_graph
-from vetkg.ontology.owl import check_consistency
+from vetkg.ontology.owl import check_consistency, load_ontology_graph
 from vetkg.shapes.incremental import Change as TripleChange
 from vetkg.shapes.incremental import validate_change
 from vetkg.shapes.meta import shapes_problems
-from vetkg.shapes.validate import ValidationResult, Violation, class_hierarchy, load_shapes, validate_graph
+from vetkg.shapes.validate import (
+    ValidationResult,
+    Violation,
+    class_hierarchy,
+    load_shapes,
+    validate_graph,
+)
+from vetkg.store.terms import to_ox, to_rdflib
 
 from .change import Change
 from .disjoint import Pairs, add_to_report, disjoint_pairs, disjoint_violations
 from .state import PendingState
-from .terms import to_ox, to_rdflib
 
 Triple = tuple[Node, Node, Node]
 

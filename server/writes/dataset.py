@@ -16,8 +16,9 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID, Graph
 from rdflib.store import Store
 from rdflib.term import Node, URIRef
 
+from vetkg.store.terms import OxGraph, to_ox, to_rdflib
+
 from .state import PendingState
-from .terms import OxGraph, to_ox, to_rdflib
 
 UNION = "union"
 

@@ -30,7 +30,7 @@ _POLL = 0.02  # seconds between two looks of the watchdog
 _REFIRE = 0.25  # seconds between two raises, while the block has not ended
 
 
-class WriteTimeout(BaseException):  # noqa: N818 - named for what happened, like TimeoutError
+class WriteTimeout(BaseException):
     """The write ran past its deadline, or its memory bound, and was stopped; nothing was written."""
 
     def __init__(self, seconds: float = 0.0, memory: bool = False) -> None:
@@ -74,7 +74,7 @@ def _on_stack(thread_id: int, frame: FrameType) -> bool:
     return False
 
 
-class deadline:  # noqa: N801 - used as a function: ``with deadline(30): …``
+class deadline:
     """Stop the block with :class:`WriteTimeout` after ``seconds`` (None or ≤ 0: no deadline),
     or once the process holds ``max_growth_bytes`` more than when it began (None: no bound)."""
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..stores.oxigraph import OxigraphStore
+from vetkg.store.oxigraph import OxigraphStore
 
 _ATTRIBUTE = "_vetkg_history_details"
 

@@ -15,8 +15,8 @@ import logging
 
 import pyoxigraph as ox
 
-from ..stores.base import StoreError
-from ..stores.sparql import RemoteSparqlStore
+from vetkg.store.base import StoreError
+from vetkg.store.sparql import RemoteSparqlStore
 
 log = logging.getLogger(__name__)
 

@@ -3,10 +3,10 @@ on the embedded store or a remote one."""
 from __future__ import annotations
 
 from vetkg.ontology.graphs import store_graphs
+from vetkg.store.base import Store, StoreError
 
 from ..config import Settings
 from ..http import DatasetVersion
-from ..stores.base import Store, StoreError
 from .backend import backend_for
 from .checks import Checker
 from .history import history_hook, revert

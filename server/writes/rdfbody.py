@@ -71,11 +71,11 @@ def _declares_entities(data: bytes) -> bool:
 
 
 def _jsonld_with_remote_contexts(data: bytes, base_iri: str | None) -> list[ox.Quad]:
-    import rdflib  # noqa: PLC0415 - only on this opt-in path
+    import rdflib
 
     try:
         dataset = rdflib.Dataset().parse(data=data, format="json-ld", publicID=base_iri)
-    except Exception as exc:  # noqa: BLE001 - rdflib's JSON-LD parser raises many kinds
+    except Exception as exc:
         raise SyntaxError(str(exc)) from None
     return list(ox.parse(dataset.serialize(format="nquads", encoding="utf-8"), format=ox.RdfFormat.N_QUADS))
 

@@ -6,8 +6,9 @@ from typing import Any, TypeVar
 
 from flask import Response, current_app, request
 
+from vetkg.store.base import StoreError
+
 from ..sparql.errors import ProtocolError
-from ..stores.base import StoreError
 from .auth import Principal
 from .deadline import WriteTimeout
 from .journal import WriteInterrupted

@@ -1,7 +1,7 @@
 """What a pending state reads the store through: four calls pyoxigraph's ``Store`` already has.
 
 The embedded store is its own source. A remote SPARQL store is read through
-:class:`vetkg.server.stores.remote_quads.RemoteQuads`, which answers the same calls with SPARQL
+:class:`vetkg.store.remote_quads.RemoteQuads`, which answers the same calls with SPARQL
 queries, so :class:`.state.PendingState`, the checks and the reports do not know which it is.
 """
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import Protocol
 
 import pyoxigraph as ox
 
-from .terms import OxGraph, OxTerm
+from vetkg.store.terms import OxGraph, OxTerm
 
 
 class QuadSource(Protocol):

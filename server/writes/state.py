@@ -9,9 +9,10 @@ from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
 
+from vetkg.store.terms import OxGraph, OxTerm
+
 from .change import Change
 from .source import QuadSource
-from .terms import OxGraph, OxTerm
 
 GraphPattern = OxGraph | None  # None: every graph
 

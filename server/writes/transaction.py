@@ -13,7 +13,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Generic, TypeVar
 
 import pyoxigraph as ox
@@ -108,7 +108,7 @@ class Writer:
             verdict = self.checker.check(change, state)
         if not verdict.ok or dry_run or not change:
             return Outcome(change, verdict, committed=False, value=value, state=state)
-        timestamp = datetime.now(timezone.utc)
+        timestamp = datetime.now(UTC)
         extra = [quad for hook in self.hooks for quad in hook(change, who, timestamp)]
         try:
             self.backend.commit(change, state, extra)
@@ -120,6 +120,6 @@ class Writer:
         for hook in self.after_commit:
             try:
                 hook(change, who, timestamp)
-            except Exception:  # noqa: BLE001 - the data is stored; a listener's failure must not hide it
+            except Exception:
                 log.exception("after-commit hook %r failed", hook)
         return Outcome(change, verdict, committed=True, value=value, timestamp=timestamp, state=state)

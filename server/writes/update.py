@@ -38,10 +38,11 @@ from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.sparql import QueryContext, SPARQLError
 from rdflib.term import BNode, Node, URIRef, Variable
 
+from vetkg.store.terms import to_ox
+
 from ..sparql.guard import _PARSER_LOCK
 from .dataset import UNION, view_dataset
 from .state import PendingState
-from .terms import to_ox
 
 
 class UpdateFailed(Exception):
@@ -65,7 +66,7 @@ def parse_update(text: str, base_iri: str | None) -> Any:
             return translateUpdate(parseUpdate(text), base=base_iri)
     except ParseException as exc:
         raise UpdateFailed(f"syntax error at line {exc.lineno}, column {exc.col}: {exc.msg}") from None
-    except Exception as exc:  # noqa: BLE001 - rdflib raises plain Exception for a bad prologue
+    except Exception as exc:
         raise UpdateFailed(f"cannot read the update: {exc}") from None
 
 
@@ -279,7 +280,7 @@ def _apply_templates(
 ) -> None:
     # All deletions of all solutions, then all insertions (SPARQL 1.1 Update 3.1.3).
     deletions = _templates(delete)
-    for triple, graph in deletions:
+    for triple, _graph in deletions:
         if any(isinstance(t, BNode) for t in triple):
             raise UpdateFailed("blank nodes are not allowed in a DELETE template")
     removed: list[tuple[tuple[Any, Any, Any], Node | None]] = []

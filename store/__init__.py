@@ -12,9 +12,9 @@ from typing import Any
 from .base import Store, StoreError, StoreRefused, StoreTimeout
 
 _REGISTRY: dict[str, str] = {
-    "oxigraph": "vetkg.server.stores.oxigraph:OxigraphStore",
-    "memory": "vetkg.server.stores.oxigraph:MemoryStore",
-    "sparql": "vetkg.server.stores.sparql:RemoteSparqlStore",
+    "oxigraph": "vetkg.store.oxigraph:OxigraphStore",
+    "memory": "vetkg.store.oxigraph:MemoryStore",
+    "sparql": "vetkg.store.sparql:RemoteSparqlStore",
 }
 
 

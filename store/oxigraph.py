@@ -16,7 +16,6 @@ import rdflib
 from .base import Store, StoreError
 from .memory_copy import MemoryCopy
 
-
 _XSD_STRING = ox.NamedNode("http://www.w3.org/2001/XMLSchema#string")
 
 

@@ -142,9 +142,9 @@ class RemoteQuads:
     def _select(self, s: Term | None, p: Term | None, o: Term | None, g: ox.NamedNode | None) -> list[ox.Quad]:
         terms = [s, p, o, g]
         # Unbound terms and blank nodes are variables; blank nodes are matched by label afterwards.
-        variables = [n for n, t in zip(_NAMES, terms) if t is None or isinstance(t, ox.BlankNode)]
-        text = [f"?{n}" if n in variables else str(t) for n, t in zip(_NAMES, terms)]
-        filters = [f"isBlank(?{n})" for n, t in zip(_NAMES, terms) if isinstance(t, ox.BlankNode)]
+        variables = [n for n, t in zip(_NAMES, terms, strict=False) if t is None or isinstance(t, ox.BlankNode)]
+        text = [f"?{n}" if n in variables else str(t) for n, t in zip(_NAMES, terms, strict=False)]
+        filters = [f"isBlank(?{n})" for n, t in zip(_NAMES, terms, strict=False) if isinstance(t, ox.BlankNode)]
         if g is None:
             filters += [f'!STRSTARTS(STR(?g), "{prefix}")' for prefix in self.store.system_graph_prefixes]
         body = f"GRAPH {text[3]} {{ {text[0]} {text[1]} {text[2]} }}"
@@ -171,7 +171,7 @@ class RemoteQuads:
             # A short page is the server's cap (see RemoteSparqlStore._graph_triples).
             limit = min(limit, len(rows))
             for row in rows:
-                values = [row[n] if n in variables else t for n, t in zip(_NAMES, terms)]
+                values = [row[n] if n in variables else t for n, t in zip(_NAMES, terms, strict=False)]
                 if all(not isinstance(t, ox.BlankNode) or values[i] == t for i, t in enumerate(terms)):
                     quads.append(ox.Quad(*values))  # type: ignore[arg-type]
         return quads

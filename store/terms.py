@@ -1,12 +1,11 @@
 """Terms between pyoxigraph (the store, the change) and rdflib (the SPARQL algebra, pyshacl)."""
 from __future__ import annotations
 
-
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
-from ..stores.oxigraph import term_to_rdflib
+from .oxigraph import term_to_rdflib
 
 OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
 OxGraph = ox.NamedNode | ox.BlankNode | ox.DefaultGraph

@@ -65,13 +65,13 @@ class MemoryCopy:
         self.disk.update(*args, **kwargs)
         self._follow(lambda store: store.update(*args, **kwargs))
 
-    def bulk_load(self, input: Any = None, *args: Any, **kwargs: Any) -> None:  # noqa: A002 - pyoxigraph's name
+    def bulk_load(self, input: Any = None, *args: Any, **kwargs: Any) -> None:
         if hasattr(input, "read"):
             input = input.read()  # a stream reads once; both copies need it
         self.disk.bulk_load(input, *args, **kwargs)
         self._follow(lambda store: store.bulk_load(input, *args, **kwargs))
 
-    def load(self, input: Any = None, *args: Any, **kwargs: Any) -> None:  # noqa: A002
+    def load(self, input: Any = None, *args: Any, **kwargs: Any) -> None:
         if hasattr(input, "read"):
             input = input.read()
         self.disk.load(input, *args, **kwargs)
@@ -124,7 +124,7 @@ class MemoryCopy:
         accepted, it is made again from the disk rather than left behind it."""
         try:
             operation(self.memory)
-        except Exception:  # noqa: BLE001 - the disk holds the write; the copy must follow it
+        except Exception:
             log.exception("the in-memory copy refused a write the disk took; copying the store again")
             self.memory = _copy_of(self.disk)
 
