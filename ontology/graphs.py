@@ -4,8 +4,10 @@
   (``{base}graph/entities``), any other named graph a client writes, and the store's own default
   graph. A triple in the default graph is visible to queries through the union default graph, so
   it is data too: the write gate validates it and so does ``vetkg validate``.
-* **System**: the ontology (``ONTOLOGY_IRI``), the SHACL shapes (``{base}graph/shapes``) and the
-  write history (``{base}graph/history``). They are not validated as data; only an admin token
+* **System**: the ontology (``ONTOLOGY_IRI``), the SHACL shapes (``{base}graph/shapes``), the
+  write history (``{base}graph/history``) and what the ontology entails of the data
+  (``{base}graph/inferred``, kept by ``store/entailment.py``; only an admin token may write it
+  by hand, and the next refresh overwrites such a write). They are not validated as data; only an admin token
   may change the ontology and the shapes, and the history is written by the write path alone
   (append-only: no client may change or drop it).
 * **Public**: every graph but the history. On the embedded store the history graph holds only
@@ -48,14 +50,19 @@ class StoreGraphs:
         return f"{self.base_iri}graph/entities"
 
     @property
+    def inferred(self) -> str:
+        """The triples the ontology's class and property hierarchy entails of the data."""
+        return f"{self.base_iri}graph/inferred"
+
+    @property
     def system(self) -> frozenset[str]:
         """The graphs that are not data."""
-        return frozenset((self.ontology, self.shapes, self.history))
+        return frozenset((self.ontology, self.shapes, self.history, self.inferred))
 
     @property
     def admin_only(self) -> frozenset[str]:
         """The graphs only an admin token may change (the history: nobody, see :attr:`append_only`)."""
-        return frozenset((self.ontology, self.shapes))
+        return frozenset((self.ontology, self.shapes, self.inferred))
 
     @property
     def append_only(self) -> frozenset[str]:

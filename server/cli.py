@@ -86,6 +86,7 @@ def build(
     from vetkg.ingest import parallel
     from vetkg.ingest.errors import InputError
     from vetkg.ingest.pipeline import seed_files
+    from vetkg.store.entailment import refresh_inferred
 
     from .workbench import refresh_index
 
@@ -102,6 +103,7 @@ def build(
         report = parallel.build(
             inputs, store, settings.base_iri, jobs=jobs, progress=progress, force=force, strict=strict
         )
+        refresh_inferred(store, settings.base_iri)  # what the ontology entails, for queries
         refresh_index(settings, store)  # the index of /search, so vetkg serve starts without segmenting
     except InputError as exc:
         raise CliError(str(exc), EXIT_INPUT) from exc
@@ -226,6 +228,7 @@ def repair(settings: Settings, store_path: str | None) -> None:
 def revert(settings: Settings, number: int, store_path: str | None, who: str) -> None:
     """Undo write NUMBER as a validated write of its own; exit 3 if the result would not conform."""
     from vetkg.store import StoreError
+    from vetkg.store.entailment import refresh_inferred
 
     from .writes.history import RevertRefused
     from .writes.offline import revert_change
@@ -236,6 +239,8 @@ def revert(settings: Settings, number: int, store_path: str | None, who: str) ->
     store = _open_store(settings)
     try:
         committed, text = revert_change(store, settings, number, who)
+        if committed:
+            refresh_inferred(store, settings.base_iri)  # what the ontology entails, as a served write keeps it
     except (RevertRefused, UpdateFailed, WriteForbidden) as exc:
         raise CliError(str(exc)) from exc
     except StoreError as exc:

@@ -11,6 +11,7 @@ import pyoxigraph as ox
 import pytest
 from ingest_helpers import SEED, build_store
 
+from vetkg.ontology.graphs import store_graphs
 from vetkg.server.app import create_app
 from vetkg.server.config import Settings
 from vetkg.server.export import export_dataset
@@ -29,8 +30,9 @@ VETKG = [sys.executable, "-m", "vetkg.server.cli"]
 
 
 def data_nquads(store: OxigraphStore) -> list[str]:
-    """Every quad outside the history graph (and the ontology/shapes, whose lists are blank nodes)."""
-    keep = [g for g in store.graphs() if "/graph/" in g and not g.endswith(("/graph/history", "/graph/shapes"))]
+    """Every quad of the data graphs (not the history, the ontology/shapes, whose lists are blank
+    nodes, nor the triples they entail)."""
+    keep = [g for g in store.graphs() if "/graph/" in g and store_graphs().is_data(g)]
     return sorted(str(q) for g in keep for q in store.quads(g))
 
 

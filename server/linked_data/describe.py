@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from vetkg.ontology import DEFAULT_BASE_IRI
+from vetkg.ontology.graphs import store_graphs
 from vetkg.store import Store
 
 from .vocab import LABEL_PROPERTIES
@@ -30,11 +32,17 @@ class Description:
         return [t.object for t in self.triples if t.predicate.value == predicate]
 
 
-def _triples_of(store: Store, subjects: list[ox.NamedNode]) -> list[ox.Triple]:
+def _triples_of(store: Store, subjects: list[ox.NamedNode], base_iri: str) -> list[ox.Triple]:
     if not subjects:
         return []
     values = " ".join(str(s) for s in subjects)
-    rows = store.query(f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o }}")
+    # What the ontology entails (store/entailment.py: never what the data says) answers queries
+    # but would repeat each property under its super-properties on a page: leave it out.
+    inferred = store_graphs(base_iri).inferred
+    rows = store.query(
+        f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o "
+        f"MINUS {{ GRAPH <{inferred}> {{ ?s ?p ?o }} }} }}"
+    )
     return [ox.Triple(r["s"], r["p"], r["o"]) for r in rows]
 
 
@@ -49,7 +57,7 @@ def _labels_of(store: Store, iris: set[str]) -> list[ox.Triple]:
     return [ox.Triple(r["s"], r["p"], r["o"]) for r in rows]
 
 
-def describe(store: Store, iri: str) -> Description:
+def describe(store: Store, iri: str, base_iri: str = DEFAULT_BASE_IRI) -> Description:
     """Triples with ``iri`` as subject, those of its hash children, and the labels of linked IRIs.
 
     Hash children (``…/span/1-5#position``) are found through the links from ``iri``: that is how the
@@ -59,12 +67,12 @@ def describe(store: Store, iri: str) -> Description:
         node = ox.NamedNode(iri)
     except ValueError:
         return Description(iri)  # not an IRI at all (a space, a quote …): nothing is said about it
-    own = _triples_of(store, [node])
+    own = _triples_of(store, [node], base_iri)
     children_nodes = sorted(
         {t.object for t in own if isinstance(t.object, ox.NamedNode) and t.object.value.startswith(iri + "#")},
         key=str,
     )
-    children = _triples_of(store, children_nodes)
+    children = _triples_of(store, children_nodes, base_iri)
     child_iris = {c.value for c in children_nodes}
     linked = {
         t.object.value

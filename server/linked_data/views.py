@@ -78,7 +78,7 @@ def _lookup(store: Store, base: str, path: str) -> tuple[str, Description, list[
     # The write history is no page: its records name the token holders (vetkg.ontology.graphs).
     public = store_graphs(base).is_public(iri)
     graph = graph_triples(store, iri) if iri.startswith(base + "graph/") and public else None
-    return iri, describe(store, iri), graph or None
+    return iri, describe(store, iri, base), graph or None
 
 
 @blueprint.route("/doc/<path:rest>")

@@ -6,7 +6,9 @@ store, brings it in step with the store (re-segmenting only graphs whose content
 it was last built, so a ``vetkg build`` is picked up by the next ``vetkg serve``; see
 :mod:`.keeper`), re-indexes the graphs each committed write changed (the writer's
 ``after_commit`` hook), offers the search
-to SPARQL as ``vetkg:search`` (:mod:`.sparql_function`) and registers the pages.
+to SPARQL as ``vetkg:search`` (:mod:`.sparql_function`) and registers the pages. Before it,
+:mod:`.inference` materialises what the ontology's class and property hierarchy entails, so
+``?o a vet:Organization`` finds every college and enterprise.
 """
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from vetkg.store import Store
 from ..config import Settings
 from ..writes import WRITER_KEY
 from .index import SearchIndex
+from .inference import init_inference
 from .keeper import IndexKeeper
 from .sparql_function import SEARCH, search_function
 from .views import INDEX_KEY, blueprint
@@ -48,9 +51,11 @@ def refresh_index(settings: Settings, store: Store) -> list[str]:
 
 
 def init_workbench(app: Flask) -> None:
-    """Give ``app`` the search index, its SPARQL function, ``/search`` and ``/compare``."""
+    """Give ``app`` the entailed triples, the search index, its SPARQL function, ``/search``
+    and ``/compare``."""
     settings: Settings = app.extensions["vetkg.settings"]
     store: Store = app.extensions["vetkg.store"]
+    init_inference(app)
     index = SearchIndex(index_path(settings, store), settings.search_max_query_chars)
     keeper = IndexKeeper(index, store, settings.base_iri)
     keeper.start(background=app.extensions["vetkg.version"].quads() > settings.search_sync_max_quads)

@@ -16,6 +16,7 @@ import pyoxigraph as ox
 
 from vetkg.ingest.pipeline import entities_graph_iri
 from vetkg.ontology import ONTOLOGY_IRI
+from vetkg.ontology.graphs import store_graphs
 from vetkg.store import Store
 
 PREFIXES = f"""PREFIX vet: <{ONTOLOGY_IRI}#>
@@ -187,8 +188,9 @@ def _harvest_entities(store: Store, content: GraphContent) -> None:
 
 
 def indexable(graph: str, base_iri: str) -> bool:
-    """Whether ``graph`` may hold documents or entities: not the ontology, shapes or history."""
-    return graph not in (f"{base_iri}graph/shapes", f"{base_iri}graph/history", ONTOLOGY_IRI)
+    """Whether ``graph`` may hold documents or entities: not a system graph (ontology, shapes,
+    history, the entailed triples)."""
+    return store_graphs(base_iri).is_data(graph)
 
 
 def indexable_graphs(store: Store, base_iri: str) -> list[str]:
