@@ -58,6 +58,16 @@ _MESSAGES: dict[str, tuple[str, str]] = {  # key: (zh, en)
     "graphs": ("命名图", "Named graphs"),
     "entities": ("实例数", "Entities"),
     "labels": ("名称", "Labels"),
+    # the pictures of server/workbench (network.js, targets and timeline)
+    "network": ("关系网络", "Network"),
+    "network_note": (
+        "院校、项目和产业：同一条举措提到的两者之间连线，线越粗，共同出现的举措越多。点击节点打开其页面。",
+        "Institutions, programmes and industries, linked when one measure names both; the thicker the line, "
+        "the more measures do. Click a node to open its page.",
+    ),
+    "kind_Organization": ("机构", "Institution"),
+    "kind_Programme": ("项目", "Programme"),
+    "kind_Industry": ("产业", "Industry"),
 }
 
 

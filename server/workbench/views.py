@@ -15,6 +15,7 @@ from .compare import href
 from .highlight import as_html, highlight
 from .index import FACETS, QueryRejected, Results
 from .messages import WorkbenchMessages
+from .network import network
 
 INDEX_KEY = "vetkg.workbench.index"
 SNIPPET_CHARS = 160
@@ -190,3 +191,15 @@ def compare() -> Response:
         return _json(report)
     choices = {"documents": comparison.documents(store, base), "regions": comparison.regions(store, base)}
     return _html("workbench/compare.html", report=report, choices=choices, a=a, b=b, regions=regions, error=None)
+
+
+# --- network ------------------------------------------------------------------------------------
+
+@blueprint.route("/network")
+def network_view() -> Response:
+    """The network around ``iri`` (a plan, a notice, an institution …) as JSON for the pages'
+    drawing (static/network.js)."""
+    iri = request.args.get("iri", "").strip()
+    if not iri:
+        return _json({"error": "give the IRI of a plan or an entity: /network?iri=…"}, 400)
+    return _json(network(_store(), _settings().base_iri, iri, language()))
