@@ -201,6 +201,7 @@ PAGES = [
     ("query", "/"),
     ("plan", DOC_2025),
     ("institution", "/id/org/" + quote("天津职业大学")),
+    ("region", "/id/place/120000"),
     ("search", "/search?q=" + quote("实训基地")),
     ("compare", "/compare?a=" + quote("津教职函-2025-1号") + "&b=" + quote("津教职函〔2026〕2号")),
     ("ontology", "/ontology"),

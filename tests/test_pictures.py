@@ -1,12 +1,15 @@
-"""/network: institutions, programmes and industries linked through the measures that name them,
-around a plan or an entity of the seed built by the real pipeline."""
+"""The pictures of the pages, over documents built by the real pipeline: /network (institutions,
+programmes and industries linked through the measures that name them, around a plan or an
+entity), a plan's targets chart and a region's timeline."""
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 from flask.testing import FlaskClient
-from ingest_helpers import SEED, build_store, select
+from ingest_helpers import BINHAI, SEED, build_store, select
 
 from vetkg.server.app import create_app
 from vetkg.server.config import Settings
@@ -14,6 +17,7 @@ from vetkg.server.config import Settings
 BASE = "https://w3id.org/vetkg/"
 DOC = BASE + "doc/津教职函-2025-1号"
 COLLEGE = BASE + "id/org/天津职业大学"
+PLAN_2026 = Path(__file__).parent / "data" / "compare" / "tianjin-2026-work-points.txt"
 
 
 @pytest.fixture(scope="module")
@@ -69,3 +73,38 @@ def test_the_entity_page_offers_the_network(client: FlaskClient) -> None:
     assert 'id="vetkg-network"' in page and "/network?iri=" in page
     assert "cytoscape/cytoscape.min.js" in page
     assert client.get("/static/cytoscape/cytoscape.min.js").status_code == 200
+
+
+# --- the targets chart and the timeline ----------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def three_plans() -> FlaskClient:
+    return create_app(Settings(store="memory"), build_store(SEED, PLAN_2026, BINHAI)).test_client()
+
+
+def test_the_plan_page_charts_its_targets_by_unit(three_plans: FlaskClient) -> None:
+    from vetkg.server.workbench.pictures import targets_chart
+
+    store = three_plans.application.extensions["vetkg.store"]
+    rows = targets_chart(store, BASE, DOC)
+    by_counted = {r["counted"]: r for r in rows}
+    assert (by_counted["市级高水平高职学校"]["value"], by_counted["市级高水平高职学校"]["unit"]) == (13, "所")
+    for r in rows:  # each bar is its value over the largest of its unit
+        top = max(x["value"] for x in rows if x["unit"] == r["unit"])
+        assert r["percent"] == pytest.approx(100 * r["value"] / top, abs=0.1)
+    assert by_counted["市级高水平高职学校"]["percent"] == 100 and by_counted["优质中职学校"]["percent"] < 100
+    assert all(r["measure"].startswith("/doc/") for r in rows)
+    page = three_plans.get("/doc/" + quote("津教职函-2025-1号"), headers={"Accept": "text/html"}).get_data(as_text=True)
+    chart = page.split('id="targets"', 1)[1].split("</section>", 1)[0]
+    assert "市级高水平高职学校" in chart and "13 所" in chart and 'style="width: 100.0%"' in chart
+
+
+def test_a_city_page_shows_its_plans_and_its_districts_by_year(three_plans: FlaskClient) -> None:
+    page = three_plans.get("/id/place/120000", headers={"Accept": "text/html"}).get_data(as_text=True)
+    timeline = page.split('id="timeline"', 1)[1].split("</section>", 1)[0]
+    years = re.findall(r'<span class="year">(\d{4})</span>', timeline)
+    assert years == ["2025", "2026"]
+    in_2025 = timeline.split('<span class="year">2025</span>', 1)[1].split('<span class="year">2026</span>', 1)[0]
+    assert "滨海新区" in in_2025 and "天津市" in in_2025  # the district's plan beside the city's
+    college = three_plans.get("/id/org/" + quote("天津职业大学"), headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert 'id="timeline"' not in college and 'id="targets"' not in college

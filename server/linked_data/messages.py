@@ -65,6 +65,17 @@ _MESSAGES: dict[str, tuple[str, str]] = {  # key: (zh, en)
         "Institutions, programmes and industries, linked when one measure names both; the thicker the line, "
         "the more measures do. Click a node to open its page.",
     ),
+    "targets_chart": ("目标", "Targets"),
+    "targets_note": (
+        "各项举措提出的量化目标；同一单位的目标之间按数值比较条形长度。",
+        "The quantified targets the measures set; bars compare values of the same unit.",
+    ),
+    "counted": ("所计对象", "What is counted"),
+    "target_value": ("目标值", "Target"),
+    "timeline": ("历年工作要点", "Plans by year"),
+    "timeline_note": ("该地区及其下属地区历年印发的工作要点。", "The plans this place and its districts issued, year by year."),
+    "measures": ("条举措", "measures"),
+    "target_count": ("项目标", "targets"),
     "kind_Organization": ("机构", "Institution"),
     "kind_Programme": ("项目", "Programme"),
     "kind_Industry": ("产业", "Industry"),

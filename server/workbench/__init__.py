@@ -23,6 +23,7 @@ from ..writes import WRITER_KEY
 from .index import SearchIndex
 from .inference import init_inference
 from .keeper import IndexKeeper
+from .pictures import pictures
 from .sparql_function import SEARCH, search_function
 from .views import INDEX_KEY, blueprint
 
@@ -67,6 +68,9 @@ def init_workbench(app: Flask) -> None:
     if functions is not None:
         functions[SEARCH] = search_function(index)
     app.register_blueprint(blueprint)
+    # the entity and plan pages (server/templates/resource.html) draw these
+    app.add_template_global(
+        lambda iri, types: pictures(store, settings.base_iri, iri, types), "workbench_pictures")
 
 
 __all__ = ["IndexKeeper", "index_path", "init_workbench", "refresh_index"]
