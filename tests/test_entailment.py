@@ -99,6 +99,10 @@ def test_pages_show_what_the_data_says_not_what_is_entailed(client: FlaskClient)
              if line.startswith(f"<{iri}> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type>")}
     assert any("#HigherVocationalCollege>" in line for line in types)
     assert not any("#Organization>" in line for line in types)
+    html = client.get(iri.removeprefix(BASE.rstrip("/")), headers={"Accept": "text/html"}).get_data(as_text=True)
+    inbound = html.split('class="inbound"', 1)[1]
+    assert "vet:involves" in inbound or "涉及机构" in inbound or "involves" in inbound
+    assert "schema:mentions" not in inbound and "prov:wasInfluencedBy" not in inbound  # entailed, left out
 
 
 def test_a_write_is_entailed_at_once_and_its_removal_too(nquads: bytes) -> None:

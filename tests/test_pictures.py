@@ -108,3 +108,19 @@ def test_a_city_page_shows_its_plans_and_its_districts_by_year(three_plans: Flas
     assert "滨海新区" in in_2025 and "天津市" in in_2025  # the district's plan beside the city's
     college = three_plans.get("/id/org/" + quote("天津职业大学"), headers={"Accept": "text/html"}).get_data(as_text=True)
     assert 'id="timeline"' not in college and 'id="targets"' not in college
+
+
+def test_an_entity_page_lists_its_measures_with_its_role_in_each(client: FlaskClient, built) -> None:
+    from vetkg.server.workbench.appearances import appearances
+
+    expected = {(r["m"], r["role"]) for r in select(built, f"""SELECT ?m ?role WHERE {{
+        ?m vet:hasInvolvement ?i . ?i vet:agent <{COLLEGE}> ; vet:role/rdfs:label ?role FILTER(lang(?role) = "zh") }}""")}
+    assert len(expected) >= 2 and {role for _, role in expected} >= {"推动", "指导"}
+    found = appearances(built, BASE, COLLEGE)
+    assert {(m["iri"], r["label"]) for m in found for r in m["roles"]} == expected
+    assert all(m["href"].startswith("/doc/") and "天津职业大学" in m["text"] for m in found)
+    page = client.get("/id/org/" + quote("天津职业大学"), headers={"Accept": "text/html", "Accept-Language": "zh"})
+    section = page.get_data(as_text=True).split('id="appearances"', 1)[1].split("</section>", 1)[0]
+    assert '<span class="role">推动</span>' in section and '<span class="role">指导</span>' in section
+    english = client.get("/id/org/" + quote("天津职业大学") + "?lang=en", headers={"Accept": "text/html"})
+    assert '<span class="role">promote</span>' in english.get_data(as_text=True)

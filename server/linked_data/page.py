@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from vetkg.ontology.graphs import store_graphs
 from vetkg.store import Store
 
 from .describe import Description
@@ -134,8 +135,11 @@ def _object_key(term: ox.Term) -> tuple[int, str]:
 
 
 def _inbound(store: Store, iri: str, linker: Linker) -> tuple[list[InboundGroup], bool]:
+    node, inferred = ox.NamedNode(iri), store_graphs(linker.base_iri).inferred
+    # Not what the ontology entails (describe.py): each link would repeat under its super-properties.
     rows = list(store.query(
-        f"SELECT DISTINCT ?s ?p WHERE {{ ?s ?p {ox.NamedNode(iri)} FILTER(isIRI(?s)) }} "
+        f"SELECT DISTINCT ?s ?p WHERE {{ ?s ?p {node} FILTER(isIRI(?s)) "
+        f"MINUS {{ GRAPH <{inferred}> {{ ?s ?p {node} }} }} }} "
         f"ORDER BY ?p ?s LIMIT {_INBOUND_LIMIT + 1}"
     ))
     truncated = len(rows) > _INBOUND_LIMIT

@@ -70,7 +70,7 @@ def init_workbench(app: Flask) -> None:
     app.register_blueprint(blueprint)
     # the entity and plan pages (server/templates/resource.html) draw these
     app.add_template_global(
-        lambda iri, types: pictures(store, settings.base_iri, iri, types), "workbench_pictures")
+        lambda iri, types, lang="zh": pictures(store, settings.base_iri, iri, types, lang), "workbench_pictures")
 
 
 __all__ = ["IndexKeeper", "index_path", "init_workbench", "refresh_index"]

@@ -1,5 +1,5 @@
-"""The pictures a page draws without script: a chart of a plan's targets, and a timeline of a
-region's plans. ``templates/workbench/pictures.html`` lays them out in HTML and CSS (bars and a
+"""The pictures a page draws without script: a chart of a plan's targets, a timeline of a
+region's plans, and the measures a thing appears in with its role (:mod:`.appearances`). ``templates/workbench/pictures.html`` lays them out in HTML and CSS (bars and a
 time axis are boxes whose sizes are the numbers), so they print and read on a machine without
 JavaScript; the network, which needs a layout, is drawn by ``static/network.js``.
 """
@@ -13,6 +13,7 @@ import pyoxigraph as ox
 from vetkg.ontology import ONTOLOGY_IRI
 from vetkg.store import Store
 
+from .appearances import appearances
 from .compare import NotFound, compare_regions, href
 
 VET = ONTOLOGY_IRI + "#"
@@ -77,6 +78,7 @@ def timeline(store: Store, base: str, iri: str, types: list[str]) -> dict[str, A
     return {"years": years, "query_href": report["query_href"]} if years else None
 
 
-def pictures(store: Store, base: str, iri: str, types: list[str]) -> dict[str, Any]:
+def pictures(store: Store, base: str, iri: str, types: list[str], lang: str = "zh") -> dict[str, Any]:
     """What ``templates/workbench/pictures.html`` draws for the page of ``iri``."""
-    return {"targets": targets_chart(store, base, iri), "timeline": timeline(store, base, iri, types)}
+    return {"targets": targets_chart(store, base, iri), "timeline": timeline(store, base, iri, types),
+            "appearances": appearances(store, base, iri, lang)}
