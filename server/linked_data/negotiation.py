@@ -13,12 +13,32 @@ TEXT_OFFERS = (
 )
 
 
+LANGUAGES = ("zh", "en")
+#: The language a reader chose with ``?lang=``, kept for the next pages (:func:`remember_language`).
+LANG_COOKIE = "vetkg_lang"
+
+
 def language() -> str:
-    """zh or en: ``?lang=`` first (a link can switch), then Accept-Language, then Chinese."""
+    """zh or en: ``?lang=`` first (a link can switch), then the reader's last choice (a cookie),
+    then Accept-Language, then Chinese."""
     asked = request.args.get("lang", "").lower()
-    if asked in ("zh", "en"):
+    if asked in LANGUAGES:
         return asked
-    return request.accept_languages.best_match(["zh", "en"]) or "zh"
+    kept = request.cookies.get(LANG_COOKIE, "")
+    if kept in LANGUAGES:
+        return kept
+    return request.accept_languages.best_match(list(LANGUAGES)) or "zh"
+
+
+def remember_language(response: Response) -> Response:
+    """Keep a ``?lang=`` choice in a cookie, so the next click stays in that language."""
+    asked = request.args.get("lang", "").lower()
+    if asked in LANGUAGES and request.cookies.get(LANG_COOKIE) != asked:
+        response.set_cookie(LANG_COOKIE, asked, max_age=365 * 24 * 3600, samesite="Lax", httponly=True,
+                            secure=request.is_secure)
+    if response.mimetype == "text/html":
+        response.vary.add("Cookie")
+    return response
 
 
 def requested(extension: str | None = None, offers: tuple[Representation, ...] = REPRESENTATIONS) -> Representation | None:

@@ -19,7 +19,15 @@ from .formats import BY_EXTENSION, HTML, Representation
 from .iris import ONTOLOGY_PATH, iri_for_path
 from .labels import Labeller
 from .messages import Messages
-from .negotiation import decorate, language, not_acceptable, not_found, rdf_response, requested
+from .negotiation import (
+    decorate,
+    language,
+    not_acceptable,
+    not_found,
+    rdf_response,
+    remember_language,
+    requested,
+)
 from .ontology import Ontology, load_triples
 from .page import Linker, build_page
 from .version import etag, memoised, not_modified, validate
@@ -27,6 +35,7 @@ from .vocab import PREFIXES
 from .void import DUMPS, VOID_PATH, statistics, void_triples
 
 blueprint = Blueprint("linked_data", __name__)
+blueprint.after_app_request(remember_language)  # every page's EN/中文 choice, /search and /compare's too
 
 # The prefixes the query page declares for a new query (the README's vocabularies).
 QUERY_PREFIXES = ("vet", "rdfs", "skos", "dcterms", "schema", "oa", "prov", "org", "eli", "xsd")
