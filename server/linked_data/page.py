@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pyoxigraph as ox
 
@@ -13,7 +13,7 @@ from .describe import Description
 from .iris import href, split_fragment
 from .labels import Labeller
 from .notice import Plan, plans_of
-from .text import Excerpt, SourceTexts, excerpts_of, mentions_of
+from .text import OA, Excerpt, SourceTexts, excerpts_of, mentions_of, span_labels
 from .vocab import LABEL_PROPERTIES, PREFIXES, RDF_TYPE, curie
 
 VET = PREFIXES["vet"]
@@ -147,9 +147,14 @@ def _inbound(store: Store, iri: str, linker: Linker) -> tuple[list[InboundGroup]
     # Hash children of this page are already shown on it; back-links from them are noise.
     rows = [r for r in rows if split_fragment(r["s"].value)[0] != iri]
     linker.labeller.fetch({r["s"].value for r in rows} | {r["p"].value for r in rows})
+    # A notice's text spans have no name: each reads as the words it selects.
+    spans = span_labels(store, SourceTexts(store), sorted({r["s"].value for r in rows if r["p"].value == OA + "hasSource"}))
     groups: dict[str, list[Link]] = defaultdict(list)
     for r in rows:
-        groups[r["p"].value].append(linker.link(r["s"].value))
+        link = linker.link(r["s"].value)
+        if r["s"].value in spans:
+            link = replace(link, label=spans[r["s"].value])
+        groups[r["p"].value].append(link)
     out = [InboundGroup(linker.link(p), subjects) for p, subjects in groups.items()]
     out.sort(key=lambda g: g.predicate.label)
     return out, truncated

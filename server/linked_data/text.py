@@ -122,3 +122,26 @@ def mentions_of(store: Store, texts: SourceTexts, iri: str, limit: int = 200) ->
         OPTIONAL {{ ?x <{VET}foundIn> ?found }}
     }} ORDER BY ?doc ?start LIMIT {int(limit)}"""
     return _excerpts(store, texts, query)
+
+
+SPAN_LABEL_CHARS = 40
+
+
+def span_labels(store: Store, texts: SourceTexts, spans: list[str]) -> dict[str, str]:
+    """The words each text span (oa:SpecificResource of a notice) selects, cut to
+    ``SPAN_LABEL_CHARS``: what a list of spans shows instead of their IRIs."""
+    if not spans:
+        return {}
+    values = " ".join(str(ox.NamedNode(s)) for s in spans)
+    labels: dict[str, str] = {}
+    for row in store.query(f"SELECT ?span ?doc ?start ?end WHERE {{ VALUES ?span {{ {values} }} {_SPAN_PATTERN} }}"):
+        text = texts.get(row["doc"].value)
+        try:
+            start, end = int(row["start"].value), int(row["end"].value)
+        except ValueError:
+            continue
+        if text is None or not 0 <= start < end <= len(text):
+            continue
+        words = " ".join(text[start:end].split())
+        labels[row["span"].value] = words if len(words) <= SPAN_LABEL_CHARS else words[:SPAN_LABEL_CHARS] + "…"
+    return labels
