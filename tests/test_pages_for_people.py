@@ -1,11 +1,12 @@
 """Pages read by people show words, not IRIs: the seed built by the real pipeline."""
 from __future__ import annotations
 
+import html
 import re
 from urllib.parse import quote
 
 from flask.testing import FlaskClient
-from ingest_helpers import SEED, build_store
+from ingest_helpers import SEED, build_store, select
 
 from vetkg.server.app import create_app
 from vetkg.server.config import Settings
@@ -19,3 +20,24 @@ def test_the_spans_citing_a_notice_read_as_their_words() -> None:
     assert len(shown) > 100  # every span of the text points to it
     assert not [label for _, label in shown if "/span/" in label]
     assert "13 所市级高水平高职学校" in {label for _, label in shown}
+
+
+def test_the_plan_page_reads_as_the_notice_with_each_mention_marked_and_linked() -> None:
+    store = build_store(SEED)
+    client: FlaskClient = create_app(Settings(store="memory"), store).test_client()
+    page = client.get("/doc/" + quote("津教职函-2025-1号"), headers={"Accept": "text/html"}).get_data(as_text=True)
+    measure = "/doc/" + quote("津教职函-2025-1号") + "/i6/measure/2"
+    item = page.split(f'<a class="ordinal" href="{measure}">', 1)[1].split("</li>", 1)[0]
+    marked = re.findall(r'<a class="mention kind-(\w+)" href="([^"]+)">([^<]+)</a>', item)
+    assert ("Organization", "/id/org/" + quote("天津职业大学"), "天津职业大学") in marked
+    # every thing the graph says is mentioned inside this measure is marked in it
+    named = {r["x"] for r in select(store, """SELECT DISTINCT ?x WHERE {
+        ?mention a vet:Mention ; oa:hasBody ?x ; oa:hasTarget/oa:hasSelector ?sel .
+        ?sel oa:start ?st ; oa:end ?en .
+        <https://w3id.org/vetkg/doc/津教职函-2025-1号/i6/measure/2> vet:textSpan/oa:hasSelector ?msel .
+        ?msel oa:start ?mst ; oa:end ?men . FILTER(?st >= ?mst && ?en <= ?men) }""")}
+    assert len(named) >= 3
+    assert {h for _, h, _ in marked} == {quote(x.removeprefix("https://w3id.org/vetkg")) for x in named}
+    # the words are the notice's own, in order
+    words = html.unescape(re.sub(r"<[^>]+>", "", item.split("</a>", 1)[1])).strip()
+    assert words.startswith("持续推动天津职业大学、天津医学高等专科学校")

@@ -83,6 +83,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {  # key: (zh, en)
     "kind_Organization": ("机构", "Institution"),
     "kind_Programme": ("项目", "Programme"),
     "kind_Industry": ("产业", "Industry"),
+    "kind_Place": ("地点", "Place"),
+    "kind_Law": ("法规", "Law"),
+    "kind_Event": ("活动", "Event"),
+    "kind_Platform": ("平台", "Platform"),
 }
 
 

@@ -24,6 +24,7 @@ from .index import SearchIndex
 from .inference import init_inference
 from .keeper import IndexKeeper
 from .pictures import pictures
+from .plan_text import marked_measures
 from .sparql_function import SEARCH, search_function
 from .views import INDEX_KEY, blueprint
 
@@ -71,6 +72,7 @@ def init_workbench(app: Flask) -> None:
     # the entity and plan pages (server/templates/resource.html) draw these
     app.add_template_global(
         lambda iri, types, lang="zh": pictures(store, settings.base_iri, iri, types, lang), "workbench_pictures")
+    app.add_template_global(lambda plan: marked_measures(store, settings.base_iri, plan), "workbench_marked_measures")
 
 
 __all__ = ["IndexKeeper", "index_path", "init_workbench", "refresh_index"]
