@@ -41,3 +41,17 @@ def test_the_plan_page_reads_as_the_notice_with_each_mention_marked_and_linked()
     # the words are the notice's own, in order
     words = html.unescape(re.sub(r"<[^>]+>", "", item.split("</a>", 1)[1])).strip()
     assert words.startswith("持续推动天津职业大学、天津医学高等专科学校")
+
+
+def test_the_rdf_of_a_page_carries_its_incoming_links() -> None:
+    store = build_store(SEED)
+    client: FlaskClient = create_app(Settings(store="memory"), store).test_client()
+    college = "https://w3id.org/vetkg/id/org/天津职业大学"
+    response = client.get("/id/org/" + quote("天津职业大学") + ".nt")
+    lines = set(response.get_data(as_text=True).splitlines())
+    involving = {r["m"] for r in select(store, f"SELECT ?m WHERE {{ ?m vet:involves <{college}> }}")}
+    assert len(involving) >= 2
+    assert all(f"<{m}> <https://w3id.org/vetkg/ontology#involves> <{college}> ." in lines for m in involving)
+    assert not any("<https://schema.org/mentions>" in line for line in lines)  # entailed, not said
+    # and the measures are named, as the page names them
+    assert any(line.startswith(f"<{sorted(involving)[0]}> <http://www.w3.org/2000/01/rdf-schema#label>") for line in lines)

@@ -20,12 +20,14 @@ class Description:
     triples: list[ox.Triple] = field(default_factory=list)
     children: list[ox.Triple] = field(default_factory=list)
     labels: list[ox.Triple] = field(default_factory=list)
+    #: links to ``iri`` from elsewhere, as the page's "referenced by" lists them (at most INBOUND_LIMIT)
+    inbound: list[ox.Triple] = field(default_factory=list)
 
     def __bool__(self) -> bool:
         return bool(self.triples or self.children)
 
     def all_triples(self) -> list[ox.Triple]:
-        seen: dict[ox.Triple, None] = dict.fromkeys(self.triples + self.children + self.labels)
+        seen: dict[ox.Triple, None] = dict.fromkeys(self.triples + self.children + self.inbound + self.labels)
         return list(seen)
 
     def objects(self, predicate: str) -> list[ox.Term]:
@@ -44,6 +46,20 @@ def _triples_of(store: Store, subjects: list[ox.NamedNode], base_iri: str) -> li
         f"MINUS {{ GRAPH <{inferred}> {{ ?s ?p ?o }} }} }}"
     )
     return [ox.Triple(r["s"], r["p"], r["o"]) for r in rows]
+
+
+INBOUND_LIMIT = 300
+
+
+def _inbound_of(store: Store, node: ox.NamedNode, base_iri: str) -> list[ox.Triple]:
+    """What links to ``node`` (not entailed), so the RDF of a page carries its incoming links
+    as its HTML does."""
+    inferred = store_graphs(base_iri).inferred
+    rows = store.query(
+        f"SELECT DISTINCT ?s ?p WHERE {{ ?s ?p {node} FILTER(isIRI(?s) && ?s != {node}) "
+        f"MINUS {{ GRAPH <{inferred}> {{ ?s ?p {node} }} }} }} ORDER BY ?p ?s LIMIT {INBOUND_LIMIT}"
+    )
+    return [ox.Triple(r["s"], r["p"], node) for r in rows]
 
 
 def _labels_of(store: Store, iris: set[str]) -> list[ox.Triple]:
@@ -79,7 +95,9 @@ def describe(store: Store, iri: str, base_iri: str = DEFAULT_BASE_IRI) -> Descri
         for t in own + children
         if isinstance(t.object, ox.NamedNode) and t.object.value not in child_iris and t.object.value != iri
     }
-    return Description(iri, own, children, _labels_of(store, linked))
+    inbound = _inbound_of(store, node, base_iri)
+    linked |= {t.subject.value for t in inbound if isinstance(t.subject, ox.NamedNode)}
+    return Description(iri, own, children, _labels_of(store, linked), inbound)
 
 
 def graph_triples(store: Store, graph: str) -> list[ox.Triple]:
