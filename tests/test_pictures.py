@@ -38,8 +38,9 @@ def _network(client: FlaskClient, iri: str) -> dict:
 
 def test_a_plan_links_what_its_measures_name_together(client: FlaskClient, built) -> None:
     found = _network(client, DOC)
-    plan = _network(client, DOC + "/plan")
-    assert (found["nodes"], found["edges"]) == (plan["nodes"], plan["edges"])  # the notice draws the plan it issues
+    for other in (DOC + "/plan", BASE + "graph/津教职函-2025-1号"):  # the plan the notice issues, its graph
+        drawn = _network(client, other)
+        assert (found["nodes"], found["edges"]) == (drawn["nodes"], drawn["edges"]), other
     nodes = {n["id"]: n for n in found["nodes"]}
     assert {n["kind"] for n in nodes.values()} == {"Organization", "Programme", "Industry"}
     assert nodes[COLLEGE]["label"] == "天津职业大学" and nodes[COLLEGE]["href"].startswith("/id/org/")

@@ -1,5 +1,6 @@
 """Who is involved in what: institutions, programmes and industries, linked when one measure names
-both, around a plan (the measures it is made of) or an entity (the measures that name it).
+both, around a plan (the measures it is made of), a document's named graph (the measures it
+holds) or an entity (the measures that name it).
 
 ``/network?iri=…`` serves it as JSON; ``static/network.js`` draws it on the entity and plan pages
 with Cytoscape.js (``server/static/cytoscape/``, vendored from npm).
@@ -31,6 +32,7 @@ def _query(focus: ox.NamedNode) -> str:
   {{ ?m <{VET}partOf>+ {focus} }}
   UNION {{ {focus} <{VET}issues> ?plan . ?m <{VET}partOf>+ ?plan }}
   UNION {{ ?m {NAMES} {focus} }}
+  UNION {{ GRAPH {focus} {{ ?m a <{VET}Measure> }} }}
   ?m a <{VET}Measure> ; {NAMES} ?x .
   VALUES ?kind {{ {kinds} }}
   ?x a ?kind .
