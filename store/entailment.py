@@ -6,7 +6,8 @@ Every organisation is typed with its most specific class (``vet:HigherVocational
 (:attr:`vetkg.ontology.graphs.StoreGraphs.inferred`) holds the RDFS consequences of the data
 under the ontology's ``rdfs:subClassOf`` and ``rdfs:subPropertyOf`` (rules rdfs9 and rdfs7 of
 RDF 1.1 Semantics, transitively), less what the data already says, so the union default graph
-answers both queries and a page can leave the entailed triples out with one ``MINUS``.
+answers both queries and a page can leave the entailed triples out with one ``MINUS``. The data
+is what the named graphs other than the system ones hold (see :func:`_in_data`).
 
 Both rules keep the subject of the triple they start from, and whether a consequence is already
 asserted depends only on triples of that subject. So after a write, only the subjects it touched
@@ -40,33 +41,60 @@ def _system(base_iri: str) -> str:
     return ", ".join(f"<{g}>" for g in sorted(store_graphs(base_iri).system))
 
 
-def _asserted(base_iri: str, s: str, p: str, o: str) -> str:
-    """A pattern matching ``s p o`` in the data: the store's default graph or a data graph.
-    (An update's WHERE reads the real default graph, not the union of the named ones.)"""
-    return f"{{ {s} {p} {o} }} UNION {{ GRAPH ?_g {{ {s} {p} {o} }} FILTER(?_g NOT IN ({_system(base_iri)})) }}"
+def _in_data(base_iri: str, s: str, p: str, o: str, graph: str = "?_g") -> str:
+    """A pattern matching ``s p o`` in a data graph (any named graph but the system ones).
+    Triples in a store's unnamed default graph are left out: a remote store reads the default
+    graph of an update as the union of all, the embedded one as its own, and both must entail
+    the same (vetkg keeps its data in named graphs)."""
+    return f"GRAPH {graph} {{ {s} {p} {o} }} FILTER({graph} NOT IN ({_system(base_iri)}))"
 
 
-def _inserts(base_iri: str, subjects: str) -> str:
+def _closure(store: Store, predicate: str) -> list[tuple[str, str]]:
+    """Every (sub, super) pair the ontology's ``predicate`` links in one step or more. Computed
+    here, not with a ``+`` path: Virtuoso evaluates no path whose two ends are both unbound."""
+    up: dict[str, set[str]] = {}
+    for row in store.query(f"SELECT ?a ?b WHERE {{ GRAPH <{ONTOLOGY_IRI}> {{ ?a <{predicate}> ?b }} "
+                           f"FILTER(isIRI(?a) && isIRI(?b)) }}"):
+        up.setdefault(row["a"].value, set()).add(row["b"].value)
+    pairs = set()
+    for start in up:
+        seen, todo = set(), list(up[start])
+        while todo:
+            node = todo.pop()
+            if node not in seen:
+                seen.add(node)
+                todo.extend(up.get(node, ()))
+        pairs.update((start, sup) for sup in seen if sup != start)
+    return sorted(pairs)
+
+
+def _values(names: str, pairs: list[tuple[str, str]]) -> str:
+    return f"VALUES ({names}) {{ " + " ".join(f"(<{a}> <{b}>)" for a, b in pairs) + " }"
+
+
+def _inserts(store: Store, base_iri: str, subjects: str) -> str:
     """The updates adding the consequences for the subjects a ``VALUES ?x {…}`` block (or
     nothing: all subjects) names."""
     inferred = store_graphs(base_iri).inferred
-    types = f"""
+    classes, properties = _closure(store, RDFS + "subClassOf"), _closure(store, RDFS + "subPropertyOf")
+    updates = []
+    if classes:
+        updates.append(f"""
 INSERT {{ GRAPH <{inferred}> {{ ?x a ?d }} }} WHERE {{
   {subjects}
-  {_asserted(base_iri, "?x", "a", "?c")}
-  GRAPH <{ONTOLOGY_IRI}> {{ ?c <{RDFS}subClassOf>+ ?d }}
-  FILTER(isIRI(?d) && ?d != ?c)
-  FILTER NOT EXISTS {{ {_asserted(base_iri, "?x", "a", "?d").replace("?_g", "?_h")} }}
-}}"""
-    properties = f"""
+  {_values("?c ?d", classes)}
+  {_in_data(base_iri, "?x", "a", "?c")}
+  FILTER NOT EXISTS {{ {_in_data(base_iri, "?x", "a", "?d", "?_h")} }}
+}}""")
+    if properties:
+        updates.append(f"""
 INSERT {{ GRAPH <{inferred}> {{ ?x ?q ?o }} }} WHERE {{
   {subjects}
-  {_asserted(base_iri, "?x", "?p", "?o")}
-  GRAPH <{ONTOLOGY_IRI}> {{ ?p <{RDFS}subPropertyOf>+ ?q }}
-  FILTER(isIRI(?q) && ?q != ?p)
-  FILTER NOT EXISTS {{ {_asserted(base_iri, "?x", "?q", "?o").replace("?_g", "?_h")} }}
-}}"""
-    return types + " ;\n" + properties
+  {_values("?p ?q", properties)}
+  {_in_data(base_iri, "?x", "?p", "?o")}
+  FILTER NOT EXISTS {{ {_in_data(base_iri, "?x", "?q", "?o", "?_h")} }}
+}}""")
+    return " ;\n".join(updates)
 
 
 def has_inferred(store: Store, base_iri: str) -> bool:
@@ -77,7 +105,8 @@ def has_inferred(store: Store, base_iri: str) -> bool:
 def refresh_inferred(store: Store, base_iri: str) -> None:
     """Recompute the inferred graph for the whole store, in one update."""
     inferred = store_graphs(base_iri).inferred
-    store.update(f"DROP SILENT GRAPH <{inferred}> ;\n" + _inserts(base_iri, ""))
+    inserts = _inserts(store, base_iri, "")
+    store.update(f"DROP SILENT GRAPH <{inferred}>" + (" ;\n" + inserts if inserts else ""))
 
 
 def refresh_subjects(store: Store, base_iri: str, subjects: Iterable[ox.NamedNode | ox.BlankNode]) -> None:
@@ -91,9 +120,10 @@ def refresh_subjects(store: Store, base_iri: str, subjects: Iterable[ox.NamedNod
         return
     inferred = store_graphs(base_iri).inferred
     values = "VALUES ?x { " + " ".join(str(n) for n in nodes) + " }"
+    inserts = _inserts(store, base_iri, values)
     store.update(
-        f"DELETE {{ GRAPH <{inferred}> {{ ?x ?p ?o }} }} WHERE {{ {values} GRAPH <{inferred}> {{ ?x ?p ?o }} }} ;\n"
-        + _inserts(base_iri, values)
+        f"DELETE {{ GRAPH <{inferred}> {{ ?x ?p ?o }} }} WHERE {{ {values} GRAPH <{inferred}> {{ ?x ?p ?o }} }}"
+        + (" ;\n" + inserts if inserts else "")
     )
     # A store keeps a graph it deleted every triple from: with no data there is no inferred graph.
     if not store.query(f"ASK {{ GRAPH <{inferred}> {{ ?s ?p ?o }} }}"):

@@ -31,6 +31,7 @@ from vetkg.server.app import create_app
 from vetkg.server.config import Settings
 from vetkg.server.workbench.sparql_function import FUNCTION_NAMESPACE
 from vetkg.store import Store, StoreError, StoreRefused, StoreTimeout, get_store
+from vetkg.store.entailment import refresh_inferred
 from vetkg.store.sparql import RemoteSparqlStore
 
 pytestmark = pytest.mark.slow
@@ -71,7 +72,9 @@ def built(virtuoso: Virtuoso) -> RemoteSparqlStore:
 
 @pytest.fixture(scope="module")
 def embedded() -> Store:
-    return build_store(SEED, BINHAI)
+    store = build_store(SEED, BINHAI)
+    refresh_inferred(store, "https://w3id.org/vetkg/")  # as `vetkg build` does
+    return store
 
 
 def rows(result: Any) -> Any:
@@ -440,9 +443,10 @@ def test_a_write_interrupted_half_way_is_journaled_and_completed(writable: Virtu
     body = "".join(f'<{BASE}id/org/n{i}> <{RDFS_COMMENT}> "注释 {i}" .\n' for i in range(50)).encode()
     # Requests of at most 10 triples; the journal entry and two of them are sent, then the store fails.
     failing = FailingStore(writable.sparql_url, chunk_triples=10, max_update_bytes=1500)
+    app = remote_app(writable, failing)  # at start it refreshes the inferred graph: one update
     failing.allowed = 3
-    resp = remote_app(writable, failing).test_client().put(f"/store?graph={graph}", data=body,
-                                                           content_type="application/n-triples", headers=AUTH)
+    resp = app.test_client().put(f"/store?graph={graph}", data=body,
+                                 content_type="application/n-triples", headers=AUTH)
     assert resp.status_code == 502, resp.text
     assert "journaled" in resp.text and "Traceback" not in resp.text
     remote = RemoteSparqlStore(writable.sparql_url)
@@ -464,8 +468,8 @@ def test_the_next_write_completes_an_interrupted_one(writable: Virtuoso) -> None
     graph = BASE + "graph/bulk2"
     body = "".join(f'<{BASE}id/org/m{i}> <{RDFS_COMMENT}> "m{i}" .\n' for i in range(30)).encode()
     failing = FailingStore(writable.sparql_url, chunk_triples=10, max_update_bytes=1500)
+    app = remote_app(writable, failing)  # at start it refreshes the inferred graph: one update
     failing.allowed = 2
-    app = remote_app(writable, failing)
     assert app.test_client().put(f"/store?graph={graph}", data=body, content_type="application/n-triples",
                                  headers=AUTH).status_code == 502
     failing.allowed = 10**9  # the store is back
