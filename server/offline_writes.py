@@ -5,14 +5,14 @@ from __future__ import annotations
 from vetkg.ontology.graphs import store_graphs
 from vetkg.store.base import Store, StoreError
 
-from ..config import Settings
-from ..http import DatasetVersion
-from .backend import backend_for
-from .checks import Checker
-from .history import history_hook, revert
-from .report import _text, summarise
-from .transaction import Outcome, Writer
-from .update import UpdateOptions, apply_update
+from .config import Settings
+from .write_endpoints.report import _text, summarise
+from .writes.backend import backend_for
+from .writes.checks import Checker
+from .writes.dataset_version import DatasetVersion
+from .writes.history import history_hook, revert
+from .writes.transaction import Outcome, Writer
+from .writes.update import UpdateOptions, apply_update
 
 
 def offline_writer(store: Store, settings: Settings) -> Writer:

@@ -185,9 +185,9 @@ def test_insert_and_clear_all_a_hundred_times_keeps_the_history_small_and_memory
 
 
 def test_a_large_change_is_recorded_in_bounded_literals_and_still_reverts(store, monkeypatch):
+    from vetkg.server.write_endpoints import WRITER_KEY
     from vetkg.server.writes import history
     from vetkg.server.writes.history import records, revert
-    from vetkg.server.writes.respond import WRITER_KEY
 
     monkeypatch.setattr(history, "CHUNK_BYTES", 10_000)  # a smaller chunk, so a small write spans several
     app = make(store)

@@ -1,26 +1,22 @@
-"""Validated, transactional writes: SPARQL 1.1 Update at ``/sparql`` and the Graph Store
-Protocol at ``/store``.
-
-A write is computed into a pending state of the store (:mod:`.state`, :mod:`.update`), checked
-(:mod:`.checks`: SHACL, HermiT), and only then committed: in one Oxigraph transaction
-(:mod:`.transaction`, :mod:`.commit`), or to a remote SPARQL store as journaled, idempotent
-requests (:mod:`.backend`, :mod:`.remote_commit`, :mod:`.journal`). Commit hooks
-(``Writer.hooks``) are where history plugs in.
+"""Writes over HTTP (Flask): SPARQL 1.1 Update at ``/sparql`` (:mod:`.sparql_update`, the handler
+the endpoint calls) and the Graph Store Protocol at ``/store`` (:mod:`.gsp`); who may write
+(:mod:`.auth`), reading an RDF body (:mod:`.rdfbody`), running a write for a request
+(:mod:`.respond`) and the report a client is told (:mod:`.report`). The write itself is
+:mod:`vetkg.server.writes`'.
 """
 from __future__ import annotations
 
 from flask import Flask
 
-from ..sparql import UPDATE_HANDLER_KEY
-from ..sparql.views import UPDATE_GATE_KEY
-from .backend import backend_for
-from .change import Change
-from .checks import Checker
+from ..sparql_endpoint import UPDATE_HANDLER_KEY
+from ..sparql_endpoint.views import UPDATE_GATE_KEY
+from ..writes.backend import backend_for
+from ..writes.checks import Checker
+from ..writes.history import history_hook
+from ..writes.transaction import Writer
 from .gsp import bp as gsp_blueprint
-from .history import history_hook
 from .respond import WRITER_KEY
 from .sparql_update import gate_update, handle_update
-from .transaction import CommitHook, Outcome, Writer
 
 
 def init_writes(app: Flask) -> None:
@@ -39,4 +35,4 @@ def init_writes(app: Flask) -> None:
     app.register_blueprint(gsp_blueprint)
 
 
-__all__ = ["WRITER_KEY", "Change", "CommitHook", "Outcome", "Writer", "init_writes"]
+__all__ = ["WRITER_KEY", "init_writes"]

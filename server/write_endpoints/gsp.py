@@ -16,14 +16,14 @@ from flask import Blueprint, Response, current_app, request
 from vetkg.ontology.graphs import store_graphs
 
 from ..config import Settings
-from ..http import conditional, dataset_version, not_modified
+from ..http import conditional, dataset_version, error_response, not_modified
 from ..sparql.errors import ProtocolError
+from ..writes.backend import EmbeddedBackend, RemoteBackend, backend_for
+from ..writes.state import PendingState
 from .auth import Principal, authorise, dry_run_requested, gate
-from .backend import EmbeddedBackend, RemoteBackend, backend_for
 from .rdfbody import read_body
 from .report import change_headers
 from .respond import checked_answer, run_write
-from .state import PendingState
 
 bp = Blueprint("gsp", __name__)
 
@@ -56,7 +56,7 @@ def _backend() -> EmbeddedBackend | RemoteBackend:
 
 @bp.errorhandler(ProtocolError)
 def _protocol_error(exc: ProtocolError) -> Response:
-    return exc.response()
+    return error_response(exc)
 
 
 def _target(rest: str | None) -> Target:

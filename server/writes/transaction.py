@@ -18,10 +18,10 @@ from typing import Generic, TypeVar
 
 import pyoxigraph as ox
 
-from ..http import DatasetVersion
 from .backend import Backend
 from .change import Change
 from .checks import Checker, Verdict
+from .dataset_version import DatasetVersion
 from .deadline import WriteTimeout, deadline
 from .protect import check_permission
 from .state import PendingState
