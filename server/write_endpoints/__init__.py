@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from flask import Flask
 
+from vetkg.store import Store
+
 from ..sparql_endpoint import UPDATE_HANDLER_KEY
 from ..sparql_endpoint.views import UPDATE_GATE_KEY
-from ..writes.backend import backend_for
 from ..writes.checks import Checker
 from ..writes.history import history_hook
 from ..writes.transaction import Writer
@@ -22,7 +23,8 @@ from .sparql_update import gate_update, handle_update
 def init_writes(app: Flask) -> None:
     """Give ``app`` its writer, the update handler and ``/store`` (after ``init_sparql``)."""
     settings = app.extensions["vetkg.settings"]
-    backend = backend_for(app.extensions["vetkg.store"], settings.base_iri)
+    store: Store = app.extensions["vetkg.store"]
+    backend = store.write_backend(settings.base_iri)
     if backend is not None:
         app.extensions[WRITER_KEY] = Writer(
             backend,

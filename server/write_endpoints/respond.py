@@ -7,10 +7,10 @@ from typing import Any, TypeVar
 from flask import Response, current_app, request
 
 from vetkg.store.base import StoreError
+from vetkg.store.sparql_journal import WriteInterrupted
 
 from ..sparql.errors import ProtocolError
 from ..writes.deadline import WriteTimeout
-from ..writes.journal import WriteInterrupted
 from ..writes.protect import WriteForbidden
 from ..writes.state import PendingState
 from ..writes.transaction import Outcome, Writer
