@@ -22,10 +22,8 @@ _BATCH = 5000
 
 def _dump_history_details(store: Store, output: IO[bytes], rdf_format: ox.RdfFormat) -> None:
     """Who made each write and what it changed, kept beside an embedded store
-    (:mod:`vetkg.server.writes.history_details`): a whole history needs them too."""
-    from .writes.history_details import details_store
-
-    side = details_store(store)
+    (:mod:`vetkg.store.history_details`): a whole history needs them too."""
+    side = store.history_details()
     if side is not None and len(side):
         side.dump(output, format=rdf_format)
 

@@ -5,9 +5,8 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from vetkg.ontology.vocab import LABEL_PROPERTIES
 from vetkg.store import Store
-
-from .vocab import LABEL_PROPERTIES
 
 
 @dataclass

@@ -12,10 +12,10 @@ from itertools import islice
 
 import pyoxigraph as ox
 
+from vetkg.ontology.vocab import PREFIXES
 from vetkg.store import Store
 
 from ..export import public_quads
-from .vocab import PREFIXES
 
 FORMATS: dict[str, ox.RdfFormat] = {
     "dataset.nq.gz": ox.RdfFormat.N_QUADS,

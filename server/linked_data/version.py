@@ -1,7 +1,7 @@
 """Which version of the dataset is being served: the key of cached results, and the validators.
 
-The HTTP layer keeps a DatasetVersion in ``app.extensions["vetkg.version"]`` (server/http.py) and
-bumps it on every write; when it is there it is the one truth. An app built without it still
+The HTTP layer keeps a DatasetVersion (server/writes/dataset_version.py) in
+``app.extensions["vetkg.version"]`` and the writer bumps it on every write; when it is there it is the one truth. An app built without it still
 works: a cheap signature keys the caches, and the dumps' ETag hashes their content.
 """
 from __future__ import annotations

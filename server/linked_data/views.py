@@ -9,6 +9,7 @@ from flask import Blueprint, Flask, Response, current_app, render_template, requ
 
 from vetkg.ontology import ONTOLOGY_IRI
 from vetkg.ontology.graphs import store_graphs
+from vetkg.ontology.vocab import PREFIXES
 from vetkg.store import Store
 
 from ..config import Settings
@@ -23,7 +24,6 @@ from .negotiation import decorate, language, not_acceptable, not_found, rdf_resp
 from .ontology import Ontology, load_triples
 from .page import Linker, build_page
 from .version import etag, memoised, not_modified, validate
-from .vocab import PREFIXES
 from .void import DUMPS, VOID_PATH, statistics, void_triples
 
 blueprint = Blueprint("linked_data", __name__)

@@ -5,9 +5,8 @@ import pyoxigraph as ox
 
 from vetkg.ontology import ONTOLOGY_IRI
 from vetkg.ontology.graphs import store_graphs
+from vetkg.ontology.vocab import PREFIXES, RDF_TYPE, namespace_of
 from vetkg.store import Store
-
-from .vocab import PREFIXES, RDF_TYPE, namespace_of
 
 VOID = PREFIXES["void"]
 DCTERMS = PREFIXES["dcterms"]

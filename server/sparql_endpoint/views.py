@@ -9,14 +9,14 @@ from flask import Blueprint, Flask, Response, current_app, redirect, request
 from vetkg.store import Store
 
 from ..config import Settings
-from ..http import conditional, dataset_version, not_modified
+from ..http import conditional, dataset_version, error_response, not_modified
+from ..sparql.description import PREFIXES, DescriptionCache
+from ..sparql.errors import ProtocolError
+from ..sparql.executor import ForkExecutor
+from ..sparql.formats import Kind, check_format_name, choose, offers
+from ..sparql.results import QueryJob
 from .admission import run_query
-from .description import PREFIXES, DescriptionCache
-from .errors import ProtocolError
-from .executor import ForkExecutor
-from .formats import Kind, check_format_name, choose, offers
 from .protocol import Operation, read_operation
-from .results import QueryJob
 
 bp = Blueprint("sparql", __name__)
 
@@ -41,7 +41,7 @@ def _store() -> Store:
 
 @bp.errorhandler(ProtocolError)
 def _protocol_error(exc: ProtocolError) -> Response:
-    resp = exc.response()
+    resp = error_response(exc)
     resp.vary.add("Accept")
     return resp
 

@@ -24,8 +24,8 @@ from rdflib import Graph, Literal, Namespace
 from rdflib.namespace import DCTERMS, RDF, RDFS, SH, SKOS
 from rdflib.term import BNode, Node
 
-from .checks import DataUnion, Verdict
-from .transaction import Outcome
+from ..writes.checks import DataUnion, Verdict
+from ..writes.transaction import Outcome
 
 VET = Namespace("https://w3id.org/vetkg/ontology#")
 OA = Namespace("http://www.w3.org/ns/oa#")

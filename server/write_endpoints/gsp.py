@@ -14,16 +14,17 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
 
 from vetkg.ontology.graphs import store_graphs
+from vetkg.store import Store
+from vetkg.store.write_backend import WriteBackend
 
 from ..config import Settings
-from ..http import conditional, dataset_version, not_modified
+from ..http import conditional, dataset_version, error_response, not_modified
 from ..sparql.errors import ProtocolError
+from ..writes.state import PendingState
 from .auth import Principal, authorise, dry_run_requested, gate
-from .backend import EmbeddedBackend, RemoteBackend, backend_for
 from .rdfbody import read_body
 from .report import change_headers
 from .respond import checked_answer, run_write
-from .state import PendingState
 
 bp = Blueprint("gsp", __name__)
 
@@ -47,8 +48,9 @@ def _settings() -> Settings:
     return current_app.extensions["vetkg.settings"]
 
 
-def _backend() -> EmbeddedBackend | RemoteBackend:
-    backend = backend_for(current_app.extensions["vetkg.store"], _settings().base_iri)
+def _backend() -> WriteBackend:
+    store: Store = current_app.extensions["vetkg.store"]
+    backend = store.write_backend(_settings().base_iri)
     if backend is None:
         raise ProtocolError(501, "the Graph Store Protocol cannot read this server's store")
     return backend
@@ -56,7 +58,7 @@ def _backend() -> EmbeddedBackend | RemoteBackend:
 
 @bp.errorhandler(ProtocolError)
 def _protocol_error(exc: ProtocolError) -> Response:
-    return exc.response()
+    return error_response(exc)
 
 
 def _target(rest: str | None) -> Target:
