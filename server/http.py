@@ -24,7 +24,7 @@ from prometheus_client import (
 )
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from vetkg.store import Store
+from vetkg.store import Store, formats
 
 log = logging.getLogger(__name__)
 
@@ -33,13 +33,15 @@ EXPOSED_HEADERS = [
     "ETag", "Last-Modified", "Link", "Content-Location", "Content-Type", "Location",
     "X-VetKG-Truncated", "X-VetKG-Max-Rows", "X-VetKG-Violations", "X-VetKG-Added", "X-VetKG-Removed",
 ]
-COMPRESSED_TYPES = [
+# The pages' own types; every registered RDF and results format is compressed too.
+PAGE_TYPES = [
     "text/html", "text/css", "text/plain", "text/xml", "text/javascript", "application/javascript",
     "application/json", "application/xml",
-    "application/sparql-results+json", "application/sparql-results+xml", "text/csv",
-    "text/tab-separated-values", "text/turtle", "application/ld+json", "application/n-triples",
-    "application/rdf+xml", "application/n-quads", "application/trig",
 ]
+
+
+def compressed_types() -> list[str]:
+    return list(dict.fromkeys(PAGE_TYPES + [f.media_type for f in formats.formats()]))
 
 
 class DatasetVersion:
@@ -186,7 +188,7 @@ def init_http(app: Flask, store: Store) -> None:
         expose_headers=EXPOSED_HEADERS,
         max_age=86400,
     )
-    app.config.setdefault("COMPRESS_MIMETYPES", COMPRESSED_TYPES)
+    app.config.setdefault("COMPRESS_MIMETYPES", compressed_types())
     app.config.setdefault("COMPRESS_ALGORITHM", ["gzip", "deflate"])
     Compress(app)
     _metrics(app)

@@ -139,8 +139,7 @@ def _service_description(op: Operation, settings: Settings) -> Response:
         return cached
     cache: DescriptionCache = current_app.extensions["vetkg.sparql.description"]
     triples = cache.get(version.tag, _store(), settings, request.base_url, update_enabled)
-    prefixes = PREFIXES if fmt.rdf in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML) else None
-    body = ox.serialize(triples, format=fmt.rdf, prefixes=prefixes) or b""
+    body = fmt.serialize(triples, PREFIXES)
     return conditional(Response(body, content_type=fmt.content_type), etag)
 
 

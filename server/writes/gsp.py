@@ -14,6 +14,8 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
 
 from vetkg.ontology.graphs import store_graphs
+from vetkg.store import formats
+from vetkg.store.formats import Holds
 
 from ..config import Settings
 from ..http import conditional, dataset_version, not_modified
@@ -28,14 +30,6 @@ from .state import PendingState
 bp = Blueprint("gsp", __name__)
 
 GraphName = ox.NamedNode | ox.DefaultGraph
-SERIALISATIONS: dict[str, ox.RdfFormat] = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-    "application/n-quads": ox.RdfFormat.N_QUADS,
-    "application/trig": ox.RdfFormat.TRIG,
-}
 
 
 @dataclass
@@ -115,20 +109,17 @@ def _get(target: Target) -> Response:
         if not authorise(request, _settings()).admin:
             raise ProtocolError(403, f"{_describe(graph)} is readable by an admin token only")
     source = _backend().source()
-    media = request.accept_mimetypes.best_match(list(SERIALISATIONS), default="text/turtle") if request.accept_mimetypes else "text/turtle"
-    etag = dataset_version().etag_for("gsp", str(graph), media)
+    offers = formats.formats(Holds.GRAPH)
+    # Turtle when nothing offered is acceptable: GSP's clients expect a graph, not a 406.
+    fmt = formats.negotiate(request.accept_mimetypes, offers) or formats.get("turtle")
+    etag = dataset_version().etag_for("gsp", str(graph), fmt.name)
     cached = not_modified(etag)
     if cached is not None:
         return cached
     if isinstance(graph, ox.NamedNode) and not source.contains_named_graph(graph):
         raise ProtocolError(404, f"{_describe(graph)} is not in this store")
-    fmt = SERIALISATIONS[media]
-    quads = source.quads_for_pattern(None, None, None, graph)
-    if fmt.supports_datasets:
-        body = ox.serialize(quads, format=fmt)
-    else:
-        body = ox.serialize([q.triple for q in quads], format=fmt)
-    resp = Response(body or b"", content_type=f"{media}; charset=utf-8")
+    body = fmt.serialize(source.quads_for_pattern(None, None, None, graph))
+    resp = Response(body, content_type=fmt.content_type)
     resp.vary.add("Accept")
     return conditional(resp, etag)
 
