@@ -10,6 +10,7 @@ import logging
 import threading
 import time
 import uuid
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 
 from flask import Flask, Response, current_app, g, jsonify, request
@@ -121,6 +122,23 @@ def not_modified(etag: str) -> Response | None:
         return None
     probe = conditional(Response(status=200), etag)
     return probe if probe.status_code == 304 else None
+
+
+def conditional_get(etag: str, build: Callable[[], Response], vary: Iterable[str] = ()) -> Response:
+    """The one way a GET is answered conditionally: a 304 before ``build()`` runs when the
+    client's copy is current, else ``build()``'s response with the validators.
+
+    ``vary`` names the request headers that select the representation; a 304 carries them too
+    (RFC 9110 §15.4.5), as the 200 it stands for would. Only GET and HEAD get validators: the
+    answer to a POSTed query is not one a cache may keep.
+    """
+    early = not_modified(etag)
+    if early is not None:
+        early.vary.update(vary)
+        return early
+    response = build()
+    response.vary.update(vary)
+    return conditional(response, etag) if request.method in ("GET", "HEAD") else response
 
 
 def _metrics(app: Flask) -> None:

@@ -13,6 +13,7 @@ from vetkg.store import Store
 from vetkg.store.formats import Format
 
 from ..config import Settings
+from ..http import conditional_get, dataset_version
 from . import dumps as dumps_module
 from .describe import Description, describe, graph_triples
 from .examples import load_examples
@@ -23,7 +24,7 @@ from .messages import Messages
 from .negotiation import decorate, language, not_acceptable, not_found, rdf_response, requested
 from .ontology import Ontology, load_triples
 from .page import Linker, build_page
-from .version import etag, memoised, not_modified, validate
+from .version import memoised
 from .vocab import PREFIXES
 from .void import VOID_PATH, statistics, void_triples
 
@@ -50,20 +51,10 @@ def _labeller(lang: str) -> Labeller:
 
 
 def _validated(chosen: Format, build: Callable[[], Response]) -> Response:
-    """``build()`` unless the client's copy of this representation is current (then 304).
-
-    Only with the HTTP layer's DatasetVersion: without it a tag would cost a pass over the store.
-    """
-    if current_app.extensions.get("vetkg.version") is None:
-        return build()
-    tag = etag(request.full_path, chosen.media_type, language() if chosen is HTML else "")
-    early = not_modified(tag)
-    if early is not None:
-        early.vary.add("Accept")
-        if chosen is HTML:
-            early.vary.add("Accept-Language")
-        return early
-    return validate(build(), tag)
+    """``build()`` unless the client's copy of this representation is current (then 304)."""
+    tag = dataset_version().etag_for(request.full_path, chosen.media_type, language() if chosen is HTML else "")
+    vary = ("Accept", "Accept-Language") if chosen is HTML else ("Accept",)
+    return conditional_get(tag, build, vary)
 
 
 def _html(template: str, status: int = 200, **context: object) -> Response:
@@ -172,13 +163,13 @@ def dump(name: str) -> Response:
     fmt = dumps_module.dump_formats().get(name)
     if fmt is None:
         return not_found(_settings().base_iri + "dumps/" + name)
-    tag = etag("dump", name)
-    early = not_modified(tag)
-    if early is not None:
-        return early
-    response = Response(dumps_module.gzipped_dump(_store(), fmt, _settings().base_iri), content_type="application/gzip")
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    return validate(response, tag)
+
+    def build() -> Response:
+        response = Response(dumps_module.gzipped_dump(_store(), fmt, _settings().base_iri), content_type="application/gzip")
+        response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+    return conditional_get(dataset_version().etag_for("dump", name), build)
 
 
 # --- the query page -----------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from vetkg.store import formats
 from vetkg.store.formats import Holds
 
 from ..config import Settings
-from ..http import conditional, dataset_version, not_modified
+from ..http import conditional_get, dataset_version
 from ..sparql.errors import ProtocolError
 from .auth import Principal, authorise, dry_run_requested, gate
 from .backend import EmbeddedBackend, RemoteBackend, backend_for
@@ -113,15 +113,14 @@ def _get(target: Target) -> Response:
     # Turtle when nothing offered is acceptable: GSP's clients expect a graph, not a 406.
     fmt = formats.negotiate(request.accept_mimetypes, offers) or formats.get("turtle")
     etag = dataset_version().etag_for("gsp", str(graph), fmt.name)
-    cached = not_modified(etag)
-    if cached is not None:
-        return cached
-    if isinstance(graph, ox.NamedNode) and not source.contains_named_graph(graph):
-        raise ProtocolError(404, f"{_describe(graph)} is not in this store")
-    body = fmt.serialize(source.quads_for_pattern(None, None, None, graph))
-    resp = Response(body, content_type=fmt.content_type)
-    resp.vary.add("Accept")
-    return conditional(resp, etag)
+
+    def build() -> Response:
+        if isinstance(graph, ox.NamedNode) and not source.contains_named_graph(graph):
+            raise ProtocolError(404, f"{_describe(graph)} is not in this store")
+        body = fmt.serialize(source.quads_for_pattern(None, None, None, graph))
+        return Response(body, content_type=fmt.content_type)
+
+    return conditional_get(etag, build, vary=("Accept",))
 
 
 def _body_quads(target: Target) -> list[ox.Quad]:
