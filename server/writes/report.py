@@ -25,6 +25,7 @@ from rdflib import Graph, Literal, Namespace
 from rdflib.namespace import DCTERMS, RDF, RDFS, SH, SKOS
 from rdflib.term import BNode, Node
 
+from vetkg.shapes.validate import violation_lines
 from vetkg.store import formats
 from vetkg.store.formats import Format, Holds
 
@@ -156,20 +157,9 @@ def _text(outcome: Outcome[Any], items: list[Item], dry_run: bool) -> str:
             + (" (all data revalidated)" if verdict.full_validation else "")
             + "."
         )
-    for n, item in enumerate(items, 1):
+    for violation, item in zip(verdict.violations, items, strict=True):
         lines.append("")
-        head = f"[{n}] {item.severity}: <{item.focus}>"
-        if item.label:
-            head += f" «{item.label}»"
-        lines.append(head)
-        if item.path:
-            lines.append(f"    path / 属性: <{item.path}>")
-        if item.value:
-            lines.append(f"    value / 值: {item.value}")
-        lines.append(f"    zh: {item.message_zh}")
-        lines.append(f"    en: {item.message_en}")
-        if item.source:
-            lines.append(f"    source / 原文: {item.source}")
+        lines.extend(violation_lines(violation, verdict.report, label=item.label, source=item.source))
     return "\n".join(lines) + "\n"
 
 
