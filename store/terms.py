@@ -7,8 +7,12 @@ from rdflib.term import Node
 
 from .oxigraph import term_to_rdflib
 
+# vetkg's graphs are RDF 1.1: a term is never a quoted (RDF-star) triple, which pyoxigraph allows
 OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
+OxSubject = ox.NamedNode | ox.BlankNode
 OxGraph = ox.NamedNode | ox.BlankNode | ox.DefaultGraph
+# A quad's object as pyoxigraph types it (its subject is OxSubject | ox.Triple)
+OxObject = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
 to_rdflib = term_to_rdflib
 
