@@ -102,10 +102,11 @@ class StoreView:
         self._graph_ok: dict[ox.NamedNode, bool] = {}
 
     def triples(self, s: Node | None, p: Node | None, o: Node | None) -> Iterator[Triple]:
-        if isinstance(s, Literal) or (p is not None and not isinstance(p, URIRef)):
+        subject, predicate = _to_ox(s), _to_ox(p)
+        if isinstance(subject, ox.Literal) or (predicate is not None and not isinstance(predicate, ox.NamedNode)):
             return
         seen: set[tuple[object, object, object]] = set()
-        for quad in self.oxigraph.quads_for_pattern(_to_ox(s), _to_ox(p), _to_ox(o), None):
+        for quad in self.oxigraph.quads_for_pattern(subject, predicate, _to_ox(o), None):
             if not self._data(quad.graph_name):
                 continue
             key = (quad.subject, quad.predicate, quad.object)
@@ -117,6 +118,8 @@ class StoreView:
     def graphs_holding(self, triple: Triple) -> set[str]:
         """The data graphs that hold ``triple`` (the store's default graph as ``""``)."""
         s, p, o = (_to_ox(t) for t in triple)
+        if isinstance(s, ox.Literal) or not isinstance(p, ox.NamedNode):
+            return set()  # no graph holds a triple with a literal subject or predicate
         return {
             q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else ""
             for q in self.oxigraph.quads_for_pattern(s, p, o, None)
@@ -409,8 +412,8 @@ def _ends(path: Path, t: Triple, view: DataView) -> tuple[set[Node], set[Node]]:
     if kind == "pred":
         return ({t[0]}, {t[2]}) if t[1] == arg else (set(), set())
     if kind == "inv":
-        heads, tails = _ends(arg, t, view)
-        return tails, heads
+        h, e = _ends(arg, t, view)
+        return e, h
     if kind == "alt" or kind == "opt":
         parts = arg if kind == "alt" else (arg,)
         pairs = [_ends(a, t, view) for a in parts]
