@@ -179,7 +179,7 @@ def validate_graph(
     shapes: rdflib.Graph | None = None,
     focus_nodes: Sequence[Node | str] | None = None,
     *,
-    hierarchy: Iterable[tuple[URIRef, URIRef]] | None = None,
+    hierarchy: Iterable[tuple[Node, Node]] | None = None,
 ) -> ValidationResult:
     """Validate ``data`` against the vetkg shapes (or ``shapes``).
 
@@ -250,7 +250,7 @@ def ensure_conforms_ntriples(ntriples: str, label: str, graph: Callable[[], rdfl
         _log.warning("%s: pyshacl-turbo finds a violation that pyshacl does not; pyshacl's verdict is kept", label)
 
 
-def conforms_ntriples(ntriples: str, *, hierarchy: Iterable[tuple[URIRef, URIRef]] | None = None) -> bool | None:
+def conforms_ntriples(ntriples: str, *, hierarchy: Iterable[tuple[Node, Node]] | None = None) -> bool | None:
     """Whether the graph whose N-Triples are ``ntriples`` conforms to the vetkg shapes
     (warnings allowed), as pyshacl-turbo decides; None when it cannot decide (it failed)."""
     data = _turbo_input(ntriples, hierarchy)
@@ -261,7 +261,7 @@ def conforms_ntriples(ntriples: str, *, hierarchy: Iterable[tuple[URIRef, URIRef
     return bool(conforms)
 
 
-def turbo_report(ntriples: str, *, hierarchy: Iterable[tuple[URIRef, URIRef]] | None = None) -> tuple[bool, Graph]:
+def turbo_report(ntriples: str, *, hierarchy: Iterable[tuple[Node, Node]] | None = None) -> tuple[bool, Graph]:
     """(conforms, report graph) of pyshacl-turbo for the N-Triples ``ntriples``; for tests that
     compare the two engines."""
     conforms, report, _ = _turbo_shapes().validate(_turbo_input(ntriples, hierarchy), allow_warnings=True)
@@ -275,7 +275,7 @@ def prepare_fast_check() -> None:
     _edges_ntriples(tuple(class_hierarchy()))
 
 
-def _turbo_input(ntriples: str, hierarchy: Iterable[tuple[URIRef, URIRef]] | None) -> _TurboInput:
+def _turbo_input(ntriples: str, hierarchy: Iterable[tuple[Node, Node]] | None) -> _TurboInput:
     # N-Triples handed over as they are: given an rdflib graph, pyshacl-turbo would convert it
     # term by term, which costs more than its validation
     edges = tuple(class_hierarchy()) if hierarchy is None else tuple(hierarchy)

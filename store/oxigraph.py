@@ -49,6 +49,7 @@ class OxigraphStore(Store):
     """Oxigraph at ``path``; ``read_only`` opens it beside a running writer."""
 
     def __init__(self, path: str | Path | None = None, read_only: bool = False, **_: Any) -> None:
+        self._store: ox.Store | MemoryCopy
         try:
             if path is None:
                 self._store = ox.Store()
@@ -65,15 +66,16 @@ class OxigraphStore(Store):
         self.custom_functions: dict[ox.NamedNode, Callable[..., Any]] = {}
 
     @property
-    def oxigraph(self) -> ox.Store:
+    def oxigraph(self) -> ox.Store | MemoryCopy:
         return self._store
 
     def hold_in_memory(self) -> bool:
         """Answer reads from a copy in memory, writing to the disk and the copy (see
         :mod:`.memory_copy`)."""
-        if self.path is None or self.in_memory_copy:
+        disk = self._store
+        if self.path is None or isinstance(disk, MemoryCopy):
             return self.in_memory_copy
-        self._store = MemoryCopy(self._store)  # type: ignore[assignment]
+        self._store = MemoryCopy(disk)
         return True
 
     @property
