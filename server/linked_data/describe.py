@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from vetkg.store import Store
+from vetkg.store.terms import OxObject
 
 from .vocab import LABEL_PROPERTIES
 
@@ -26,7 +27,7 @@ class Description:
         seen: dict[ox.Triple, None] = dict.fromkeys(self.triples + self.children + self.labels)
         return list(seen)
 
-    def objects(self, predicate: str) -> list[ox.Term]:
+    def objects(self, predicate: str) -> list[OxObject]:
         return [t.object for t in self.triples if t.predicate.value == predicate]
 
 
@@ -83,5 +84,5 @@ def graph_triples(store: Store, graph: str) -> list[ox.Triple]:
 
 def serialize(triples: list[ox.Triple], rdf_format: ox.RdfFormat, prefixes: dict[str, str]) -> bytes:
     if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML, ox.RdfFormat.TRIG):
-        return ox.serialize(triples, format=rdf_format, prefixes=prefixes)
-    return ox.serialize(triples, format=rdf_format)
+        return ox.serialize(triples, format=rdf_format, prefixes=prefixes) or b""
+    return ox.serialize(triples, format=rdf_format) or b""

@@ -29,9 +29,9 @@ def _serialised(store: Store, rdf_format: ox.RdfFormat, base_iri: str | None) ->
     while batch := list(islice(quads, _BATCH)):
         if rdf_format == ox.RdfFormat.TRIG:
             # Each batch redeclares the prefixes: TriG allows it, and each batch stays self-contained.
-            yield ox.serialize(batch, format=rdf_format, prefixes=PREFIXES)
+            yield ox.serialize(batch, format=rdf_format, prefixes=PREFIXES) or b""
         else:
-            yield ox.serialize(batch, format=rdf_format)
+            yield ox.serialize(batch, format=rdf_format) or b""
 
 
 def gzipped_dump(store: Store, rdf_format: ox.RdfFormat, base_iri: str | None = None) -> Iterator[bytes]:

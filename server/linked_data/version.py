@@ -57,7 +57,7 @@ def memoised(app: Flask, name: str, compute: Callable[[], T]) -> T:
 
 def etag(*parts: str) -> str:
     """An ETag for one representation of the current dataset version."""
-    app = current_app._get_current_object()
+    app = current_app
     version = app.extensions.get("vetkg.version")
     if version is not None:
         return version.etag_for(*parts)
@@ -81,7 +81,8 @@ def validate(response: Response, tag: str) -> Response:
     """Weak ETag and Last-Modified the way the HTTP layer does them, or a plain weak ETag without it."""
     if current_app.extensions.get("vetkg.version") is None:
         response.set_etag(tag, weak=True)
-        return response.make_conditional(request)
+        response.make_conditional(request)  # in place: it returns the response itself
+        return response
     from ..http import conditional
 
     return conditional(response, tag)

@@ -45,7 +45,7 @@ def _ontology(app: Flask) -> Ontology:
 
 
 def _labeller(lang: str) -> Labeller:
-    return Labeller(_store(), lang, _ontology(current_app._get_current_object()).labels())
+    return Labeller(_store(), lang, _ontology(current_app).labels())
 
 
 def _validated(chosen: Representation, build: Callable[[], Response]) -> Response:
@@ -102,12 +102,13 @@ def resource(rest: str) -> Response:
         return not_acceptable()
 
     def build() -> Response:
-        if chosen is HTML:
+        rdf_format = chosen.rdf_format
+        if rdf_format is None:  # the HTML page
             linker = Linker(base, _labeller(language()))
             page = build_page(store, description, linker, graph_size=len(graph) if graph is not None else None)
             return decorate(_html("resource.html", page=page, path=path, linker=linker), path, chosen)
         triples = list(dict.fromkeys(description.all_triples() + (graph or [])))
-        return rdf_response(serialize(triples, chosen.rdf_format, PREFIXES), chosen, path)
+        return rdf_response(serialize(triples, rdf_format, PREFIXES), chosen, path)
 
     return _validated(chosen, build)
 
@@ -119,7 +120,7 @@ def resource(rest: str) -> Response:
 def ontology(ext: str | None = None) -> Response:
     if ext is not None and ext.lower() not in BY_EXTENSION:
         return not_found(ONTOLOGY_IRI + "." + ext)
-    onto = _ontology(current_app._get_current_object())
+    onto = _ontology(current_app)
     if not onto:
         return not_found(ONTOLOGY_IRI)
     chosen = requested(ext)
@@ -127,14 +128,15 @@ def ontology(ext: str | None = None) -> Response:
         return not_acceptable()
 
     def build() -> Response:
-        if chosen is HTML:
+        rdf_format = chosen.rdf_format
+        if rdf_format is None:  # the HTML page
             linker = Linker(_settings().base_iri, _labeller(language()))
             body = _html("ontology.html", onto=onto, onto_iri=ONTOLOGY_IRI, terms=onto.terms(),
                          header=onto.header(), linker=linker, path=ONTOLOGY_PATH)
             return decorate(body, ONTOLOGY_PATH, chosen)
-        body = memoised(current_app._get_current_object(), f"ontology.{chosen.extension}",
-                        lambda: serialize(onto.triples, chosen.rdf_format, PREFIXES))
-        return rdf_response(body, chosen, ONTOLOGY_PATH)
+        rdf = memoised(current_app, f"ontology.{chosen.extension}",
+                       lambda: serialize(onto.triples, rdf_format, PREFIXES))
+        return rdf_response(rdf, chosen, ONTOLOGY_PATH)
 
     return _validated(chosen, build)
 
@@ -146,20 +148,20 @@ def ontology(ext: str | None = None) -> Response:
 def void(ext: str | None = None) -> Response:
     if ext is not None and ext.lower() not in BY_EXTENSION:
         return not_found(_settings().base_iri + VOID_PATH + "." + ext)
-    app = current_app._get_current_object()
-    stats = memoised(app, "void.stats", lambda: statistics(_store()))
+    stats = memoised(current_app, "void.stats", lambda: statistics(_store()))
     chosen = requested(ext)
     if chosen is None:
         return not_acceptable()
     path = "/" + VOID_PATH
 
     def build() -> Response:
-        if chosen is HTML:
+        rdf_format = chosen.rdf_format
+        if rdf_format is None:  # the HTML page
             linker = Linker(_settings().base_iri, _labeller(language()))
-            linker.labeller.fetch([c for c, _ in stats["classes"]] + [p for p, _ in stats["properties"]])  # type: ignore[attr-defined]
+            linker.labeller.fetch([c for c, _ in stats["classes"]] + [p for p, _ in stats["properties"]])
             return decorate(_html("void.html", stats=stats, linker=linker, dumps=DUMPS, path=path), path, chosen)
         triples = void_triples(stats, _settings().base_iri)
-        return rdf_response(serialize(triples, chosen.rdf_format, PREFIXES), chosen, path)
+        return rdf_response(serialize(triples, rdf_format, PREFIXES), chosen, path)
 
     return _validated(chosen, build)
 
