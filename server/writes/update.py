@@ -198,6 +198,9 @@ def _delete(state: PendingState, triple: tuple[Any, Any, Any], graph: Node | Non
         s, p, o = (t if isinstance(t, (ox.NamedNode, ox.BlankNode, ox.Literal)) else to_ox(t) for t in triple)
     except ValueError:
         return
+    if not isinstance(s, (ox.NamedNode, ox.BlankNode)) or not isinstance(p, ox.NamedNode):
+        # only DELETE DATA gets here with one: a template's quads are made valid (_make_quad)
+        raise UpdateFailed(f"DELETE DATA: {s} {p} {o} is not a valid RDF triple")
     if graph is not None:
         targets: list[Any] = [ox.NamedNode(str(graph))]
     elif options.union_default_graph:
