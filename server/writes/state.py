@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
 
-from vetkg.store.terms import OxGraph, OxTerm
+from vetkg.store.terms import OxGraph, OxSubject, OxTerm
 
 from .change import Change
 from .source import QuadSource
@@ -17,7 +17,7 @@ from .source import QuadSource
 GraphPattern = OxGraph | None  # None: every graph
 
 
-def _matches(quad: ox.Quad, s: OxTerm | None, p: OxTerm | None, o: OxTerm | None, g: GraphPattern) -> bool:
+def _matches(quad: ox.Quad, s: OxSubject | None, p: ox.NamedNode | None, o: OxTerm | None, g: GraphPattern) -> bool:
     return (
         (s is None or quad.subject == s)
         and (p is None or quad.predicate == p)
@@ -41,7 +41,11 @@ class PendingState:
     # -- reading ----------------------------------------------------------------------------------
 
     def quads(
-        self, s: OxTerm | None = None, p: OxTerm | None = None, o: OxTerm | None = None, g: GraphPattern = None
+        self,
+        s: OxSubject | None = None,
+        p: ox.NamedNode | None = None,
+        o: OxTerm | None = None,
+        g: GraphPattern = None,
     ) -> Iterator[ox.Quad]:
         removed = self._removed
         for quad in self.base.quads_for_pattern(s, p, o, g):
