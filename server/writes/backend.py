@@ -52,12 +52,12 @@ class EmbeddedBackend:
     atomic = True
     default_graph = True
 
-    def __init__(self, store: ox.Store, details: ox.Store | None = None) -> None:
+    def __init__(self, store: ox.Store | MemoryCopy, details: ox.Store | None = None) -> None:
         self.store = store
         #: Where the history records' details live, out of the union (:mod:`.history_details`).
         self.details = details
 
-    def source(self) -> ox.Store:
+    def source(self) -> ox.Store | MemoryCopy:
         return self.store
 
     def query(self, sparql: str) -> Any:
@@ -104,11 +104,11 @@ class RemoteBackend:
 def backend_for(store: Store | ox.Store, base_iri: str) -> EmbeddedBackend | RemoteBackend | None:
     """The backend for an opened store; None for a store vetkg cannot write through."""
     if isinstance(store, (ox.Store, MemoryCopy)):
-        return EmbeddedBackend(store)  # type: ignore[arg-type]
+        return EmbeddedBackend(store)
     embedded = getattr(store, "oxigraph", None)
     if isinstance(embedded, (ox.Store, MemoryCopy)):
         # A store served from a copy in memory takes the same update, on disk and in memory.
-        return EmbeddedBackend(embedded, details_store(store))  # type: ignore[arg-type]
+        return EmbeddedBackend(embedded, details_store(store))
     if isinstance(store, RemoteSparqlStore):
         return RemoteBackend(store, base_iri)
     return None
