@@ -12,6 +12,8 @@ from collections.abc import Iterable
 
 import pyoxigraph as ox
 
+from vetkg.store.memory_copy import MemoryCopy
+
 from .change import Change
 from .state import PendingState
 
@@ -48,15 +50,15 @@ def commit_text(change: Change, state: PendingState, extra: Iterable[ox.Quad] = 
     if insertions:
         # One INSERT DATA: a blank node label names one node across all the graphs written here.
         operations.append(f"INSERT DATA {{\n{_block(insertions)}\n}}")
-    for graph in sorted(change.created_graphs):
-        operations.append(f"CREATE SILENT GRAPH <{graph}>")
+    for iri in sorted(change.created_graphs):
+        operations.append(f"CREATE SILENT GRAPH <{iri}>")
     for graph in sorted(rewritten, key=str):
         if isinstance(graph, ox.NamedNode) and graph.value not in change.dropped_graphs and state.graph_exists(graph):
             operations.append(f"CREATE SILENT GRAPH {graph}")  # rewritten to empty, still there
     return " ;\n".join(operations)
 
 
-def commit(store: ox.Store, change: Change, state: PendingState, extra: Iterable[ox.Quad] = ()) -> None:
+def commit(store: ox.Store | MemoryCopy, change: Change, state: PendingState, extra: Iterable[ox.Quad] = ()) -> None:
     text = commit_text(change, state, extra)
     if text:
         store.update(text)
