@@ -32,6 +32,20 @@ def to_ox(term: Node) -> OxTerm:
     raise ValueError(f"not an RDF term: {term!r}")
 
 
+def ox_pattern(
+    s: Node | None, p: Node | None, o: Node | None
+) -> tuple[OxSubject | None, ox.NamedNode | None, OxTerm | None] | None:
+    """An rdflib triple pattern (None: any term) in pyoxigraph terms; None when no quad can match
+    it (a literal subject, a predicate that is not an IRI, a term the store cannot hold)."""
+    try:
+        subject, predicate, object_ = (None if t is None else to_ox(t) for t in (s, p, o))
+    except ValueError:
+        return None
+    if isinstance(subject, ox.Literal) or (predicate is not None and not isinstance(predicate, ox.NamedNode)):
+        return None
+    return subject, predicate, object_
+
+
 def _bnode_id(raw: str) -> str:
     # Oxigraph accepts N-Triples blank node labels only; rdflib's are usually such labels already.
     return raw if raw.replace("_", "").replace("-", "").isalnum() else "b" + raw.encode("utf-8").hex()

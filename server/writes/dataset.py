@@ -16,7 +16,7 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID, Graph
 from rdflib.store import Store
 from rdflib.term import Node, URIRef
 
-from vetkg.store.terms import OxGraph, OxSubject, OxTerm, to_ox, to_rdflib
+from vetkg.store.terms import OxGraph, ox_pattern, to_rdflib
 
 from .state import PendingState
 
@@ -25,18 +25,6 @@ UNION = "union"
 
 class _ReadOnly(Exception):
     pass
-
-
-def _ox_pattern(triple: Any) -> tuple[OxSubject | None, ox.NamedNode | None, OxTerm | None] | None:
-    """An rdflib triple pattern (None: any term) as pyoxigraph terms; None when no quad can match
-    it (a literal subject, a predicate that is not an IRI, a term the store cannot hold)."""
-    try:
-        s, p, o = (None if t is None else to_ox(t) for t in triple)
-    except ValueError:
-        return None
-    if isinstance(s, ox.Literal) or (p is not None and not isinstance(p, ox.NamedNode)):
-        return None
-    return s, p, o
 
 
 class PendingView(Store):
@@ -76,7 +64,7 @@ class PendingView(Store):
         return [node]
 
     def triples(self, triple_pattern: Any, context: Graph | None = None) -> Iterator[Any]:
-        pattern = _ox_pattern(triple_pattern)
+        pattern = ox_pattern(*triple_pattern)
         if pattern is None:
             return
         sources = self._sources(context)
@@ -95,7 +83,7 @@ class PendingView(Store):
 
     # rdflib's Store types contexts as Graphs, but its Dataset takes an identifier too (get_context)
     def contexts(self, triple: Any = None) -> Iterator[URIRef]:  # type: ignore[override]
-        pattern = None if triple is None else _ox_pattern(triple)
+        pattern = None if triple is None else ox_pattern(*triple)
         for graph in self.state.named_graphs():
             if self.named is not None and graph not in self.named:
                 continue
