@@ -265,7 +265,7 @@ def _modify(state: PendingState, op: CompValue, options: UpdateOptions) -> None:
 def _templates(block: CompValue | None) -> list[tuple[tuple[Node, Node, Node], Node | None]]:
     if not block:
         return []
-    found = [((s, p, o), None) for s, p, o in block.triples or []]
+    found: list[tuple[tuple[Node, Node, Node], Node | None]] = [((s, p, o), None) for s, p, o in block.triples or []]
     for graph, triples in (block.quads or {}).items():
         found.extend(((s, p, o), graph) for s, p, o in triples)
     return found
@@ -291,8 +291,9 @@ def _apply_templates(
         for triple, graph in deletions:
             quad = _make_quad(triple, graph if graph is not None else with_graph, solution, {})
             if quad is not None:
-                explicit = graph is not None or with_graph is not None
-                removed.append(((quad.subject, quad.predicate, quad.object), URIRef(quad.graph_name.value) if explicit else None))
+                named = quad.graph_name if graph is not None or with_graph is not None else None
+                # an explicit graph of a template is an IRI: _make_quad makes it a NamedNode
+                removed.append(((quad.subject, quad.predicate, quad.object), URIRef(named.value) if isinstance(named, ox.NamedNode) else None))
     for triple, graph in removed:
         _delete(state, triple, graph, options)
     insertions = _templates(insert)
