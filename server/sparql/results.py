@@ -119,7 +119,7 @@ def _solutions(result: ox.QuerySolutions, job: QueryJob, fmt: Format) -> QueryOu
         # A "truncated" member is for people and our own page; clients read head/results only.
         return QueryOutcome(data, truncated, len(rows))
     again = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
-    return QueryOutcome(again.serialize(format=fmt.results), truncated, len(rows))
+    return QueryOutcome(again.serialize(format=fmt.results) or b"", truncated, len(rows))
 
 
 def _solutions_json(names: list[str], rows: list[ox.QuerySolution], truncated: bool) -> bytes:
@@ -199,7 +199,7 @@ def evaluate(store: Store, job: QueryJob) -> QueryOutcome:
     )
     fmt = format_for(job, kind_of(result))
     if isinstance(result, ox.QueryBoolean):
-        return QueryOutcome(result.serialize(format=fmt.results), content_type=fmt.content_type)
+        return QueryOutcome(result.serialize(format=fmt.results) or b"", content_type=fmt.content_type)
     if isinstance(result, ox.QuerySolutions):
         outcome = _solutions(result, job, fmt)
     else:
