@@ -56,7 +56,7 @@ def _closure(store: Store, predicate: str) -> list[tuple[str, str]]:
     for row in store.query(f"SELECT ?a ?b WHERE {{ GRAPH <{ONTOLOGY_IRI}> {{ ?a <{predicate}> ?b }} "
                            f"FILTER(isIRI(?a) && isIRI(?b)) }}"):
         up.setdefault(row["a"].value, set()).add(row["b"].value)
-    pairs = set()
+    pairs: set[tuple[str, str]] = set()
     for start in up:
         seen, todo = set(), list(up[start])
         while todo:

@@ -19,7 +19,7 @@ from flask import Flask
 from vetkg.store import Store
 
 from ..config import Settings
-from ..writes import WRITER_KEY
+from ..write_endpoints import WRITER_KEY
 from .index import SearchIndex
 from .inference import init_inference
 from .keeper import IndexKeeper

@@ -15,7 +15,8 @@ from vetkg.store import Store, StoreError
 from vetkg.store.entailment import has_inferred, refresh_after_change, refresh_inferred
 
 from ..config import Settings
-from ..writes import WRITER_KEY, Change
+from ..write_endpoints import WRITER_KEY
+from ..writes import Change
 
 log = logging.getLogger(__name__)
 START_REFRESH_MAX_QUADS = 300_000
