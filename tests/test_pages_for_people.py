@@ -55,3 +55,23 @@ def test_the_rdf_of_a_page_carries_its_incoming_links() -> None:
     assert not any("<https://schema.org/mentions>" in line for line in lines)  # entailed, not said
     # and the measures are named, as the page names them
     assert any(line.startswith(f"<{sorted(involving)[0]}> <http://www.w3.org/2000/01/rdf-schema#label>") for line in lines)
+
+
+def test_json_ld_of_a_page_is_compacted_with_the_published_context() -> None:
+    import json
+
+    import rdflib
+
+    store = build_store(SEED)
+    client: FlaskClient = create_app(Settings(store="memory"), store).test_client()
+    path = "/id/org/" + quote("天津职业大学")
+    body = client.get(path + ".jsonld").get_data(as_text=True)
+    document = json.loads(body)
+    published = client.get("/context.jsonld")
+    assert published.status_code == 200 and published.mimetype == "application/ld+json"
+    assert document["@context"] == published.get_json()["@context"]
+    assert "vet:locatedIn" in body and "https://w3id.org/vetkg/ontology#locatedIn" not in body
+    # the same triples as the N-Triples of the page
+    compacted = rdflib.Graph().parse(data=body, format="json-ld")
+    plain = rdflib.Graph().parse(data=client.get(path + ".nt").get_data(as_text=True), format="nt")
+    assert len(compacted) == len(plain) > 10 and set(compacted) == set(plain)

@@ -16,6 +16,7 @@ from vetkg.store.formats import Format
 from ..config import Settings
 from ..http import conditional_get, dataset_version
 from . import dumps as dumps_module
+from . import jsonld
 from .describe import Description, describe, graph_triples
 from .examples import load_examples
 from .formats import HTML, from_suffix
@@ -108,12 +109,20 @@ def resource(rest: str) -> Response:
             page = build_page(store, description, linker, graph_size=len(graph) if graph is not None else None)
             return decorate(_html("resource.html", page=page, path=path, linker=linker), path, chosen)
         triples = list(dict.fromkeys(description.all_triples() + (graph or [])))
+        if chosen.rdf == ox.RdfFormat.JSON_LD:
+            return rdf_response(jsonld.compact(triples, base), chosen, path)
         return rdf_response(chosen.serialize(triples, PREFIXES), chosen, path)
 
     return _validated(chosen, build)
 
 
 # --- the ontology -------------------------------------------------------------------------------
+
+@blueprint.route(jsonld.CONTEXT_PATH)
+def json_ld_context() -> Response:
+    """The context the pages' JSON-LD is compacted with."""
+    return Response(jsonld.published_context(_settings().base_iri), content_type="application/ld+json")
+
 
 @blueprint.route(ONTOLOGY_PATH)
 @blueprint.route(ONTOLOGY_PATH + ".<ext>")
