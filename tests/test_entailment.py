@@ -136,3 +136,37 @@ def test_a_change_to_the_ontology_is_entailed_everywhere(nquads: bytes) -> None:
     assert _update(client, "INSERT DATA { GRAPH <https://w3id.org/vetkg/ontology> { "
                    "vet:Organization rdfs:subClassOf <https://example.org/Agent> } }", ADMIN) in (200, 204)
     assert _column(client, "SELECT ?x WHERE { ?x a <https://example.org/Agent> }") >= organisations
+
+
+@pytest.mark.slow
+def test_a_served_write_is_entailed_for_the_query_workers(nquads: bytes, tmp_path) -> None:
+    """Through `vetkg serve`, whose queries run in forked workers over a copy in memory."""
+    import gc
+
+    import requests
+    from conftest import serving
+
+    from vetkg.store.oxigraph import OxigraphStore
+
+    disk = OxigraphStore(tmp_path / "store")
+    disk.oxigraph.load(nquads, format=ox.RdfFormat.N_QUADS)  # no inferred graph: serve makes it
+    disk.close()
+    del disk
+    gc.collect()
+    firm = BASE + "id/org/served-firm"
+    query = PREFIXES + f"ASK {{ <{firm}> a vet:Organization }}"
+    with serving(tmp_path / "store", update_tokens=f"alice:{TOKEN}") as url:
+        def ask() -> bool:
+            response = requests.post(url + "/sparql", data={"query": query},
+                                     headers={"Accept": "application/sparql-results+json"}, timeout=30)
+            return bool(response.json()["boolean"])
+
+        count = requests.post(url + "/sparql", data={"query": PREFIXES + "SELECT (COUNT(*) AS ?n) WHERE { ?o a vet:Organization }"},
+                              headers={"Accept": "application/sparql-results+json"}, timeout=30)
+        assert int(count.json()["results"]["bindings"][0]["n"]["value"]) >= 10
+        assert not ask()
+        update = f'{PREFIXES}INSERT DATA {{ GRAPH <{BASE}graph/served> {{ <{firm}> a vet:Enterprise ; rdfs:label "企业"@zh }} }}'
+        written = requests.post(url + "/sparql", data=update.encode("utf-8"), timeout=30, headers={
+            "Authorization": f"Bearer {TOKEN}", "Content-Type": "application/sparql-update"})
+        assert written.status_code in (200, 204), written.text
+        assert ask()
