@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable, Iterable
 
 from flask import Flask, Response, current_app, g, jsonify, request
 from flask_compress import Compress
@@ -20,7 +21,7 @@ from prometheus_client import (
 )
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from vetkg.store import Store
+from vetkg.store import Store, formats
 
 from .sparql.errors import ProtocolError
 from .writes.dataset_version import DatasetVersion
@@ -32,13 +33,15 @@ EXPOSED_HEADERS = [
     "ETag", "Last-Modified", "Link", "Content-Location", "Content-Type", "Location",
     "X-VetKG-Truncated", "X-VetKG-Max-Rows", "X-VetKG-Violations", "X-VetKG-Added", "X-VetKG-Removed",
 ]
-COMPRESSED_TYPES = [
+# The pages' own types; every registered RDF and results format is compressed too.
+PAGE_TYPES = [
     "text/html", "text/css", "text/plain", "text/xml", "text/javascript", "application/javascript",
     "application/json", "application/xml",
-    "application/sparql-results+json", "application/sparql-results+xml", "text/csv",
-    "text/tab-separated-values", "text/turtle", "application/ld+json", "application/n-triples",
-    "application/rdf+xml", "application/n-quads", "application/trig",
 ]
+
+
+def compressed_types() -> list[str]:
+    return list(dict.fromkeys(PAGE_TYPES + [f.media_type for f in formats.formats()]))
 
 
 def dataset_version(app: Flask | None = None) -> DatasetVersion:
@@ -72,6 +75,23 @@ def not_modified(etag: str) -> Response | None:
         return None
     probe = conditional(Response(status=200), etag)
     return probe if probe.status_code == 304 else None
+
+
+def conditional_get(etag: str, build: Callable[[], Response], vary: Iterable[str] = ()) -> Response:
+    """The one way a GET is answered conditionally: a 304 before ``build()`` runs when the
+    client's copy is current, else ``build()``'s response with the validators.
+
+    ``vary`` names the request headers that select the representation; a 304 carries them too
+    (RFC 9110 §15.4.5), as the 200 it stands for would. Only GET and HEAD get validators: the
+    answer to a POSTed query is not one a cache may keep.
+    """
+    early = not_modified(etag)
+    if early is not None:
+        early.vary.update(vary)
+        return early
+    response = build()
+    response.vary.update(vary)
+    return conditional(response, etag) if request.method in ("GET", "HEAD") else response
 
 
 def _metrics(app: Flask) -> None:
@@ -139,7 +159,7 @@ def init_http(app: Flask, store: Store) -> None:
         expose_headers=EXPOSED_HEADERS,
         max_age=86400,
     )
-    app.config.setdefault("COMPRESS_MIMETYPES", COMPRESSED_TYPES)
+    app.config.setdefault("COMPRESS_MIMETYPES", compressed_types())
     app.config.setdefault("COMPRESS_ALGORITHM", ["gzip", "deflate"])
     Compress(app)
     _metrics(app)
