@@ -35,7 +35,9 @@ class Format:
 
     @property
     def iri(self) -> str:
-        return (self.results or self.rdf).iri  # type: ignore[union-attr]
+        written = self.results or self.rdf
+        assert written is not None  # every format offered is one of results or of RDF
+        return written.iri
 
     def __reduce__(self) -> tuple[object, tuple[str, str | None, str | None]]:
         # pyoxigraph's format objects do not pickle, and a job crosses a pipe to its worker.
