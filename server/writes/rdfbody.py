@@ -66,6 +66,9 @@ def parse_rdf(data: bytes, media_type: str, base_iri: str | None, allow_remote_c
         if isinstance(s, ox.Triple) or isinstance(o, ox.Triple):
             # RDF 1.2 triple terms parse, but vetkg's graphs (and rdflib, which checks them) are RDF 1.1
             raise ProtocolError(400, f"the {media_type} body holds a triple term ({q}); vetkg stores RDF 1.1 graphs only")
+        if isinstance(q.graph_name, ox.BlankNode):
+            raise ProtocolError(400, f"the {media_type} body names a graph with a blank node ({q.graph_name}): "
+                                     "a stored graph is named by an IRI")
         fresh.append(ox.Quad(_fresh(s, names), q.predicate, _fresh(o, names), q.graph_name))
     return fresh
 
