@@ -302,7 +302,7 @@ def write_documents(store: Store, checked: list[Checked], base_iri: str, show: b
 
     from vetkg.ontology import ONTOLOGY_IRI
     from vetkg.shapes import SHAPES_FILE
-    from vetkg.store.oxigraph import triples_from_rdflib
+    from vetkg.store.terms import triples_from_rdflib
 
     from .pipeline import entity_descriptions_update, entity_prune_update, ontology_graph
 

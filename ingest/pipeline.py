@@ -10,7 +10,7 @@ from rdflib import Graph, URIRef
 
 from vetkg.ontology import ONTOLOGY_FILE, ONTOLOGY_IRI
 from vetkg.store import Store
-from vetkg.store.oxigraph import triples_from_rdflib
+from vetkg.store.terms import triples_from_rdflib
 
 from .errors import InputError
 from .rdf import DocumentTriples, build_triples

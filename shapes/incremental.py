@@ -33,7 +33,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH
 from rdflib.term import Node
 
-from vetkg.store.oxigraph import term_to_rdflib
+from vetkg.store.terms import term_to_rdflib
 
 from .validate import (
     ValidationResult,

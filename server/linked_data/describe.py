@@ -5,10 +5,9 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from vetkg.ontology.vocab import LABEL_PROPERTIES
 from vetkg.store import Store
 from vetkg.store.terms import OxObject
-
-from .vocab import LABEL_PROPERTIES
 
 
 @dataclass
@@ -80,9 +79,3 @@ def graph_triples(store: Store, graph: str) -> list[ox.Triple]:
     if graph not in store.graphs():
         return []
     return [q.triple for q in store.quads(graph)]
-
-
-def serialize(triples: list[ox.Triple], rdf_format: ox.RdfFormat, prefixes: dict[str, str]) -> bytes:
-    if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML, ox.RdfFormat.TRIG):
-        return ox.serialize(triples, format=rdf_format, prefixes=prefixes) or b""
-    return ox.serialize(triples, format=rdf_format) or b""

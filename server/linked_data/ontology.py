@@ -11,10 +11,9 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from vetkg.ontology import ONTOLOGY_FILE, ONTOLOGY_IRI
+from vetkg.ontology.vocab import LABEL_PROPERTIES, PREFIXES, RDF_TYPE
 from vetkg.store import Store
 from vetkg.store.terms import OxObject
-
-from .vocab import LABEL_PROPERTIES, PREFIXES, RDF_TYPE
 
 OWL = PREFIXES["owl"]
 RDF = PREFIXES["rdf"]
