@@ -150,19 +150,26 @@ _PREFIX_DECL = re.compile(r"PREFIX\s+([^\s:<>#]*):\s*<([^<>\"{}|^`\\\s]*)>", re.
 _BASE_DECL = re.compile(r"BASE\s*<[^<>\"{}|^`\\\s]*>", re.IGNORECASE)
 
 
+def _skipped(text: str, at: int) -> int:
+    """Where the blanks and comments from ``at`` end."""
+    skip = _SKIP.match(text, at)
+    assert skip is not None  # the pattern matches ""
+    return skip.end()
+
+
 def declared_prefixes(text: str) -> dict[str, str]:
     """The named PREFIX declarations of the prologue, to write a CONSTRUCT result with them.
     Presentation only: the query itself is read by Oxigraph; this reads no further than the
     prologue."""
     prefixes: dict[str, str] = {}
-    at = _SKIP.match(text).end()  # type: ignore[union-attr]
+    at = _skipped(text, 0)
     while True:
         if (decl := _PREFIX_DECL.match(text, at)) is not None:
             if decl.group(1):
                 prefixes[decl.group(1)] = decl.group(2)
         elif (decl := _BASE_DECL.match(text, at)) is None:
             return prefixes
-        at = _SKIP.match(text, decl.end()).end()  # type: ignore[union-attr]
+        at = _skipped(text, decl.end())
 
 
 def _graph(result: ox.QueryTriples, job: QueryJob, fmt: Format) -> QueryOutcome:
