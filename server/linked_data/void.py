@@ -5,7 +5,8 @@ import pyoxigraph as ox
 
 from vetkg.ontology import ONTOLOGY_IRI
 from vetkg.ontology.graphs import store_graphs
-from vetkg.store import Store
+from vetkg.store import Store, formats
+from vetkg.store.formats import Holds
 
 from .dumps import dump_formats
 from .vocab import PREFIXES, RDF_TYPE, namespace_of
@@ -78,10 +79,9 @@ def void_triples(stats: dict[str, object], base_iri: str) -> list[ox.Triple]:
         add(dataset, VOID + "dataDump", ox.NamedNode(base_iri + "dumps/" + name))
     add(dataset, VOID + "uriSpace", ox.Literal(base_iri))
     add(dataset, VOID + "rootResource", ox.NamedNode(ONTOLOGY_IRI))
-    add(dataset, VOID + "feature", ox.NamedNode("http://www.w3.org/ns/formats/Turtle"))
-    add(dataset, VOID + "feature", ox.NamedNode("http://www.w3.org/ns/formats/N-Quads"))
-    add(dataset, VOID + "feature", ox.NamedNode("http://www.w3.org/ns/formats/TriG"))
-    add(dataset, VOID + "feature", ox.NamedNode("http://www.w3.org/ns/formats/JSON-LD"))
+    for fmt in formats.formats(Holds.GRAPH):  # the pages, /store and the dumps offer each
+        if fmt.iri is not None:
+            add(dataset, VOID + "feature", ox.NamedNode(fmt.iri))
 
     vocabularies: set[str] = set()
     for cls, n in stats["classes"]:  # type: ignore[attr-defined]
