@@ -117,8 +117,8 @@ def wait_for_health(url: str, proc: subprocess.Popen, seconds: float = 30.0) -> 
         try:
             if requests.get(url + "/health", timeout=1).status_code == 200:
                 return
-        except requests.ConnectionError:
-            pass
+        except (requests.ConnectionError, requests.Timeout):
+            pass  # not listening yet, or too busy starting (a loaded machine) to answer within 1 s
         time.sleep(0.1)
     raise RuntimeError(f"vetkg serve did not answer {url}/health within {seconds} s")
 

@@ -1,0 +1,174 @@
+"""Operating a store that `vetkg serve` holds: the CLI goes through the server (server/operate).
+
+One end-to-end run over real processes: a seed-built store served with tokens, a plan added with
+`vetkg build FILE`, seen by queries at once, listed by `vetkg history`, removed by `vetkg revert
+N`; `vetkg backup DIR` taken meanwhile is served by a second `vetkg serve` with the same dump.
+Then the one line a command prints when it meets a held store it cannot go through.
+"""
+from __future__ import annotations
+
+import gc
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import requests
+from conftest import fixture_quads, load, serving
+from ingest_helpers import DATA, SEED
+
+from vetkg.ingest.parallel import text_digest
+from vetkg.ingest.reader import read_document
+from vetkg.store.oxigraph import OxigraphStore
+
+VETKG = str(Path(sys.executable).with_name("vetkg"))
+VET = "https://w3id.org/vetkg/ontology#"
+PLAN = DATA / "genre" / "03_guangdong-plan.txt"
+WRITER, ADMIN = "w-s3cret", "a-r00t"
+TOKENS = {"update_tokens": f"alice:{WRITER}", "admin_tokens": f"root:{ADMIN}"}
+
+
+def vetkg(*args: str | Path, token: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VETKG_")}
+    if token is not None:
+        env["VETKG_CLIENT_TOKEN"] = token
+    return subprocess.run([VETKG, *map(str, args)], capture_output=True, text=True, env=env, timeout=600)
+
+
+def select(url: str, query: str) -> list[dict[str, str]]:
+    resp = requests.post(url + "/sparql", data={"query": query}, headers={"Accept": "application/sparql-results+json"},
+                         timeout=60)
+    assert resp.status_code == 200, resp.text
+    return [{k: v["value"] for k, v in row.items()} for row in resp.json()["results"]["bindings"]]
+
+
+def graphs_with_digest(url: str, digest: str) -> list[str]:
+    return [r["g"] for r in select(url, f'SELECT ?g WHERE {{ GRAPH ?g {{ ?n a <{VET}Notice> ; <{VET}contentDigest> "{digest}" }} }}')]
+
+
+def measures_in(url: str, graph: str) -> int:
+    rows = select(url, f"SELECT (COUNT(?m) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?m a <{VET}Measure> }} }}")
+    return int(rows[0]["n"])
+
+
+def sorted_lines(dump: str) -> list[str]:
+    return sorted(line for line in dump.splitlines() if line.strip())
+
+
+def record(store: Path) -> dict[str, object]:
+    return json.loads(Path(f"{store}.serving").read_text(encoding="utf-8"))
+
+
+@pytest.mark.slow
+def test_build_history_revert_and_backup_while_serving(tmp_path: Path) -> None:
+    store, copy = tmp_path / "store", tmp_path / "copy"
+    built = vetkg("build", "--store", store, SEED)
+    assert built.returncode == 0, built.stderr
+    digest = text_digest(read_document(PLAN).text)
+    with serving(store, **TOKENS) as url:
+        served = record(store)
+        assert served["url"] == url + "/" and served["store"] == str(store.resolve())
+        assert graphs_with_digest(url, digest) == []
+
+        added = vetkg("build", "--store", store, PLAN, token=WRITER)
+        assert added.returncode == 0, added.stderr
+        assert f"through vetkg serve (pid {served['pid']}) at {url}/" in added.stderr
+        # the plan's graph is queryable at once, holding what the build reported finding in it
+        graphs = graphs_with_digest(url, digest)
+        assert len(graphs) == 1
+        reported = re.search(r"(\d+) measures", added.stdout)
+        assert reported is not None and str(PLAN) in added.stdout
+        assert measures_in(url, graphs[0]) == int(reported.group(1)) > 0
+        change = re.search(r"as change\(s\) (\d+)", added.stderr)
+        assert change is not None
+
+        listed = vetkg("history", "--store", store, token=ADMIN)
+        assert listed.returncode == 0, listed.stderr
+        row = next(line for line in listed.stdout.splitlines() if line.split()[0] == change.group(1))
+        assert " alice " in row and re.search(r"\+[1-9]\d* -0$", row), listed.stdout
+
+        # a snapshot holding the plan, and the dump it must reproduce
+        dump = vetkg("export", "--store", store)
+        assert dump.returncode == 0 and digest in dump.stdout
+        backed = vetkg("backup", "--store", store, copy, token=ADMIN)
+        assert backed.returncode == 0, backed.stderr
+        assert copy.is_dir() and Path(f"{copy}.history").is_dir()
+
+        reverted = vetkg("revert", change.group(1), "--store", store, token=WRITER)
+        assert reverted.returncode == 0, reverted.stderr + reverted.stdout
+        assert graphs_with_digest(url, digest) == []
+        assert measures_in(url, graphs[0]) == 0
+        after = vetkg("history", "--store", store, token=ADMIN)
+        assert re.search(rf"alice\s+\+0 -[1-9]\d*\s+reverts {change.group(1)}$", after.stdout, re.M), after.stdout
+    assert not Path(f"{store}.serving").exists()  # the server withdrew its record as it stopped
+
+    with serving(copy) as url:
+        copied = vetkg("export", "--store", copy)
+        assert copied.returncode == 0, copied.stderr
+        assert sorted_lines(copied.stdout) == sorted_lines(dump.stdout)
+        assert graphs_with_digest(url, digest) == graphs
+    # the copy's history came along: its details (who, what) are in copy.history
+    history = vetkg("history", "--store", copy)
+    assert re.search(rf"^\s*{change.group(1)}\s+\S+\s+alice\s+\+[1-9]", history.stdout, re.M), history.stdout
+
+
+@pytest.fixture
+def small_store(tmp_path: Path) -> Path:
+    path = tmp_path / "store"
+    s = OxigraphStore(path)
+    load(s, fixture_quads())
+    s.close()
+    del s
+    gc.collect()  # pyoxigraph releases the store's lock only when the object is dropped
+    return path
+
+
+def _one_line(result: subprocess.CompletedProcess[str]) -> str:
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
+@pytest.mark.slow
+def test_a_held_store_is_one_line_naming_the_server(small_store: Path) -> None:
+    with serving(small_store) as url:  # no tokens: a read-only server
+        pid = record(small_store)["pid"]
+        named = f"vetkg serve (pid {pid}) at {url}/"
+        for args, says in [
+            (("build", "--store", small_store, PLAN), "read-only"),
+            (("repair", "--store", small_store), "nothing to repair"),
+            (("serve", "--store", small_store, "--port", "1"), "query that one, or stop it first"),
+            (("revert", "1", "--store", small_store), "read-only"),
+        ]:
+            result = vetkg(*args, token="any")
+            assert result.returncode == 4, (args, result.stderr)
+            line = _one_line(result)
+            assert line.startswith("vetkg: ") and named in line and says in line, (args, line)
+        # reads that need no token still work through it
+        dump = vetkg("export", "--store", small_store)
+        assert dump.returncode == 0 and "天津市教育委员会" in dump.stdout
+
+
+def test_a_store_locked_by_another_process_is_one_line(small_store: Path) -> None:
+    holder = OxigraphStore(small_store)  # this process holds Oxigraph's lock, with no server record
+    try:
+        result = vetkg("history", "--store", small_store)
+    finally:
+        holder.close()
+        del holder
+        gc.collect()
+    assert result.returncode == 4
+    assert "open in another process" in _one_line(result)
+
+
+def test_a_stale_record_is_ignored(small_store: Path) -> None:
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    Path(f"{small_store}.serving").write_text(
+        json.dumps({"url": "http://127.0.0.1:9/", "pid": int(dead.stdout), "store": str(small_store)}))
+    result = vetkg("history", "--store", small_store)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "no writes yet"
