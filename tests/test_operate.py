@@ -13,15 +13,20 @@ import os
 import re
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 import requests
 from conftest import fixture_quads, load, serving
-from ingest_helpers import DATA, SEED
+from flask.testing import FlaskClient
+from ingest_helpers import DATA, SEED, build_store
 
 from vetkg.ingest.parallel import text_digest
 from vetkg.ingest.reader import read_document
+from vetkg.server.app import create_app
+from vetkg.server.config import Settings
+from vetkg.store import Store
 from vetkg.store.oxigraph import OxigraphStore
 
 VETKG = str(Path(sys.executable).with_name("vetkg"))
@@ -172,3 +177,60 @@ def test_a_stale_record_is_ignored(small_store: Path) -> None:
     result = vetkg("history", "--store", small_store)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "no writes yet"
+
+
+# -- the routes, through the test client -------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def operated() -> tuple[FlaskClient, Store]:
+    store = build_store(SEED)
+    settings = replace(Settings(store="memory"), update_tokens={"alice": WRITER}, admin_tokens={"root": ADMIN},
+                       max_update_bytes=200_000)
+    return create_app(settings, store).test_client(), store
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_the_routes_want_the_right_token_before_reading(operated: tuple[FlaskClient, Store]) -> None:
+    client, store = operated
+    before = len(store)
+    assert client.post("/documents", data=PLAN.read_bytes()).status_code == 401
+    assert client.post("/documents", data=PLAN.read_bytes(), headers=bearer("wrong")).status_code == 403
+    assert client.post("/documents", data=b"x" * 300_000, headers=bearer(WRITER)).status_code == 413
+    for method, path in [("GET", "/history"), ("POST", "/backup?name=b1")]:
+        resp = client.open(path, method=method, headers=bearer(WRITER))
+        assert resp.status_code == 403 and b"admin token" in resp.data, path
+    assert client.post("/backup?name=../up", headers=bearer(ADMIN)).status_code == 400
+    assert len(store) == before
+
+
+def test_a_posted_document_is_one_write_and_its_revert_another(operated: tuple[FlaskClient, Store]) -> None:
+    client, store = operated
+    before = len(store)
+    not_a_plan = client.post("/documents?name=notes.txt", data="只是一句话。".encode(), headers=bearer(WRITER))
+    assert not_a_plan.status_code == 400 and not_a_plan.data.startswith(b"notes.txt: ")
+    # curl --data-binary declares a form: the body is still the document, nothing is parsed
+    form = {**bearer(WRITER), "Content-Type": "application/x-www-form-urlencoded"}
+    dry = client.post(f"/documents?name={PLAN.name}&dry-run=true", data=PLAN.read_bytes(), headers=form)
+    assert dry.status_code == 200, dry.data
+    assert dry.json["conforms"] and not dry.json["committed"] and dry.json["added"] > 0
+    assert len(store) == before
+    done = client.post(f"/documents?name=/etc/{PLAN.name}", data=PLAN.read_bytes(), headers=bearer(WRITER))
+    assert done.status_code == 200, done.data
+    body = done.json
+    assert body["built"] == 1 and body["committed"] and body["name"] == PLAN.name
+    assert body["added"] == dry.json["added"] and body["quads"] == len(store) > before
+    assert body["lines"][0].startswith(f"{PLAN.name}: ")
+    assert bool(store.query(f'ASK {{ GRAPH <{body["graph"]}> {{ ?n <{VET}contentDigest> ?d }} }}'))
+    again = client.post("/documents?name=again.txt", data=PLAN.read_bytes(), headers=bearer(WRITER))
+    assert again.status_code == 200 and again.json["unchanged"] and again.json["built"] == 0
+    history = client.get("/history", headers=bearer(ADMIN)).json["records"]
+    assert [(r["number"], r["who"], r["added"]) for r in history] == [(body["change"], "alice", body["added"])]
+    undone = client.post(f"/history/{body['change']}/revert", headers=bearer(WRITER))
+    assert undone.status_code == 200 and undone.json["removed"] == body["added"]
+    assert not bool(store.query(f'ASK {{ GRAPH <{body["graph"]}> {{ ?s ?p ?o }} }}'))
+    unknown = client.post("/history/999/revert", headers=bearer(WRITER))
+    assert unknown.status_code == 400 and b"no change number 999" in unknown.data

@@ -98,9 +98,10 @@ class _GatedWriter:
 def post_document() -> Response:
     settings = _settings()
     who = gate(request, settings)  # before the body is read
-    dry_run = dry_run_requested(request)
-    strict, force = _flag("strict"), _flag("force")
-    data = request.get_data(cache=False)
+    # The body is the document whatever its declared type (curl --data-binary says it is a
+    # form): the options come from the query string alone, so nothing parses it as a form.
+    dry_run, strict, force = _flag("dry-run"), _flag("strict"), _flag("force")
+    data = request.get_data(cache=False, parse_form_data=False)
     store = current_app.extensions["vetkg.store"]
     gated = _GatedWriter(who, settings.document_timeout)
     try:
