@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 import pyoxigraph as ox
 import requests
@@ -167,7 +167,7 @@ class ServerClient:
                 shutil.copyfileobj(dump, output)
                 return
             # Turtle has no graphs: the union of the triples, as `vetkg export --format turtle`.
-            triples = {q.triple for q in ox.parse(dump, format=ox.RdfFormat.N_QUADS)}
+            triples = {q.triple for q in ox.parse(cast(IO[bytes], dump), format=ox.RdfFormat.N_QUADS)}
         ox.serialize(sorted(triples, key=str), output, format=ox.RdfFormat.TURTLE)
 
 

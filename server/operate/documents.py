@@ -13,9 +13,10 @@ the command line would do differently, and why:
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pyoxigraph as ox
 
@@ -25,11 +26,22 @@ from vetkg.ingest.pipeline import entities_graph_iri
 from vetkg.ingest.reader import decode
 from vetkg.ontology.namespace import VET
 
+from ..writes.backend import Backend
 from ..writes.history import PROV, history_graph
 from ..writes.state import PendingState
-from ..writes.transaction import Outcome, Writer
+from ..writes.transaction import Outcome
 
 DEFAULT_NAME = "document.txt"
+
+
+class Writes(Protocol):
+    """What a document's write needs of a writer (:class:`~vetkg.server.writes.transaction.Writer`,
+    or a request's view of it)."""
+
+    backend: Backend
+
+    def write(self, compute: Callable[[PendingState], Any], who: str, dry_run: bool = ..., *,
+              admin: bool = ...) -> Outcome[Any]: ...
 
 
 class DocumentRefused(Exception):
@@ -83,11 +95,10 @@ def _compute(graph: ox.NamedNode, own: list[ox.Quad], described: list[ox.Quad], 
     return compute
 
 
-def ingest_document(writer: Writer, store: Any, data: bytes, name: str | None, base_iri: str, who: str, *,
+def ingest_document(writer: Writes, store: Any, data: bytes, name: str | None, base_iri: str, who: str, *,
                     admin: bool = False, strict: bool = False, force: bool = False, dry_run: bool = False) -> Ingested:
-    """Build the document ``data`` and write it through ``writer`` (anything with the ``write``
-    of :class:`Writer`). Raises InputError (not a readable document of the genre),
-    DocumentRefused (it fails the shapes), and whatever ``writer.write`` raises."""
+    """Build the document ``data`` and write it through ``writer``. Raises InputError (not a
+    readable document of the genre), DocumentRefused (it fails the shapes), and whatever ``writer.write`` raises."""
     shown = safe_name(name)
     text = decode(data, shown).text  # refuses binary, empty or non-Chinese text before any work
     if not force:
@@ -109,7 +120,7 @@ def ingest_document(writer: Writer, store: Any, data: bytes, name: str | None, b
     return Ingested(shown, result.graph_iri, unchanged, outcome, tuple(report.lines()), result.triples)
 
 
-def change_number(writer: Writer, outcome: Outcome[Any], base_iri: str) -> int | None:
+def change_number(writer: Writes, outcome: Outcome[Any], base_iri: str) -> int | None:
     """The history number of a committed write (its record carries the commit's time)."""
     if not outcome.committed or outcome.timestamp is None:
         return None

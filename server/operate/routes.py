@@ -32,6 +32,7 @@ from vetkg.store.base import StoreError
 from ..config import Settings
 from ..sparql.errors import ProtocolError
 from ..writes.auth import Principal, dry_run_requested, gate
+from ..writes.backend import Backend
 from ..writes.history import RevertRefused, records, revert
 from ..writes.offline import report_text
 from ..writes.respond import run_write, writer
@@ -88,9 +89,11 @@ class _GatedWriter:
     def __init__(self, who: Principal, timeout: float) -> None:
         self.who = who
         self.timeout = timeout
-        self.backend = writer().backend
+        self.backend: Backend = writer().backend
 
-    def write(self, compute: Callable[[PendingState], Any], who: str, dry_run: bool = False, **_: Any) -> Outcome[Any]:
+    def write(self, compute: Callable[[PendingState], Any], who: str, dry_run: bool = False, *,
+              admin: bool = False) -> Outcome[Any]:
+        # who and admin come from the request's token, whatever the caller passes
         return run_write(compute, self.who, dry_run, timeout=self.timeout)
 
 

@@ -36,8 +36,8 @@ class PendingState:
         self._added: dict[OxGraph, set[ox.Quad]] = {}
         # The added quads by subject and by object: the checks look a node up thousands of times
         # in a change of thousands of quads (a document posted whole), too many for a scan each.
-        self._by_subject: dict[OxTerm, set[ox.Quad]] = {}
-        self._by_object: dict[OxTerm, set[ox.Quad]] = {}
+        self._by_subject: dict[object, set[ox.Quad]] = {}
+        self._by_object: dict[object, set[ox.Quad]] = {}
         self._removed: set[ox.Quad] = set()
         # Explicit existence of named graphs: True after CREATE or a first quad, False after DROP.
         self._exists: dict[ox.NamedNode, bool] = {}
