@@ -108,6 +108,11 @@ def test_build_history_revert_and_backup_while_serving(tmp_path: Path) -> None:
         assert measures_in(url, graphs[0]) == 0
         after = vetkg("history", "--store", store, token=ADMIN)
         assert re.search(rf"alice\s+\+0 -[1-9]\d*\s+reverts {change.group(1)}$", after.stdout, re.M), after.stdout
+        # the whole store validated in a snapshot the server takes, removed afterwards
+        checked = vetkg("validate", "--store", store, token=ADMIN)
+        assert checked.returncode == 0 and "conforms" in checked.stdout, checked.stderr + checked.stdout
+        assert f"snapshot of the store taken by vetkg serve (pid {served['pid']})" in checked.stderr
+        assert list(Path(f"{store}.backups").iterdir()) == []
     assert not Path(f"{store}.serving").exists()  # the server withdrew its record as it stopped
 
     with serving(copy) as url:

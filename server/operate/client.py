@@ -19,7 +19,7 @@ import requests
 
 from ..config import Settings
 from .backup import check_target, history_target
-from .presence import Serving, find
+from .presence import Serving, find, record_path
 
 EXIT_INPUT, EXIT_INVALID, EXIT_STORE = 2, 3, 4
 _TIMEOUT = 600  # seconds: a document's ingest and check, or a large dump, takes a while
@@ -68,8 +68,9 @@ class ServerClient:
             resp = requests.request(method, self.serving.url.rstrip("/") + path, headers=headers,
                                     timeout=_TIMEOUT, **kwargs)
         except requests.RequestException as exc:
-            raise ServerRefused(f"{self.serving.describe()} holds the store but did not answer: "
-                                f"{type(exc).__name__}") from None
+            raise ServerRefused(f"{self.serving.describe()} holds the store but did not answer "
+                                f"({type(exc).__name__}); if it no longer runs, remove "
+                                f"{record_path(self.settings.store_path)}") from None
         if resp.status_code == 401:
             raise ServerRefused(f"the store is held by {self.serving.describe()}, which needs a token for this: "
                                 "set VETKG_CLIENT_TOKEN (or client_token in the settings)")

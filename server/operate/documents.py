@@ -13,6 +13,7 @@ the command line would do differently, and why:
 from __future__ import annotations
 
 import tempfile
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -32,6 +33,10 @@ from ..writes.state import PendingState
 from ..writes.transaction import Outcome
 
 DEFAULT_NAME = "document.txt"
+# The ingest was written for one document per process (the build's workers): its caches (jieba's
+# dictionary, the recogniser's model) load on first use. One document at a time in the server
+# keeps two requests from loading them together; the write gate serialises the writes anyway.
+_INGEST_LOCK = threading.Lock()
 
 
 class Writes(Protocol):
@@ -108,7 +113,8 @@ def ingest_document(writer: Writes, store: Any, data: bytes, name: str | None, b
     with tempfile.TemporaryDirectory(prefix="vetkg-document-") as workdir:
         path = Path(workdir) / shown
         path.write_bytes(data)
-        result = check_document((0, str(path), base_iri, workdir, strict))
+        with _INGEST_LOCK:
+            result = check_document((0, str(path), base_iri, workdir, strict))
         if isinstance(result, Rejected):
             message = result.message.replace(str(path), shown)
             raise (DocumentRefused if result.conformance else InputError)(message)

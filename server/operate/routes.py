@@ -167,7 +167,8 @@ def make_backup() -> Response:
         with writer().exclusive():
             written = backup(store, folder / name)
     except (StoreError, OSError) as exc:
-        raise ProtocolError(409 if isinstance(exc, StoreError) and "exists" in str(exc) else 500, str(exc)) from None
+        # a target that exists, a store that is not on disk: the request cannot be carried out here
+        raise ProtocolError(409 if isinstance(exc, StoreError) else 500, str(exc)) from None
     return _json({"backup": [str(p) for p in written]}, 201)
 
 
