@@ -239,3 +239,14 @@ def test_a_posted_document_is_one_write_and_its_revert_another(operated: tuple[F
     assert not bool(store.query(f'ASK {{ GRAPH <{body["graph"]}> {{ ?s ?p ?o }} }}'))
     unknown = client.post("/history/999/revert", headers=bearer(WRITER))
     assert unknown.status_code == 400 and b"no change number 999" in unknown.data
+
+
+def test_a_backup_without_a_server_has_the_same_dump(small_store: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "copy"
+    made = vetkg("backup", "--store", small_store, copy)
+    assert made.returncode == 0, made.stderr
+    original, copied = vetkg("export", "--store", small_store), vetkg("export", "--store", copy)
+    assert copied.returncode == 0 and "天津市教育委员会" in copied.stdout
+    assert sorted_lines(copied.stdout) == sorted_lines(original.stdout)
+    again = vetkg("backup", "--store", small_store, copy)
+    assert again.returncode == 2 and "already exists" in _one_line(again)
