@@ -175,10 +175,15 @@ def test_a_store_locked_by_another_process_is_one_line(small_store: Path) -> Non
     assert "open in another process" in _one_line(result)
 
 
-def test_a_stale_record_is_ignored(small_store: Path) -> None:
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+@pytest.mark.parametrize("left_by", ["a process now gone", "a pid given to another process since"])
+def test_a_stale_record_is_ignored(small_store: Path, left_by: str) -> None:
+    if left_by == "a process now gone":
+        dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+        stale = {"pid": int(dead.stdout)}
+    else:  # this test's process is alive, but did not start when the record says its server did
+        stale = {"pid": os.getpid(), "started": "1"}
     Path(f"{small_store}.serving").write_text(
-        json.dumps({"url": "http://127.0.0.1:9/", "pid": int(dead.stdout), "store": str(small_store)}))
+        json.dumps({"url": "http://127.0.0.1:9/", "store": str(small_store), **stale}))
     result = vetkg("history", "--store", small_store)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "no writes yet"
