@@ -304,6 +304,9 @@ def revert(settings: Settings, number: int, store_path: str | None, who: str) ->
     settings = settings.override(store_path=store_path)
     server = _server(settings)
     if server is not None:
+        if who != "cli":
+            click.echo("vetkg: --as is not used through the server: the revert is recorded under the token's name",
+                       err=True)
         with _through_server():  # the server records the token's name as the author
             committed, text = server.revert(number)
         click.echo(text.rstrip("\n"))
