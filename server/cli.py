@@ -206,7 +206,7 @@ def validate(settings: Settings, store_path: str | None, update_file: Path | Non
         if update is not None:
             from vetkg.store import StoreError
 
-            from .writes.offline import check_update
+            from .offline_writes import check_update
             from .writes.protect import WriteForbidden
             from .writes.update import UpdateFailed
 
@@ -233,8 +233,8 @@ def history(settings: Settings, store_path: str | None) -> None:
     """List the committed writes: number, time, who, quads added and removed."""
     from vetkg.store import StoreError
 
+    from .offline_writes import offline_writer
     from .writes.history import records
-    from .writes.offline import offline_writer
 
     settings = settings.override(store_path=store_path)
     server = _server(settings)
@@ -271,7 +271,7 @@ def repair(settings: Settings, store_path: str | None) -> None:
     """Complete a write the remote store was interrupted in (see `vetkg history`)."""
     from vetkg.store import StoreError
 
-    from .writes.offline import repair_store
+    from .offline_writes import repair_store
 
     settings = settings.override(store_path=store_path)
     server = _server(settings)
@@ -296,8 +296,8 @@ def revert(settings: Settings, number: int, store_path: str | None, who: str) ->
     """Undo write NUMBER as a validated write of its own; exit 3 if the result would not conform."""
     from vetkg.store import StoreError
 
+    from .offline_writes import revert_change
     from .writes.history import RevertRefused
-    from .writes.offline import revert_change
     from .writes.protect import WriteForbidden
     from .writes.update import UpdateFailed
 

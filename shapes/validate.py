@@ -437,24 +437,39 @@ def _report_text(
             + (f", {others} warning(s)" if others else "")
             + f" ({checked_nodes} nodes, {len(data)} triples checked)."
         )
-    nm = _namespaces(report)
     for v in violations:
-        label = _label(data, v.focus_node)
-        head = f"[{v.severity}] {_n3(v.focus_node, nm)}"
-        if label:
-            head += f"  «{label}»"
-        block = [head]
-        if v.path is not None:
-            block.append(f"  path:  {_path_text(v.path, report, nm)}")
-        if v.value is not None:
-            block.append(f"  value: {_n3(v.value, nm)}")
-        block.append(f"  zh:    {v.message_zh}")
-        block.append(f"  en:    {v.message_en}")
-        if v.source_shape is not None and not isinstance(v.source_shape, BNode):
-            block.append(f"  shape: {_n3(v.source_shape, nm)}")
         lines.append("")
-        lines.extend(block)
+        lines.extend(violation_lines(v, report, label=_label(data, v.focus_node)))
     return "\n".join(lines)
+
+
+def violation_lines(v: Violation, report: Graph | None, label: str | None = None, source: str | None = None) -> list[str]:
+    """The one way a violation is written for people (``vetkg validate``, ``vetkg validate
+    --update``, the text/plain answer to a rejected write): the focus node with its label, the
+    path and value in the shapes' prefixes, both messages, and the source sentence and the
+    shape when they are known. ``report`` resolves a path given as a blank node."""
+    nm = _namespaces(report if report is not None else Graph())
+    head = f"[{v.severity}] {_node_text(v.focus_node, nm)}"
+    if label:
+        head += f"  «{label}»"
+    lines = [head]
+    if v.path is not None:
+        lines.append(f"  path / 属性:   {_path_text(v.path, report if report is not None else Graph(), nm)}")
+    if v.value is not None:
+        lines.append(f"  value / 值:    {_n3(v.value, nm)}")
+    lines.append(f"  zh:            {v.message_zh}")
+    lines.append(f"  en:            {v.message_en}")
+    if source:
+        lines.append(f"  source / 原文: {source}")
+    if v.source_shape is not None and not isinstance(v.source_shape, BNode):
+        lines.append(f"  shape / 形状:  {_n3(v.source_shape, nm)}")
+    return lines
+
+
+def _node_text(node: Node, nm: rdflib.namespace.NamespaceManager) -> str:
+    # A focus node is never cut short (a reader copies it into a query); a blank node's label
+    # means nothing outside the report.
+    return "(blank node)" if isinstance(node, BNode) else node.n3(nm)
 
 
 def _namespaces(report: Graph) -> rdflib.namespace.NamespaceManager:

@@ -14,7 +14,9 @@ import pyoxigraph as ox
 import rdflib
 
 from .base import Store, StoreError
+from .history_details import open_details
 from .memory_copy import MemoryCopy
+from .oxigraph_commit import EmbeddedBackend
 
 _XSD_STRING = ox.NamedNode("http://www.w3.org/2001/XMLSchema#string")
 
@@ -67,6 +69,16 @@ class OxigraphStore(Store):
     @property
     def oxigraph(self) -> ox.Store:
         return self._store
+
+    def write_backend(self, base_iri: str) -> EmbeddedBackend:
+        # A store served from a copy in memory takes the same update, on disk and in memory.
+        return EmbeddedBackend(self.oxigraph, self.history_details())
+
+    def history_details(self) -> ox.Store:
+        found: ox.Store | None = self.__dict__.get("_history_details")
+        if found is None:
+            found = self.__dict__["_history_details"] = open_details(self.path)
+        return found
 
     def hold_in_memory(self) -> bool:
         """Answer reads from a copy in memory, writing to the disk and the copy (see

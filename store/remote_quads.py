@@ -20,12 +20,15 @@ What the remote cannot do as the embedded store does:
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
 from .base import StoreError
-from .sparql import RemoteSparqlStore
+
+if TYPE_CHECKING:
+    # only named: the remote store's module builds its write backend on this one
+    from .sparql import RemoteSparqlStore
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 Pattern = tuple[Term | None, Term | None, Term | None, Any]

@@ -34,6 +34,7 @@ import pyoxigraph as ox
 import requests
 
 from .base import Store, StoreError, StoreRefused, StoreTimeout
+from .sparql_commit import RemoteBackend
 
 # Graphs a server keeps for itself. Virtuoso holds its schema mappings, the LDP vocabulary and the
 # endpoint's own description in these; none of them is vetkg data.
@@ -193,6 +194,9 @@ class RemoteSparqlStore(Store):
             session.headers["User-Agent"] = "vetkg"
             self._local.session = session
         return session
+
+    def write_backend(self, base_iri: str) -> RemoteBackend:
+        return RemoteBackend(self, base_iri)
 
     @contextmanager
     def deadline(self, seconds: float) -> Iterator[None]:

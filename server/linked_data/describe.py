@@ -5,9 +5,8 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from vetkg.ontology.vocab import LABEL_PROPERTIES
 from vetkg.store import Store
-
-from .vocab import LABEL_PROPERTIES
 
 
 @dataclass
@@ -80,8 +79,3 @@ def graph_triples(store: Store, graph: str) -> list[ox.Triple]:
         return []
     return [q.triple for q in store.quads(graph)]
 
-
-def serialize(triples: list[ox.Triple], rdf_format: ox.RdfFormat, prefixes: dict[str, str]) -> bytes:
-    if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML, ox.RdfFormat.TRIG):
-        return ox.serialize(triples, format=rdf_format, prefixes=prefixes)
-    return ox.serialize(triples, format=rdf_format)

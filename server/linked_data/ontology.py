@@ -11,9 +11,8 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from vetkg.ontology import ONTOLOGY_FILE, ONTOLOGY_IRI
+from vetkg.ontology.vocab import LABEL_PROPERTIES, PREFIXES, RDF_TYPE
 from vetkg.store import Store
-
-from .vocab import LABEL_PROPERTIES, PREFIXES, RDF_TYPE
 
 OWL = PREFIXES["owl"]
 RDF = PREFIXES["rdf"]

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from vetkg.ontology.vocab import LABEL_PROPERTIES, PREFIXES, RDF_TYPE, curie
 from vetkg.store import Store
 
 from .describe import Description
@@ -13,7 +14,6 @@ from .iris import href, split_fragment
 from .labels import Labeller
 from .notice import Plan, plans_of
 from .text import Excerpt, SourceTexts, excerpts_of, mentions_of
-from .vocab import LABEL_PROPERTIES, PREFIXES, RDF_TYPE, curie
 
 VET = PREFIXES["vet"]
 XSD = PREFIXES["xsd"]

@@ -5,19 +5,16 @@ import pyoxigraph as ox
 
 from vetkg.ontology import ONTOLOGY_IRI
 from vetkg.ontology.graphs import store_graphs
+from vetkg.ontology.vocab import PREFIXES, RDF_TYPE, namespace_of
 from vetkg.store import Store
 
-from .vocab import PREFIXES, RDF_TYPE, namespace_of
+from .dumps import dump_formats
 
 VOID = PREFIXES["void"]
 DCTERMS = PREFIXES["dcterms"]
 XSD = PREFIXES["xsd"]
 VET = PREFIXES["vet"]
 VOID_PATH = ".well-known/void"
-DUMPS: dict[str, tuple[str, str]] = {  # file name -> (media type of the content, label)
-    "dataset.nq.gz": ("application/n-quads", "N-Quads"),
-    "dataset.trig.gz": ("application/trig", "TriG"),
-}
 
 
 # The union default graph repeats a triple once per graph that holds it (an organisation's label is
@@ -77,7 +74,7 @@ def void_triples(stats: dict[str, object], base_iri: str) -> list[ox.Triple]:
     add(dataset, VOID + "classes", integer(len(stats["classes"])))  # type: ignore[arg-type]
     add(dataset, VOID + "properties", integer(len(stats["properties"])))  # type: ignore[arg-type]
     add(dataset, VOID + "sparqlEndpoint", ox.NamedNode(base_iri + "sparql"))
-    for name in DUMPS:
+    for name in dump_formats():
         add(dataset, VOID + "dataDump", ox.NamedNode(base_iri + "dumps/" + name))
     add(dataset, VOID + "uriSpace", ox.Literal(base_iri))
     add(dataset, VOID + "rootResource", ox.NamedNode(ONTOLOGY_IRI))

@@ -3,7 +3,7 @@
 ``Store.backup`` makes a RocksDB checkpoint: a snapshot of the store as of one moment, written
 while readers go on, with hard links to the immutable files when the target is on the same file
 system (so a backup costs little room). The details of the write history live in a store of
-their own beside the data (:mod:`vetkg.server.writes.history_details`): both are backed up, to
+their own beside the data (:mod:`vetkg.store.history_details`): both are backed up, to
 ``DIR`` and ``DIR.history``, as ``vetkg serve --store DIR`` expects them. The server takes both
 under its writer's lock, so no write falls between the two snapshots.
 """
@@ -15,8 +15,6 @@ import pyoxigraph as ox
 
 from vetkg.store.base import Store, StoreError
 from vetkg.store.memory_copy import MemoryCopy
-
-from ..writes.history_details import details_store
 
 
 def _on_disk(store: Store) -> ox.Store:
@@ -50,7 +48,7 @@ def backup(store: Store, target: Path) -> list[Path]:
     try:
         data.flush()
         data.backup(str(target))
-        side = details_store(store)
+        side = store.history_details()
         if side is not None:
             side.flush()
             side.backup(str(history_target(target)))

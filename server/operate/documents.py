@@ -26,8 +26,8 @@ from vetkg.ingest.parallel import Checked, Rejected, check_document, stored_dige
 from vetkg.ingest.pipeline import entities_graph_iri
 from vetkg.ingest.reader import decode
 from vetkg.ontology.namespace import VET
+from vetkg.store.write_backend import WriteBackend
 
-from ..writes.backend import Backend
 from ..writes.history import PROV, history_graph
 from ..writes.state import PendingState
 from ..writes.transaction import Outcome
@@ -43,7 +43,7 @@ class Writes(Protocol):
     """What a document's write needs of a writer (:class:`~vetkg.server.writes.transaction.Writer`,
     or a request's view of it)."""
 
-    backend: Backend
+    backend: WriteBackend
 
     def write(self, compute: Callable[[PendingState], Any], who: str, dry_run: bool = ..., *,
               admin: bool = ...) -> Outcome[Any]: ...

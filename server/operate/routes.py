@@ -28,14 +28,15 @@ from flask import Blueprint, Response, current_app, jsonify, request
 
 from vetkg.ingest.errors import InputError
 from vetkg.store.base import StoreError
+from vetkg.store.write_backend import WriteBackend
 
 from ..config import Settings
+from ..http import error_response
 from ..sparql.errors import ProtocolError
-from ..writes.auth import Principal, dry_run_requested, gate
-from ..writes.backend import Backend
+from ..write_endpoints.auth import Principal, dry_run_requested, gate
+from ..write_endpoints.report import _text, summarise
+from ..write_endpoints.respond import run_write, writer
 from ..writes.history import RevertRefused, records, revert
-from ..writes.offline import report_text
-from ..writes.respond import run_write, writer
 from ..writes.state import PendingState
 from ..writes.transaction import Outcome
 from .backup import backup
@@ -47,7 +48,7 @@ _BACKUP_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 
 @bp.errorhandler(ProtocolError)
 def _protocol_error(exc: ProtocolError) -> Response:
-    return exc.response()
+    return error_response(exc)
 
 
 def _settings() -> Settings:
@@ -78,7 +79,7 @@ def _outcome_json(outcome: Outcome[Any], dry_run: bool) -> dict[str, Any]:
         "dry_run": dry_run,
         "added": len(outcome.change.added),
         "removed": len(outcome.change.removed),
-        "report": report_text(writer(), outcome, dry_run),
+        "report": _text(outcome, summarise(outcome, writer().checker.system), dry_run=dry_run),
     }
 
 
@@ -89,7 +90,7 @@ class _GatedWriter:
     def __init__(self, who: Principal, timeout: float) -> None:
         self.who = who
         self.timeout = timeout
-        self.backend: Backend = writer().backend
+        self.backend: WriteBackend = writer().backend
 
     def write(self, compute: Callable[[PendingState], Any], who: str, dry_run: bool = False, *,
               admin: bool = False) -> Outcome[Any]:

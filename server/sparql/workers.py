@@ -222,7 +222,7 @@ class WorkerPool:
         self._starting = 0  # pooled workers being forked, counted against ``size``
         self._free = threading.Condition()
         # Added to the scheduling priority of every worker (os.nice): the slow lane of
-        # server/sparql/admission.py runs its long queries at 10, so cheap ones get the CPU first.
+        # server/sparql_endpoint/admission.py runs its long queries at 10, so cheap ones get the CPU first.
         self.niceness = 0
 
     def run(self, job: Any, seconds: float, fresh: bool = False) -> tuple[bool, Any]:

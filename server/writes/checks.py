@@ -36,9 +36,9 @@ from vetkg.shapes.validate import (
     load_shapes,
     validate_graph,
 )
+from vetkg.store.change import Change
 from vetkg.store.terms import to_ox, to_rdflib
 
-from .change import Change
 from .disjoint import Pairs, add_to_report, disjoint_pairs, disjoint_violations
 from .state import PendingState
 

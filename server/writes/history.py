@@ -5,7 +5,7 @@ N-Quads text, which is enough to undo it: :func:`revert` applies the inverse as 
 own, checked like any other, and records that it reverts the earlier change. A record holds the
 change only, never a copy of the history (no request may change the history graph).
 
-On the embedded store the record is split (:mod:`.history_details`): the skeleton (number, time,
+On the embedded store the record is split (:mod:`vetkg.store.history_details`): the skeleton (number, time,
 reverts) in ``graph/history`` of the data store, committed with the change; who and the quads in
 a store beside it, out of the union that queries see.
 """
@@ -21,8 +21,8 @@ import pyoxigraph as ox
 
 from vetkg.ingest.iris import slug
 from vetkg.ontology.namespace import VET
+from vetkg.store.change import Change
 
-from .change import Change
 from .transaction import CommitHook, Outcome, Writer
 
 PROV = "http://www.w3.org/ns/prov#"
@@ -134,7 +134,7 @@ def history_hook(store: Queryable, base_iri: str) -> CommitHook:
 
 def records(store: Queryable, base_iri: str) -> list[Record]:
     """The history, oldest first: skeletons from ``store``, details from beside it when it keeps
-    them there (:mod:`.history_details`), else from the same history graph."""
+    them there (:mod:`vetkg.store.history_details`), else from the same history graph."""
     graph = history_graph(base_iri).value
     side: Any = _details(store) or store
     prefixes = f"PREFIX vet: <{VET}> PREFIX prov: <{PROV}> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>"

@@ -9,10 +9,9 @@ from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
 
+from vetkg.store.change import Change
+from vetkg.store.source import QuadSource
 from vetkg.store.terms import OxGraph, OxTerm
-
-from .change import Change
-from .source import QuadSource
 
 GraphPattern = OxGraph | None  # None: every graph
 
@@ -29,7 +28,7 @@ def _matches(quad: ox.Quad, s: OxTerm | None, p: OxTerm | None, o: OxTerm | None
 class PendingState:
     """``base`` with a change applied on top. ``base`` must not change meanwhile: the writer's lock
     is held from the first read to the commit. It is the embedded store or a remote one read
-    through SPARQL (:mod:`.source`)."""
+    through SPARQL (:mod:`vetkg.store.source`)."""
 
     def __init__(self, base: QuadSource) -> None:
         self.base = base

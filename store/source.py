@@ -2,7 +2,7 @@
 
 The embedded store is its own source. A remote SPARQL store is read through
 :class:`vetkg.store.remote_quads.RemoteQuads`, which answers the same calls with SPARQL
-queries, so :class:`.state.PendingState`, the checks and the reports do not know which it is.
+queries, so :class:`vetkg.server.writes.state.PendingState`, the checks and the reports do not know which it is.
 """
 from __future__ import annotations
 
@@ -11,7 +11,10 @@ from typing import Protocol
 
 import pyoxigraph as ox
 
-from vetkg.store.terms import OxGraph, OxTerm
+# Spelled out, not imported from .terms: the store interface (.base) reads this module, and .terms
+# builds on the Oxigraph store.
+OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
+OxGraph = ox.NamedNode | ox.BlankNode | ox.DefaultGraph
 
 
 class QuadSource(Protocol):
