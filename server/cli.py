@@ -9,6 +9,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO, Any
 
 import click
 
@@ -24,9 +25,10 @@ class CliError(click.ClickException):
 
     def __init__(self, message: str, exit_code: int = EXIT_INPUT) -> None:
         super().__init__(message)
-        self.exit_code = exit_code
+        # click annotates exit_code as a ClassVar, yet reads it from the instance it caught
+        self.exit_code = exit_code  # type: ignore[misc]
 
-    def show(self, file=None) -> None:  # type: ignore[override]
+    def show(self, file: IO[Any] | None = None) -> None:
         click.echo(f"vetkg: {self.message}", err=True)
 
 

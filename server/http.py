@@ -66,7 +66,8 @@ def conditional(response: Response, etag: str) -> Response:
     response.set_etag(etag, weak=True)
     response.last_modified = dataset_version().last_modified
     response.headers.setdefault("Cache-Control", "no-cache")
-    return response.make_conditional(request)
+    response.make_conditional(request)  # in place: it returns the response itself
+    return response
 
 
 def not_modified(etag: str) -> Response | None:

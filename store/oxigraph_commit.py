@@ -9,12 +9,15 @@ graphs get DELETE DATA / INSERT DATA of exactly the change.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
 from .change import Change
 from .write_backend import StoreAfterChange
+
+if TYPE_CHECKING:
+    from .memory_copy import MemoryCopy
 
 
 def _has_blank(quad: ox.Quad) -> bool:
@@ -49,15 +52,15 @@ def commit_text(change: Change, state: StoreAfterChange, extra: Iterable[ox.Quad
     if insertions:
         # One INSERT DATA: a blank node label names one node across all the graphs written here.
         operations.append(f"INSERT DATA {{\n{_block(insertions)}\n}}")
-    for graph in sorted(change.created_graphs):
-        operations.append(f"CREATE SILENT GRAPH <{graph}>")
+    for iri in sorted(change.created_graphs):
+        operations.append(f"CREATE SILENT GRAPH <{iri}>")
     for graph in sorted(rewritten, key=str):
         if isinstance(graph, ox.NamedNode) and graph.value not in change.dropped_graphs and state.graph_exists(graph):
             operations.append(f"CREATE SILENT GRAPH {graph}")  # rewritten to empty, still there
     return " ;\n".join(operations)
 
 
-def commit(store: ox.Store, change: Change, state: StoreAfterChange, extra: Iterable[ox.Quad] = ()) -> None:
+def commit(store: ox.Store | MemoryCopy, change: Change, state: StoreAfterChange, extra: Iterable[ox.Quad] = ()) -> None:
     text = commit_text(change, state, extra)
     if text:
         store.update(text)
@@ -69,12 +72,12 @@ class EmbeddedBackend:
     atomic = True
     default_graph = True
 
-    def __init__(self, store: ox.Store, details: ox.Store | None = None) -> None:
+    def __init__(self, store: ox.Store | MemoryCopy, details: ox.Store | None = None) -> None:
         self.store = store
         #: Where the history records' details live, out of the union (:mod:`.history_details`).
         self.details = details
 
-    def source(self) -> ox.Store:
+    def source(self) -> ox.Store | MemoryCopy:
         return self.store
 
     def query(self, sparql: str) -> Any:

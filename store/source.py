@@ -11,15 +11,16 @@ from typing import Protocol
 
 import pyoxigraph as ox
 
-# Spelled out, not imported from .terms: the store interface (.base) reads this module, and .terms
-# builds on the Oxigraph store.
-OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
-OxGraph = ox.NamedNode | ox.BlankNode | ox.DefaultGraph
+from vetkg.store.terms import OxGraph, OxSubject, OxTerm
 
 
 class QuadSource(Protocol):
     def quads_for_pattern(
-        self, subject: OxTerm | None, predicate: OxTerm | None, object: OxTerm | None, graph_name: OxGraph | None = None
+        self,
+        subject: OxSubject | None,
+        predicate: ox.NamedNode | None,
+        object: OxTerm | None,
+        graph_name: OxGraph | None = None,
     ) -> Iterable[ox.Quad]:
         """The quads matching the pattern; ``graph_name`` None means every graph."""
 

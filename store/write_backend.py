@@ -17,6 +17,7 @@ import pyoxigraph as ox
 
 from .change import Change
 from .source import QuadSource
+from .terms import OxGraph, OxSubject, OxTerm
 
 
 class StoreAfterChange(Protocol):
@@ -25,10 +26,10 @@ class StoreAfterChange(Protocol):
 
     def quads(
         self,
-        s: ox.NamedNode | ox.BlankNode | ox.Literal | None = None,
-        p: ox.NamedNode | ox.BlankNode | ox.Literal | None = None,
-        o: ox.NamedNode | ox.BlankNode | ox.Literal | None = None,
-        g: ox.NamedNode | ox.BlankNode | ox.DefaultGraph | None = None,
+        s: OxSubject | None = None,
+        p: ox.NamedNode | None = None,
+        o: OxTerm | None = None,
+        g: OxGraph | None = None,
     ) -> Iterator[ox.Quad]: ...
 
     def graph_exists(self, graph: ox.NamedNode) -> bool: ...

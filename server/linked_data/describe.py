@@ -7,6 +7,7 @@ import pyoxigraph as ox
 
 from vetkg.ontology.vocab import LABEL_PROPERTIES
 from vetkg.store import Store
+from vetkg.store.terms import OxObject
 
 
 @dataclass
@@ -25,7 +26,7 @@ class Description:
         seen: dict[ox.Triple, None] = dict.fromkeys(self.triples + self.children + self.labels)
         return list(seen)
 
-    def objects(self, predicate: str) -> list[ox.Term]:
+    def objects(self, predicate: str) -> list[OxObject]:
         return [t.object for t in self.triples if t.predicate.value == predicate]
 
 
@@ -78,4 +79,3 @@ def graph_triples(store: Store, graph: str) -> list[ox.Triple]:
     if graph not in store.graphs():
         return []
     return [q.triple for q in store.quads(graph)]
-

@@ -47,7 +47,7 @@ def _ontology(app: Flask) -> Ontology:
 
 
 def _labeller(lang: str) -> Labeller:
-    return Labeller(_store(), lang, _ontology(current_app._get_current_object()).labels())
+    return Labeller(_store(), lang, _ontology(current_app).labels())
 
 
 def _validated(chosen: Format, build: Callable[[], Response]) -> Response:
@@ -111,7 +111,7 @@ def resource(rest: str) -> Response:
 def ontology(ext: str | None = None) -> Response:
     if ext is not None and from_suffix(ext) is None:
         return not_found(ONTOLOGY_IRI + "." + ext)
-    onto = _ontology(current_app._get_current_object())
+    onto = _ontology(current_app)
     if not onto:
         return not_found(ONTOLOGY_IRI)
     chosen = requested(ext)
@@ -124,9 +124,8 @@ def ontology(ext: str | None = None) -> Response:
             body = _html("ontology.html", onto=onto, onto_iri=ONTOLOGY_IRI, terms=onto.terms(),
                          header=onto.header(), linker=linker, path=ONTOLOGY_PATH)
             return decorate(body, ONTOLOGY_PATH, chosen)
-        body = memoised(current_app._get_current_object(), f"ontology.{chosen.name}",
-                        lambda: chosen.serialize(onto.triples, PREFIXES))
-        return rdf_response(body, chosen, ONTOLOGY_PATH)
+        rdf = memoised(current_app, f"ontology.{chosen.name}", lambda: chosen.serialize(onto.triples, PREFIXES))
+        return rdf_response(rdf, chosen, ONTOLOGY_PATH)
 
     return _validated(chosen, build)
 
@@ -138,8 +137,7 @@ def ontology(ext: str | None = None) -> Response:
 def void(ext: str | None = None) -> Response:
     if ext is not None and from_suffix(ext) is None:
         return not_found(_settings().base_iri + VOID_PATH + "." + ext)
-    app = current_app._get_current_object()
-    stats = memoised(app, "void.stats", lambda: statistics(_store()))
+    stats = memoised(current_app, "void.stats", lambda: statistics(_store()))
     chosen = requested(ext)
     if chosen is None:
         return not_acceptable()
@@ -148,7 +146,7 @@ def void(ext: str | None = None) -> Response:
     def build() -> Response:
         if chosen is HTML:
             linker = Linker(_settings().base_iri, _labeller(language()))
-            linker.labeller.fetch([c for c, _ in stats["classes"]] + [p for p, _ in stats["properties"]])  # type: ignore[attr-defined]
+            linker.labeller.fetch([c for c, _ in stats["classes"]] + [p for p, _ in stats["properties"]])
             return decorate(_html("void.html", stats=stats, linker=linker, dumps=dumps_module.dump_formats(), path=path), path, chosen)
         triples = void_triples(stats, _settings().base_iri)
         return rdf_response(chosen.serialize(triples, PREFIXES), chosen, path)

@@ -19,8 +19,8 @@ def _sd(name: str) -> ox.NamedNode:
     return ox.NamedNode(SD + name)
 
 
-def _count(store: Store, sparql: str, **dataset: bool) -> int:
-    row = next(iter(store.query(sparql, **dataset)))
+def _count(store: Store, sparql: str, union_default_graph: bool) -> int:
+    row = next(iter(store.query(sparql, union_default_graph=union_default_graph)))
     return int(row["n"].value)
 
 

@@ -52,9 +52,12 @@ class Worker:
         self.conn, child_end = _FORK.Pipe(duplex=True)
         self.process = _FORK.Process(target=_serve, args=(handler, child_end, siblings, idle_seconds), daemon=True)
         _FORKER.call(self.process.start)
+        pid = self.process.pid
+        assert pid is not None  # start() set it
+        self.pid = pid
         if niceness:
             try:  # set from here, before the first job: the worker's code stays the same
-                os.setpriority(os.PRIO_PROCESS, self.process.pid, niceness)
+                os.setpriority(os.PRIO_PROCESS, self.pid, niceness)
             except OSError:
                 pass
         child_end.close()  # so the worker's death shows here as EOF
@@ -70,7 +73,7 @@ class Worker:
             return True, self.conn.recv()
         except (EOFError, OSError):
             self.process.join(1.0)  # reaped, so its exit code tells how it ended
-            raise WorkerDied(self.process.pid, self.process.exitcode) from None
+            raise WorkerDied(self.pid, self.process.exitcode) from None
 
     def stop(self) -> None:
         self.conn.close()

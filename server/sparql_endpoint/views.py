@@ -5,6 +5,7 @@ from collections.abc import Callable
 
 import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, current_app, redirect, request
+from werkzeug.wrappers import Response as BaseResponse  # what flask's redirect() is typed to give
 
 from vetkg.store import Store
 
@@ -54,7 +55,7 @@ def _vary(resp: Response) -> Response:
 
 
 @bp.route("/sparql", methods=["GET", "POST"])
-def endpoint() -> Response:
+def endpoint() -> Response | BaseResponse:
     settings = _settings()
     if request.method == "POST" and request.mimetype == "application/sparql-update":
         _gate_update()  # the token before the body: nobody unauthorised makes the server read it
@@ -124,7 +125,7 @@ def _wants_html() -> bool:
     return accept.best_match(offered) == "text/html"
 
 
-def _service_description(op: Operation, settings: Settings) -> Response:
+def _service_description(op: Operation, settings: Settings) -> Response | BaseResponse:
     if op.format is None and _wants_html():
         # A person in a browser: the query page (served at /) describes the endpoint better.
         return redirect("/", code=303)

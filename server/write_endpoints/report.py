@@ -65,7 +65,7 @@ class Item:
 def _first_literal(views: list[DataUnion], node: Node, *predicates: Node) -> str | None:
     for view in views:
         for pred in predicates:
-            for _, _, value in view.triples(node, pred, None):  # type: ignore[arg-type]
+            for _, _, value in view.triples(node, pred, None):
                 if isinstance(value, Literal):
                     return " ".join(str(value).split())
     return None
@@ -78,12 +78,12 @@ def _source_sentence(views: list[DataUnion], node: Node) -> str | None:
     if own:
         return own
     for view in views:
-        for _, _, span in view.triples(node, VET.textSpan, None):  # type: ignore[arg-type]
+        for _, _, span in view.triples(node, VET.textSpan, None):
             for _, _, selector in view.triples(span, OA.hasSelector, None):
                 exact = _first_literal(views, selector, OA.exact)
                 if exact:
                     return exact
-        for _, _, container in view.triples(node, VET.foundIn, None):  # type: ignore[arg-type]
+        for _, _, container in view.triples(node, VET.foundIn, None):
             text = _first_literal(views, container, VET.text)
             if text:
                 return text

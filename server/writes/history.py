@@ -75,7 +75,9 @@ CHUNK_BYTES = 256_000
 def _chunks(text: str) -> list[str]:
     if len(text.encode()) <= CHUNK_BYTES:
         return [text]
-    chunks, current, size = [], [], 0
+    chunks: list[str] = []
+    current: list[str] = []
+    size = 0
     for line in text.split("\n"):
         length = len(line.encode()) + 1
         if current and size + length > CHUNK_BYTES:
@@ -164,12 +166,13 @@ def _count_lines(text: str) -> int:
 def _recorded_change(store: Queryable, base_iri: str, number: int) -> tuple[list[ox.Quad], list[ox.Quad]]:
     graph = history_graph(base_iri).value
     side = _details(store)
+    source: Queryable = side or store
     if not bool(store.query(f"ASK {{ GRAPH <{graph}> {{ ?c <{VET.changeNumber}> {number} ; <{PROV}endedAtTime> ?t }} }}")):
         raise RevertRefused(f"there is no change number {number} in the history")
     parts: dict[str, list[ox.Quad]] = {}
     for kind in ("addedQuads", "removedQuads"):
         query = f"SELECT ?q WHERE {{ GRAPH <{graph}> {{ ?c <{VET.changeNumber}> {number} ; <{VET}{kind}> ?q }} }}"
-        text = "\n".join(r["q"].value for r in (side or store).query(query))
+        text = "\n".join(r["q"].value for r in source.query(query))
         parts[kind] = list(ox.parse(text.encode(), format=ox.RdfFormat.N_QUADS))
     added, removed = parts["addedQuads"], parts["removedQuads"]
     if any(isinstance(t, ox.BlankNode) for q in added + removed for t in (q.subject, q.object)):
