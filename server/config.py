@@ -52,6 +52,16 @@ class Settings:
     # Tokens with the admin role (VETKG_ADMIN_TOKENS="root:t0ken"): they may also change the
     # ontology and the shapes graphs. Nobody changes the history through a write.
     admin_tokens: dict[str, str] = field(default_factory=dict)
+    # The token `vetkg` sends to a running server that holds the store (VETKG_CLIENT_TOKEN); "":
+    # the first admin token above, else the first update token (when the CLI shares the
+    # server's settings).
+    client_token: str = ""
+    # Seconds a document posted to /documents may spend in the write gate (a whole plan is
+    # checked by pyshacl there: about 10 s for one of 4,000 triples on one core), past which it
+    # is stopped with 503 and nothing is written.
+    document_timeout: float = 120.0
+    # Where POST /backup writes (server/operate/routes.py); "": {store_path}.backups.
+    backup_dir: str = ""
     # A write's body (SPARQL Update or Graph Store Protocol) past this many bytes is refused with
     # 413 before it is read.
     max_update_bytes: int = 10_000_000
