@@ -1,19 +1,23 @@
 """Who may write, checked before a byte of the body is read.
 
 Tokens come from ``settings.update_tokens`` (writers: data graphs) and ``settings.admin_tokens``
-(admins: also the ontology and shapes graphs), each {name: token}. :func:`gate` is called first
-by every write route: a missing token is 401, a wrong one 403, a body over
-``settings.max_update_bytes`` 413, all before the body is read or parsed.
+(admins: also the ontology and shapes graphs), each {name: token}; a token may be given hashed
+(:mod:`.token_hashes`). A client sends one as ``Authorization: Bearer <token>`` or as Basic auth
+with the token's name as user and the token as password (``curl -u``, Jena, rdflib, R: clients
+that cannot send a Bearer header). :func:`gate` is called first by every write route: a missing
+token is 401, a wrong one 403, a body over ``settings.max_update_bytes`` 413, all before the body
+is read or parsed.
 """
 from __future__ import annotations
 
-import hmac
 from dataclasses import dataclass
 
-from flask import Request, g
+from flask import Request, Response, g
 
 from ..config import Settings
 from ..sparql.errors import ProtocolError
+from .credentials import Credentials, credentials_of
+from .token_hashes import token_matches
 
 READ_ONLY = "this endpoint is read-only: no update tokens are configured (settings.update_tokens)"
 
@@ -26,29 +30,46 @@ class Principal:
     admin: bool = False
 
 
+# Both schemes are offered, each in a header of its own: a client that answers a challenge (Java's
+# HTTP client under Jena's rupdate, R's httr) reads only the first scheme of each header.
+CHALLENGES = ('Basic realm="vetkg", charset="UTF-8"', 'Bearer realm="vetkg"')
+
+
+class TokenNeeded(ProtocolError):
+    """401 with one ``WWW-Authenticate`` header per scheme."""
+
+    def response(self) -> Response:
+        resp = super().response()
+        for challenge in CHALLENGES:
+            resp.headers.add("WWW-Authenticate", challenge)
+        return resp
+
+
 def authorise(request: Request, settings: Settings) -> Principal:
     """The token holder making ``request``; raises a 401 or 403 ProtocolError."""
     tokens = [(name, token, False) for name, token in settings.update_tokens.items()]
     tokens += [(name, token, True) for name, token in settings.admin_tokens.items()]
     if not tokens:
         raise ProtocolError(403, READ_ONLY)
-    header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
-    if not header or scheme.lower() != "bearer" or not token.strip():
-        raise ProtocolError(
+    given: Credentials | None = credentials_of(request.headers.get("Authorization", ""))
+    if given is None:
+        raise TokenNeeded(
             401,
-            "writing needs a token: send 'Authorization: Bearer <token>'",
-            {"WWW-Authenticate": 'Bearer realm="vetkg"'},
+            "writing needs a token: send 'Authorization: Bearer <token>', or Basic auth with the "
+            "token's name as user and the token as password",
         )
-    given = token.strip().encode("utf-8")
+    if given.name is not None:
+        # Basic: the user names the token, so only that name's tokens are compared.
+        tokens = [t for t in tokens if t[0] == given.name]
     found: Principal | None = None
-    # Every configured token is compared, in constant time, so timing tells nothing about which
+    # Every candidate token is compared, in constant time, so timing tells nothing about which
     # one (or how much of one) matched. An admin match wins over a writer's.
     for name, expected, admin in tokens:
-        if hmac.compare_digest(given, expected.encode("utf-8")) and (found is None or admin):
+        if token_matches(given.token, expected) and (found is None or admin):
             found = Principal(name, admin)
     if found is None:
-        raise ProtocolError(403, "the bearer token is not valid for writing to this endpoint")
+        what = "bearer token" if given.name is None else f"token named {given.name!r} (Basic auth)"
+        raise ProtocolError(403, f"the {what} is not valid for writing to this endpoint")
     return found
 
 

@@ -1,0 +1,102 @@
+"""Tokens on write routes: Bearer, or Basic auth with the token's name as user; given plain or
+hashed in the settings; checked before the body."""
+from __future__ import annotations
+
+import base64
+from dataclasses import replace
+
+import pytest
+from conftest import BASE, memory_store
+from flask import Flask
+from werkzeug.security import generate_password_hash
+
+from vetkg.server.app import create_app
+from vetkg.server.config import Settings, load_settings
+from vetkg.server.sparql.errors import ProtocolError
+from vetkg.server.writes.auth import authorise
+from vetkg.server.writes.token_hashes import hashed, new_token, token_matches
+
+GRAPH = BASE + "graph/auth-test"
+TRIPLE = b"<urn:x:a> <urn:x:b> <urn:x:c> .\n"
+
+
+def basic(user: str, password: str) -> str:
+    return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
+
+
+def _app(**settings: object) -> Flask:
+    return create_app(replace(Settings(store="memory"), **settings), memory_store())
+
+
+def _who(app: Flask, header: str | None) -> str:
+    headers = {"Authorization": header} if header is not None else {}
+    with app.test_request_context("/store", method="PUT", headers=headers):
+        from flask import request
+
+        found = authorise(request, app.extensions["vetkg.settings"])
+        return f"{found.name}{' (admin)' if found.admin else ''}"
+
+
+def test_bearer_and_basic_name_the_same_writer():
+    app = _app(update_tokens={"alice": "tok-a", "bob": "tok-b"}, admin_tokens={"root": "tok-r"})
+    assert _who(app, "Bearer tok-b") == "bob"
+    assert _who(app, basic("bob", "tok-b")) == "bob"
+    assert _who(app, basic("root", "tok-r")) == "root (admin)"
+    assert _who(app, "bearer   tok-r  ") == "root (admin)"
+
+
+@pytest.mark.parametrize(
+    ("header", "status", "words"),
+    [
+        (None, 401, "writing needs a token"),
+        ("Basic " + base64.b64encode(b"alice").decode(), 401, "writing needs a token"),  # no password
+        ("Digest username=alice", 401, "writing needs a token"),
+        ("Bearer wrong", 403, "bearer token is not valid"),
+        # the right token under another name is not that name's token
+        (basic("bob", "tok-a"), 403, "token named 'bob'"),
+        (basic("nobody", "tok-a"), 403, "token named 'nobody'"),
+        ("Basic %%%not-base64", 400, "not base64"),
+    ],
+)
+def test_refusals_say_what_is_wrong(header, status, words):
+    app = _app(update_tokens={"alice": "tok-a", "bob": "tok-b"})
+    with pytest.raises(ProtocolError) as caught:
+        _who(app, header)
+    assert caught.value.status == status
+    assert words in caught.value.message
+
+
+def test_hashed_tokens_in_the_settings():
+    token = new_token()
+    assert len(token) >= 40 and token != new_token()
+    slow = generate_password_hash("a person's pass phrase")
+    app = _app(update_tokens={"alice": hashed(token), "carol": slow})
+    assert _who(app, "Bearer " + token) == "alice"
+    assert _who(app, basic("alice", token)) == "alice"
+    assert _who(app, basic("carol", "a person's pass phrase")) == "carol"
+    # The hash itself is not a token: a leaked settings file gives no write access.
+    for header in ("Bearer " + hashed(token), basic("alice", hashed(token)), basic("carol", slow)):
+        with pytest.raises(ProtocolError) as caught:
+            _who(app, header)
+        assert caught.value.status == 403
+    assert token_matches(token, hashed(token).upper().replace("SHA256:", "sha256:"))
+
+
+def test_hashed_tokens_from_the_environment(monkeypatch):
+    monkeypatch.setenv("VETKG_UPDATE_TOKENS", f"alice:{hashed('t1')},bob:t2")
+    settings = load_settings()
+    assert settings.update_tokens == {"alice": hashed("t1"), "bob": "t2"}
+
+
+def test_a_write_with_basic_auth_is_committed_and_the_401_offers_both_schemes():
+    app = _app(update_tokens={"alice": "tok-a"})
+    client = app.test_client()
+    url = f"/store?graph={GRAPH}"
+    refused = client.put(url, data=TRIPLE, content_type="application/n-triples")
+    assert refused.status_code == 401
+    schemes = [c.split()[0] for c in refused.headers.getlist("WWW-Authenticate")]
+    assert schemes == ["Basic", "Bearer"]  # Basic first: Java's client reads the first scheme
+    done = client.put(url, data=TRIPLE, content_type="application/n-triples", headers={"Authorization": basic("alice", "tok-a")})
+    assert done.status_code in (201, 204), done.text
+    got = client.get(url, headers={"Accept": "application/n-triples"})
+    assert got.status_code == 200 and "<urn:x:a> <urn:x:b> <urn:x:c>" in got.text
