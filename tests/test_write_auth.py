@@ -100,3 +100,24 @@ def test_a_write_with_basic_auth_is_committed_and_the_401_offers_both_schemes():
     assert done.status_code in (201, 204), done.text
     got = client.get(url, headers={"Accept": "application/n-triples"})
     assert got.status_code == 200 and "<urn:x:a> <urn:x:b> <urn:x:c>" in got.text
+
+
+def test_vetkg_token_prints_a_token_and_a_settings_line_holding_its_hash(tmp_path):
+    import tomllib
+
+    from click.testing import CliRunner
+
+    from vetkg.server.cli import main
+
+    out = CliRunner().invoke(main, ["token", "alice"])
+    assert out.exit_code == 0, out.output
+    drawn, entry = out.output.splitlines()
+    config = tmp_path / "settings.toml"
+    config.write_text("[update_tokens]\n" + entry + "\n", encoding="utf-8")
+    settings = load_settings(config)
+    assert settings.update_tokens == tomllib.loads("[t]\n" + entry)["t"]
+    assert drawn not in entry
+    app = create_app(replace(settings, store="memory"), memory_store())
+    assert _who(app, basic("alice", drawn)) == "alice"
+    bad = CliRunner().invoke(main, ["token", "a:b"])
+    assert bad.exit_code == 2 and "may not hold" in bad.output
