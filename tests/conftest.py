@@ -117,7 +117,9 @@ def wait_for_health(url: str, proc: subprocess.Popen, seconds: float = 30.0) -> 
         try:
             if requests.get(url + "/health", timeout=1).status_code == 200:
                 return
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):
+            # a server still starting (its store being copied into memory) may accept the
+            # connection and answer only later: keep asking until the deadline
             pass
         time.sleep(0.1)
     raise RuntimeError(f"vetkg serve did not answer {url}/health within {seconds} s")

@@ -229,7 +229,7 @@ def test_unauthorised_writes_are_refused(store):
     body = {"data": text.encode(), "content_type": "application/sparql-update"}
     missing = client.post("/sparql", **body)
     assert missing.status_code == 401
-    assert {c.split()[0] for c in missing.headers.getlist("WWW-Authenticate")} == {"Basic", "Bearer"}
+    assert missing.headers["WWW-Authenticate"].startswith("Basic")
     wrong = client.post("/sparql", headers={"Authorization": "Bearer nope"}, **body)
     assert wrong.status_code == 403
     disabled = read_only.post("/sparql", headers=AUTH, **body)
