@@ -284,3 +284,19 @@ def test_jena_rupdate_writes_with_basic_auth(writable_server, jena, tmp_path):
     out = jena("arq.rupdate", f"--service=http://{WRITER}:{WRITER_TOKEN}@{host}/sparql", f"--update={update}")
     assert out.returncode == 0, out.stdout + out.stderr
     assert objects_of(writable_server, "urn:x:jena") == ["by rupdate"]
+
+
+def test_a_reader_without_a_token_validates_over_http(live_server):
+    text = curl("-D", "-", live_server + "/validate")
+    head, _, body = text.stdout.partition("\n\n")
+    assert "x-vetkg-conforms: false" in head.lower()
+    violations = int(next(line.split(":", 1)[1] for line in head.splitlines() if line.lower().startswith("x-vetkg-violations")))
+    assert violations > 0 and f"{violations} violation(s)" in body
+    assert "zh:" in body and "en:" in body
+    report = rdflib.Graph().parse(data=curl("-H", "Accept: text/turtle", live_server + "/validate").stdout, format="turtle")
+    sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    assert len([r for r in report.subjects(sh.resultSeverity, sh.Violation)]) == violations
+    posted = curl("-H", "Content-Type: text/turtle", "--data-binary",
+                  '<http://example.org/a> <http://www.w3.org/2000/01/rdf-schema#label> "an English label"@en .',
+                  live_server + "/validate?format=json")
+    assert '"conforms": true' in posted.stdout

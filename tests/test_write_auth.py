@@ -123,3 +123,16 @@ def test_vetkg_token_prints_a_token_and_a_settings_line_holding_its_hash(tmp_pat
     assert _who(app, basic("alice", drawn)) == "alice"
     bad = CliRunner().invoke(main, ["token", "a:b"])
     assert bad.exit_code == 2 and "may not hold" in bad.output
+
+
+def test_the_remote_store_settings_carry_the_credentials():
+    options = Settings(store="sparql", store_url="http://h/sparql", store_token="t", store_user="alice").store_options()
+    assert options == {"url": "http://h/sparql", "update_url": "http://h/sparql", "token": "t", "user": "alice"}
+    from vetkg.store import StoreError
+    from vetkg.store.sparql import BearerAuth, credentials_auth
+
+    assert isinstance(credentials_auth("", "t"), BearerAuth)
+    assert credentials_auth("alice", "t").username == "alice"
+    assert credentials_auth("", "") is None
+    with pytest.raises(StoreError, match="store_user is set without store_token"):
+        credentials_auth("alice", "")
