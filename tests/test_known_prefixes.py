@@ -66,3 +66,15 @@ def test_errors_give_line_and_column_in_both_languages(client):
     assert unknown.status_code == 400
     assert "prefix ex: is not declared; declare it with PREFIX ex: <…>" in unknown.text
     assert "line 2, column" in unknown.text and "前缀 ex: 未声明" in unknown.text
+
+
+def test_an_update_uses_them_too(make_app):
+    app = make_app(update_tokens={"alice": "tok"})
+    client = app.test_client()
+    # vet: and dcterms: are not among rdflib's own default prefixes (rdfs: is)
+    update = 'INSERT DATA { GRAPH <https://w3id.org/vetkg/graph/notes> { <urn:x:n> dcterms:description "a note"@en ; a vet:Note } }'
+    resp = client.post("/sparql", data=update.encode(), headers={"Authorization": "Bearer tok", "Content-Type": "application/sparql-update"})
+    assert resp.status_code == 204, resp.text
+    query = "SELECT ?c WHERE { <urn:x:n> dcterms:description ?c ; a vet:Note }"
+    got = client.post("/sparql", data={"query": query}, headers={"Accept": "application/sparql-results+json"}).json
+    assert [b["c"]["value"] for b in got["results"]["bindings"]] == ["a note"]
