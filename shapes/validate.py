@@ -360,10 +360,9 @@ def stored_hierarchy(store: Store) -> list[tuple[URIRef, URIRef]] | None:
     subclass = ox.NamedNode(str(RDFS.subClassOf))
     equivalent = ox.NamedNode(str(OWL.equivalentClass))
     for quad in store.quads(ONTOLOGY_IRI):
-        if quad.predicate in (subclass, equivalent) and all(
-            isinstance(t, ox.NamedNode) for t in (quad.subject, quad.object)
-        ):
-            ontology.add((URIRef(quad.subject.value), URIRef(quad.predicate.value), URIRef(quad.object.value)))
+        sub, sup = quad.subject, quad.object
+        if quad.predicate in (subclass, equivalent) and isinstance(sub, ox.NamedNode) and isinstance(sup, ox.NamedNode):
+            ontology.add((URIRef(sub.value), URIRef(quad.predicate.value), URIRef(sup.value)))
     return class_hierarchy(ontology)
 
 

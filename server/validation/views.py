@@ -57,7 +57,8 @@ def _bounded(work: Callable[[], ValidationResult]) -> ValidationResult:
     try:
         growth = settings.max_update_memory_mb * 1024 * 1024 if settings.max_update_memory_mb > 0 else None
         with deadline(settings.update_timeout, growth):
-            return work()
+            result = work()
+        return result
     except WriteTimeout as exc:
         what = "memory (max_update_memory_mb)" if exc.memory else f"{settings.update_timeout:g} s (update_timeout)"
         raise ProtocolError(503, f"the validation needed more than {what} and was stopped", {"Retry-After": "30"}) from None
