@@ -58,6 +58,9 @@ class Settings:
     # Tokens with the admin role (VETKG_ADMIN_TOKENS="root:t0ken"): they may also change the
     # ontology and the shapes graphs. Nobody changes the history through a write.
     admin_tokens: dict[str, str] = field(default_factory=dict)
+    # Tokens with the read-only role (VETKG_READ_TOKENS="carol:t0ken"): they may check a change
+    # with ?dry-run=true, and commit none.
+    read_tokens: dict[str, str] = field(default_factory=dict)
     # A write's body (SPARQL Update or Graph Store Protocol) past this many bytes is refused with
     # 413 before it is read.
     max_update_bytes: int = 10_000_000

@@ -136,3 +136,17 @@ def test_the_remote_store_settings_carry_the_credentials():
     assert credentials_auth("", "") is None
     with pytest.raises(StoreError, match="store_user is set without store_token"):
         credentials_auth("alice", "")
+
+
+def test_a_read_only_token_checks_a_change_and_commits_none():
+    app = _app(update_tokens={"alice": "tok-a"}, read_tokens={"carol": "tok-c", "alice": "tok-a"})
+    client = app.test_client()
+    url = f"/store?graph={GRAPH}"
+    assert _who(app, basic("alice", "tok-a")) == "alice"  # the writer's role wins for one token in both
+    checked = client.put(url + "&dry-run=true", data=TRIPLE, content_type="application/n-triples",
+                         headers={"Authorization": "Bearer tok-c", "Accept": "application/json"})
+    assert checked.status_code == 200, checked.text
+    assert checked.json["conforms"] is True and checked.json["committed"] is False
+    refused = client.put(url, data=TRIPLE, content_type="application/n-triples", headers={"Authorization": basic("carol", "tok-c")})
+    assert refused.status_code == 403 and "read-only" in refused.text and "dry-run" in refused.text
+    assert client.get(url).status_code == 404  # nothing was written

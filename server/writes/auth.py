@@ -1,7 +1,8 @@
 """Who may write, checked before a byte of the body is read.
 
-Tokens come from ``settings.update_tokens`` (writers: data graphs) and ``settings.admin_tokens``
-(admins: also the ontology and shapes graphs), each {name: token}; a token may be given hashed
+Tokens come from ``settings.update_tokens`` (writers: data graphs), ``settings.admin_tokens``
+(admins: also the ontology and shapes graphs) and ``settings.read_tokens`` (read-only: dry runs
+alone), each {name: token}; a token may be given hashed
 (:mod:`.token_hashes`). A client sends one as ``Authorization: Bearer <token>`` or as Basic auth
 with the token's name as user and the token as password (``curl -u``, Jena, rdflib, R: clients
 that cannot send a Bearer header). :func:`gate` is called first by every write route: a missing
@@ -28,6 +29,8 @@ class Principal:
 
     name: str
     admin: bool = False
+    # The read-only role: the token checks a change (?dry-run=true) and commits none.
+    read_only: bool = False
 
 
 # Basic alone is offered as a challenge: Bearer clients send their token without being asked,
@@ -48,8 +51,10 @@ class TokenNeeded(ProtocolError):
 
 def authorise(request: Request, settings: Settings) -> Principal:
     """The token holder making ``request``; raises a 401 or 403 ProtocolError."""
-    tokens = [(name, token, False) for name, token in settings.update_tokens.items()]
-    tokens += [(name, token, True) for name, token in settings.admin_tokens.items()]
+    # (name, token, rank): an admin's match wins over a writer's, a writer's over a reader's
+    tokens = [(name, token, 1) for name, token in settings.update_tokens.items()]
+    tokens += [(name, token, 2) for name, token in settings.admin_tokens.items()]
+    tokens += [(name, token, 0) for name, token in settings.read_tokens.items()]
     if not tokens:
         raise ProtocolError(403, READ_ONLY)
     given: Credentials | None = credentials_of(request.headers.get("Authorization", ""))
@@ -63,11 +68,12 @@ def authorise(request: Request, settings: Settings) -> Principal:
         # Basic: the user names the token, so only that name's tokens are compared.
         tokens = [t for t in tokens if t[0] == given.name]
     found: Principal | None = None
+    best = -1
     # Every candidate token is compared, in constant time, so timing tells nothing about which
-    # one (or how much of one) matched. An admin match wins over a writer's.
-    for name, expected, admin in tokens:
-        if token_matches(given.token, expected) and (found is None or admin):
-            found = Principal(name, admin)
+    # one (or how much of one) matched.
+    for name, expected, rank in tokens:
+        if token_matches(given.token, expected) and rank > best:
+            found, best = Principal(name, admin=rank == 2, read_only=rank == 0), rank
     if found is None:
         what = "bearer token" if given.name is None else f"token named {given.name!r} (Basic auth)"
         raise ProtocolError(403, f"the {what} is not valid for writing to this endpoint")
