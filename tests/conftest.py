@@ -115,11 +115,11 @@ def wait_for_health(url: str, proc: subprocess.Popen, seconds: float = 30.0) -> 
         if proc.poll() is not None:
             raise RuntimeError(f"vetkg serve exited with {proc.returncode}: {proc.stderr.read() if proc.stderr else ''}")
         try:
-            if requests.get(url + "/health", timeout=1).status_code == 200:
+            if requests.get(url + "/health", timeout=5).status_code == 200:
                 return
+        # a cold first request (a fresh machine's first count of the store) may outlast one
+        # poll: that is "not ready yet", like a refused connection
         except (requests.ConnectionError, requests.Timeout):
-            # a server still starting (its store being copied into memory) may accept the
-            # connection and answer only later: keep asking until the deadline
             pass
         time.sleep(0.1)
     raise RuntimeError(f"vetkg serve did not answer {url}/health within {seconds} s")

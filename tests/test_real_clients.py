@@ -139,7 +139,7 @@ def writable_server(tmp_path_factory: pytest.TempPathFactory):
     import pyoxigraph as ox
     from conftest import fixture_quads, load, serving
 
-    from vetkg.server.writes.token_hashes import hashed
+    from vetkg.server.write_endpoints.token_hashes import hashed
     from vetkg.store.oxigraph import OxigraphStore
 
     root = tmp_path_factory.mktemp("writable")

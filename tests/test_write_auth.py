@@ -13,8 +13,8 @@ from werkzeug.security import generate_password_hash
 from vetkg.server.app import create_app
 from vetkg.server.config import Settings, load_settings
 from vetkg.server.sparql.errors import ProtocolError
-from vetkg.server.writes.auth import authorise
-from vetkg.server.writes.token_hashes import hashed, new_token, token_matches
+from vetkg.server.write_endpoints.auth import authorise
+from vetkg.server.write_endpoints.token_hashes import hashed, new_token, token_matches
 
 GRAPH = BASE + "graph/auth-test"
 TRIPLE = b"<urn:x:a> <urn:x:b> <urn:x:c> .\n"

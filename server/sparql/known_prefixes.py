@@ -1,6 +1,6 @@
 """Prefixes the endpoint knows, declared for a query that uses them without declaring them.
 
-As GraphDB and Fuseki do, ``vet:``, ``rdfs:``, ``skos:``, … (:data:`..linked_data.vocab.PREFIXES`,
+As GraphDB and Fuseki do, ``vet:``, ``rdfs:``, ``skos:``, … (:data:`vetkg.ontology.vocab.PREFIXES`,
 the ones the pages and the service description show) work in a query without a ``PREFIX`` line.
 The declarations go in front of the text on its first line, so every error position keeps its
 line, and only for names the text uses and never declares: a query's own declaration always
@@ -9,7 +9,8 @@ name it takes for a prefix by mistake costs one unused declaration, nothing else
 """
 from __future__ import annotations
 
-from ..linked_data.vocab import PREFIXES as KNOWN
+from vetkg.ontology.vocab import PREFIXES as KNOWN
+
 from .guard import undeclared_prefixes
 
 

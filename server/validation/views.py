@@ -19,10 +19,10 @@ from vetkg.shapes.validate import (
 from vetkg.store import Store, StoreError
 
 from ..config import Settings
-from ..linked_data.version import cache_key
+from ..http import error_response
 from ..sparql.errors import ProtocolError
+from ..write_endpoints.rdfbody import parse_rdf
 from ..writes.deadline import WriteTimeout, deadline
-from ..writes.rdfbody import parse_rdf
 from .answer import report_response
 from .posted_shapes import read_shapes
 
@@ -38,7 +38,7 @@ _CACHE_KEY = "vetkg.validation.cache"
 
 @bp.errorhandler(ProtocolError)
 def _protocol_error(exc: ProtocolError) -> Response:
-    return exc.response()
+    return error_response(exc)
 
 
 def _settings() -> Settings:
@@ -101,7 +101,7 @@ def _one_graph() -> str | None:
 def _of_store(shapes: Graph | None, shapes_key: str) -> ValidationResult:
     graph = _one_graph()
     settings = _settings()
-    key = (cache_key(current_app), graph, shapes_key)
+    key = (current_app.extensions["vetkg.version"].tag, graph, shapes_key)
     cache: OrderedDict = current_app.extensions.setdefault(_CACHE_KEY, OrderedDict())
     if key in cache:
         cache.move_to_end(key)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Request, Response, g
+from flask import Request, g
 
 from ..config import Settings
 from ..sparql.errors import ProtocolError
@@ -36,17 +36,7 @@ class Principal:
 # Basic alone is offered as a challenge: Bearer clients send their token without being asked,
 # and the clients that wait for a challenge speak Basic; Jena 4.5 (rupdate) fails outright on a
 # challenge of a scheme it does not know, even beside a Basic one.
-CHALLENGES = ('Basic realm="vetkg", charset="UTF-8"',)
-
-
-class TokenNeeded(ProtocolError):
-    """401 with the ``WWW-Authenticate`` challenges above."""
-
-    def response(self) -> Response:
-        resp = super().response()
-        for challenge in CHALLENGES:
-            resp.headers.add("WWW-Authenticate", challenge)
-        return resp
+CHALLENGE = 'Basic realm="vetkg", charset="UTF-8"'
 
 
 def authorise(request: Request, settings: Settings) -> Principal:
@@ -59,10 +49,11 @@ def authorise(request: Request, settings: Settings) -> Principal:
         raise ProtocolError(403, READ_ONLY)
     given: Credentials | None = credentials_of(request.headers.get("Authorization", ""))
     if given is None:
-        raise TokenNeeded(
+        raise ProtocolError(
             401,
             "writing needs a token: send 'Authorization: Bearer <token>', or Basic auth with the "
             "token's name as user and the token as password",
+            {"WWW-Authenticate": CHALLENGE},
         )
     if given.name is not None:
         # Basic: the user names the token, so only that name's tokens are compared.
