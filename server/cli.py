@@ -361,6 +361,20 @@ def export(settings: Settings, store_path: str | None, fmt: str, include_history
 
 
 @main.command()
+@click.argument("name")
+def token(name: str) -> None:
+    """Draw a new write token for NAME: the token (give it to the client) on the first line, the
+    settings entry holding only its hash on the second."""
+    from .write_endpoints.token_hashes import hashed, new_token
+
+    if not name or any(c in name for c in ":,= \t\n"):
+        raise CliError(f"a token name may not hold ':', ',', '=' or spaces: {name!r}")
+    drawn = new_token()
+    click.echo(drawn)
+    click.echo(f'{name} = "{hashed(drawn)}"  # under [update_tokens] or [admin_tokens] in the settings file')
+
+
+@main.command()
 @store_option
 @click.option("--host", help="Interface to listen on.")
 @click.option("--port", type=int, help="Port to listen on.")

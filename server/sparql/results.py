@@ -176,7 +176,7 @@ def _graph(result: ox.QueryTriples, job: QueryJob, fmt: Format) -> QueryOutcome:
     triples = list(islice(result, job.max_rows + 1))
     truncated = len(triples) > job.max_rows
     triples = triples[: job.max_rows]
-    body = fmt.serialize(triples, job.prefixes or declared_prefixes(job.text))
+    body = fmt.serialize(triples, job.prefixes or declared_prefixes(based_text(job)[0]))
     return QueryOutcome(body, truncated, len(triples))
 
 
@@ -184,10 +184,11 @@ def based_text(job: QueryJob) -> tuple[str, int]:
     """The text given to the store, and how many characters were put before the first line.
 
     The store API takes no base IRI, so it goes in front of the query, on the same line so
-    error positions keep their line numbers; a BASE in the query itself still overrides it."""
-    if not job.base_iri:
-        return job.text, 0
-    head = f"BASE <{job.base_iri}> "
+    error positions keep their line numbers; a BASE in the query itself still overrides it.
+    So do the known prefixes the query uses without declaring them (:mod:`.known_prefixes`)."""
+    from .known_prefixes import missing_declarations  # guard imports this module
+
+    head = (f"BASE <{job.base_iri}> " if job.base_iri else "") + missing_declarations(job.text)
     return head + job.text, len(head)
 
 
