@@ -5,6 +5,7 @@ traceback.
 """
 from __future__ import annotations
 
+import io
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -108,6 +109,10 @@ def _through_server() -> Iterator[None]:
 )
 @click.option("--force", is_flag=True, help="Rebuild unchanged documents too (after the ingest itself changed).")
 @click.option("--strict", is_flag=True, help="Refuse (exit 3) a document the ingest has to warn about.")
+@click.option(
+    "--dask", "dask_address", metavar="ADDRESS",
+    help="Check the documents on a Dask cluster (its scheduler's address, or 'local' for -j worker processes here).",
+)
 @pass_settings
 def build(
     settings: Settings,
@@ -118,6 +123,7 @@ def build(
     progress: bool | None,
     force: bool,
     strict: bool,
+    dask_address: str | None,
 ) -> None:
     """Read FILES (default: everything in seeds/) into the store, one named graph per document.
 
@@ -149,8 +155,13 @@ def build(
         # and checked before anything is written: a bad file writes nothing.
         inputs = parallel.scan(paths)
         store = _open_store(settings)
+        engine = None
+        if dask_address:
+            from vetkg.ingest.distributed import DaskEngine
+
+            engine = DaskEngine(dask_address, workers=jobs or parallel.default_jobs())
         report = parallel.build(
-            inputs, store, settings.base_iri, jobs=jobs, progress=progress, force=force, strict=strict
+            inputs, store, settings.base_iri, jobs=jobs, progress=progress, force=force, strict=strict, engine=engine
         )
         refresh_index(settings, store)  # the index of /search, so vetkg serve starts without segmenting
     except InputError as exc:
@@ -339,11 +350,17 @@ def _first_line(exc: Exception) -> str:
     "--format", "fmt", type=click.Choice(["nquads", "trig", "turtle"]), default="nquads", show_default=True
 )
 @click.option("--history", "include_history", is_flag=True, help="Include the write history graph (it names the token holders).")
+@click.option(
+    "--canonical", is_flag=True,
+    help="N-Quads with blank nodes named by RDF canonicalization and lines sorted: the same data, the same bytes.",
+)
 @pass_settings
-def export(settings: Settings, store_path: str | None, fmt: str, include_history: bool) -> None:
+def export(settings: Settings, store_path: str | None, fmt: str, include_history: bool, canonical: bool) -> None:
     """Write the whole dataset to stdout (the write history only with --history)."""
     from vetkg.server.export import export_dataset
 
+    if canonical and fmt != "nquads":
+        raise CliError(f"--canonical writes N-Quads; it cannot be combined with --format {fmt}")
     settings = settings.override(store_path=store_path)
     server = _server(settings)
     if server is not None:
@@ -355,7 +372,14 @@ def export(settings: Settings, store_path: str | None, fmt: str, include_history
             return
     store = _open_store(settings, read_only=False)
     try:
-        export_dataset(store, sys.stdout.buffer, fmt, base_iri=settings.base_iri, include_history=include_history)
+        if canonical:
+            from vetkg.store.canonical import canonical_nquads
+
+            dump = io.BytesIO()
+            export_dataset(store, dump, fmt, base_iri=settings.base_iri, include_history=include_history)
+            sys.stdout.buffer.write(canonical_nquads(dump.getvalue()))
+        else:
+            export_dataset(store, sys.stdout.buffer, fmt, base_iri=settings.base_iri, include_history=include_history)
     finally:
         store.close()
 
