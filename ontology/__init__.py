@@ -1,4 +1,7 @@
-"""The vetkg OWL ontology: the Turtle source, its namespace, and loaders."""
+"""The bottom layer: the vetkg OWL ontology (``vetkg.ttl``, the one source of truth) and what
+the code knows of it: its terms as Python names (:mod:`.namespace`), the prefixes and labels of
+reused vocabularies (:mod:`.vocab`), which graphs of a store are data (:mod:`.graphs`), and the
+HermiT check (:mod:`.owl`)."""
 from __future__ import annotations
 
 from importlib import resources

@@ -1,4 +1,6 @@
-"""SHACL shapes for the vetkg graph and the validation that uses them."""
+"""SHACL shapes for the vetkg graph (``vetkg-shapes.ttl``) and the validation that uses them:
+of whole graphs (:mod:`.validate`), of one write (:mod:`.incremental`), and of a shapes graph
+itself (:mod:`.meta`)."""
 from __future__ import annotations
 
 from importlib import resources

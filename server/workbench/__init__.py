@@ -1,5 +1,6 @@
-"""The researcher's workbench: Chinese full-text search (``/search``) and comparison of plans
-(``/compare``), over the same store as the endpoint.
+"""The researcher's workbench, over the same store as the endpoint: Chinese full-text search
+(``/search``), comparison of plans (``/compare``), the network of what measures name together
+(``/network``) and the pictures a page draws (:mod:`.pictures`).
 
 ``init_workbench(app)`` (after ``init_writes``) opens the search index (:mod:`.index`) beside the
 store, brings it in step with the store (re-segmenting only graphs whose content changed since
