@@ -87,8 +87,17 @@ def _ontology_classes(store) -> set[str]:
     return {_local(r["c"]) for r in _rows(store, "SELECT ?c WHERE { ?c a owl:Class FILTER(STRSTARTS(STR(?c), STR(vet:))) }")}
 
 
-def _named(store, cls: str, base: str) -> list[gs.FoundName]:
+# A place counts when the text names it: a unit mentions it, or the plan is for it (its title
+# names it). The divisions an organisation or a place lies in (长沙民政职业技术学院 → 长沙市 →
+# 湖南省) come from the gazetteer, not from the text, and the ground truth leaves them out.
+NAMED_WHERE = {
+    "places": "{ ?u vet:mentions ?e } UNION { ?plan a vet:WorkPlan ; vet:locatedIn ?e }",
+}
+
+
+def _named(store, cls: str, base: str, where: str = "") -> list[gs.FoundName]:
     rows = _rows(store, f"""SELECT ?e ?label ?other ?cls WHERE {{
+        {where}
         ?e a ?cls ; rdfs:label ?label . ?cls rdfs:subClassOf* vet:{cls} .
         OPTIONAL {{ ?e skos:prefLabel|skos:altLabel ?other }}
         FILTER(STRSTARTS(STR(?e), "{base}id/")) }}""")
@@ -119,7 +128,7 @@ def found_in_graph(store, base: str) -> gs.Found:
     classes = _ontology_classes(store)
     found = gs.Found()
     for kind, cls in NAMED_CLASS.items():
-        found.names[kind] = _named(store, cls, base) if cls in classes else None
+        found.names[kind] = _named(store, cls, base, NAMED_WHERE.get(kind, "")) if cls in classes else None
     found.targets = [
         gs.FoundTarget(float(r["v"]), r["u"] or "", r["c"] or "")
         for r in _rows(store, """SELECT ?v ?u ?c WHERE { ?t a vet:QuantifiedTarget ; schema:value ?v .

@@ -287,8 +287,9 @@ class GraphBuilder:
 
     # ------------------------------------------------------------ text units
 
-    def annotate(self, unit: str, sentence: MappedText) -> Extraction:
-        """Mentions, involvements and targets of one sentence, attached to ``unit``."""
+    def annotate(self, unit: str, sentence: MappedText, targets: bool = True) -> Extraction:
+        """Mentions, involvements and (unless ``targets`` is false) targets of one sentence,
+        attached to ``unit``."""
         add = self.add
         ex = extract(sentence.text, self.plan_titles)
         for m in ex.mentions:
@@ -305,8 +306,9 @@ class GraphBuilder:
                 add(unit, _vet("targetsIndustry"), entity)
             elif m.kind == "law":
                 add(unit, _vet("citesLaw"), entity)
-        for t in ex.targets:
-            self.target(t, sentence, unit)
+        if targets:
+            for t in ex.targets:
+                self.target(t, sentence, unit)
         return ex
 
     def measure(self, iri: str, parent: str, ordinal: int, sentence: MappedText) -> None:
@@ -405,8 +407,12 @@ class GraphBuilder:
         self.table(iri, path, sec.rows)
 
     def table(self, parent: str, path: str, rows: list[Row]) -> None:
-        """Rows of a table turned to text, read row by row (never glued across columns)."""
+        """Rows of a table turned to text, read row by row (never glued across columns). The
+        numbers of an indicator table (a header of years or 目标 columns) are read column by
+        column; those of any other table, sentence by sentence."""
         add = self.add
+        indicator = any(table_targets([row.text.text for row in rows]))
+        units = []
         for k, row in enumerate(rows, start=1):
             iri = self.unit(f"{path}/row/{k}" if path else f"row/{k}")
             add(iri, _TYPE, _vet("TableRow"))
@@ -415,7 +421,10 @@ class GraphBuilder:
             add(iri, _vet("text"), zh(row.text.text))
             add(iri, _LABEL, zh(_short(" | ".join(c.text for c in row.cells))))
             add(iri, _vet("textSpan"), self.span_of(row.text))
-            self.annotate(iri, row.text)
+            self.annotate(iri, row.text, targets=not indicator)
+            units.append((iri, row.text))
+        if indicator:
+            self.table_targets(units)
 
     def attachment(self, att: Attachment) -> None:
         add = self.add
