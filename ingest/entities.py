@@ -23,7 +23,9 @@ _CN_ORD = "一二三四五六七八九十百"
 # Words that end a name when searching leftwards for its start, besides verbs and punctuation.
 _STOP_WORDS = frozenset(
     "在 对 以 按照 通过 围绕 基于 借助 依托 面向 以及 及其 为 把 将 与 和 并 等 的 是 向 从 由 于 "
-    "各 全面 持续 深入 积极 切实 着力 高质量 高水平 大力 稳步 不断 进一步 定期".split()
+    "各 全面 持续 深入 积极 切实 着力 高质量 高水平 大力 稳步 不断 进一步 定期 "
+    # the writer's own region and year (我省活动周, 今年活动周) name none
+    "我省 我市 我区 我县 我校 今年 明年 本年度".split()
 )
 _NAME_JOINERS = frozenset("和 与 及".split())  # may sit inside a platform name: 国家和天津…平台
 
@@ -162,6 +164,8 @@ def name_start(s: str, end: int, kind: str, toks: list[tuple[str, int, int]]) ->
             continue
         if word in stops or any(c in PUNCT for c in word) or _QUANTITY_WORD.fullmatch(word):
             break
+        if kind == "event" and len(word) > 2 and word[-2:] in stops:
+            break  # jieba's 积极参与, 组织参加: an adverb and a verb, no part of a name
         start = ws
     return start
 
@@ -174,7 +178,9 @@ def _inside(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
 
 _BOOK = re.compile(r"《([^《》]{2,60})》")
 _QUOTE = re.compile(r"“([^“”]{1,30})”")
-_LAW_END = re.compile(r"(条例|法|规定|办法|规程|细则|决定|章程)$")
+# laws and regulations, and the policy documents of the Party and the State a plan rests on
+# (…的意见, …规划纲要, …的建议); a period in brackets after the title (（2024—2035年）) is no part of its kind
+_LAW_END = re.compile(r"(条例|法|规定|办法|规程|细则|决定|章程|意见|纲要|建议)(?:[（(][^（）()]*[）)])?$")
 _PERIODICAL_AFTER = re.compile(r"^(国际刊物|刊物|期刊|杂志|学报)")
 _KIND_WORDS = {
     "行动计划": "kindPlan",
@@ -270,7 +276,7 @@ def _with_acronym(s: str, end: int) -> int:
 # 工程 in 常州工程职业技术学院 is part of an institution's name, not a programme's kind word
 _PROGRAMME_HEAD = re.compile(r"(行动计划|计划|项目|工程|产业学院)(?![式制化]|职业|技术|学院|大学|学校|有限|公司|集团)")
 _PLATFORM_HEAD = re.compile(r"平台")
-_EVENT_HEAD = re.compile(r"(大会|峰会|论坛|活动周|大赛|博览会|展览会|交流会|年会|研讨会|运动会|技能节)")
+_EVENT_HEAD = re.compile(r"(大会|峰会|论坛|活动周|大赛|竞赛|博览会|展览会|交易会|交流会|年会|研讨会|运动会|技能节)")
 _REPORT_HEAD = re.compile(r"(蓝皮书|白皮书|年度报告|质量报告|发展报告|报告|年报)(?![制书])")
 
 
@@ -284,6 +290,20 @@ def _headed(s: str, toks, head: re.Pattern[str], kind: str, min_core: int) -> li
     return out
 
 
+def _with_quoted_head(s: str, start: int, head: int) -> int:
+    """Where a name begins that a quoted word shortly before its head word opens
+    (“技能兴鲁”职业技能大赛, “一带一路”产教协同联盟年会), or ``start``."""
+    close = s.rfind("”", max(0, head - 10), head)
+    if close < 0 or not re.fullmatch(f"[{HAN}]*", s[close + 1 : head]):
+        return start
+    opening = s.rfind("“", max(0, close - 15), close)
+    return opening if opening >= 0 and opening < start else start
+
+
+# the words before an event's head that make a kind of event, not one event
+_GENERIC_EVENT_CORES = re.compile("技能|联盟|学术|专题|工作|国际|学生|教师")
+
+
 def find_headed_names(s: str, toks) -> list[Mention]:
     found = []
     for start, end, _word in _headed(s, toks, _PROGRAMME_HEAD, "programme", 3):
@@ -291,7 +311,10 @@ def find_headed_names(s: str, toks) -> list[Mention]:
         found.append(Mention("programme", s[start:end], start, end, _kind_of(s[start:end].split("（")[0].split("(")[0])))
     for start, end, _ in _headed(s, toks, _PLATFORM_HEAD, "platform", 3):
         found.append(Mention("platform", s[start:end], start, end, "Platform"))
-    for start, end, _ in _headed(s, toks, _EVENT_HEAD, "event", 2):
+    for start, end, word in _headed(s, toks, _EVENT_HEAD, "event", 2):
+        start = _with_quoted_head(s, start, end - len(word))
+        if not re.sub(_GENERIC_EVENT_CORES, "", s[start : end - len(word)]):
+            continue  # 技能大赛, 联盟年会, 国际技能竞赛: a kind of event
         year = re.search(r"(?:19|20)\d{2}(?:年$|$(?=年))", s[:start] if s[start] != "年" else s[: start + 1])
         start = year.start() if year else start
         found.append(Mention("event", s[start:end], start, end, "Event"))
@@ -515,6 +538,9 @@ def action_verbs(s: str, toks, mentions: list[Mention]) -> list[str]:
     return out
 
 
+_OWN_TITLE_DROPS = frozenset({"programme", "platform", "event", "publication"})
+
+
 def extract(s: str, plan_titles: set[str] = frozenset()) -> Extraction:
     """Everything ``s`` (one sentence of normalised text) names."""
     toks = tokens(s)
@@ -531,7 +557,12 @@ def extract(s: str, plan_titles: set[str] = frozenset()) -> Extraction:
     )
     org_names = {m.name for m in candidates if m.kind == "org"}
     # 联盟平台: the platform of an institution is that institution at work, not a second thing
-    candidates = [m for m in candidates if not (m.kind == "platform" and m.name[:-2] in org_names)]
+    # …and that of an event (中国—非洲经贸博览会平台) is the event
+    event_names = {m.name for m in candidates if m.kind == "event"}
+    candidates = [m for m in candidates if not (m.kind == "platform" and m.name[:-2] in org_names | event_names)]
+    # the title of the plan itself, cited in its notice, names the document, not a programme
+    own = [(m.start(), m.end()) for m in _BOOK.finditer(s) if m.group(1) in plan_titles]
+    candidates = [m for m in candidates if m.kind not in _OWN_TITLE_DROPS or not _inside(m.start, m.end, own)]
     protected = book_spans + quote_spans
     mentions = resolve(candidates, protected)
     assign_roles(s, mentions)

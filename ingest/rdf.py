@@ -16,10 +16,10 @@ from rdflib.namespace import DCTERMS, PROV, SDO
 
 from vetkg.ontology.namespace import OA, VET
 
-from .entities import Extraction, Mention, extract
+from .entities import Extraction, Mention, extract, find_places
 from .gazetteer import gazetteer, short_form
 from .iris import Minter, document_key, slug
-from .lexicon import lexicon, programme_label
+from .lexicon import lexicon, programme_label, tokens
 from .places import needs_boundary, place_occurrences
 from .structure import Attachment, Document, Row, Section, split_sentences
 from .targets import Target, table_targets
@@ -485,7 +485,10 @@ class GraphBuilder:
             add(plan, _vet("year"), Lit(year.group(0), None, _GYEAR))
         if doc.plan_title is not None:
             add(plan, _vet("textSpan"), self.span_of(doc.plan_title))
-            region = next((m for m in extract(plan_title).mentions if m.kind == "place"), None)
+            # the place the plan is for, even when the title is also read as a programme's name
+            # (江苏省职业教育…行动计划) that would swallow it
+            places = find_places(plan_title, tokens(plan_title))
+            region = min(places, key=lambda m: (m.start, m.start - m.end), default=None)
             if region is not None:
                 add(plan, _vet("locatedIn"), self.entity(region))
         if doc.requirements:
