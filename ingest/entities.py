@@ -345,10 +345,21 @@ def _lexicon_hits(s: str, part: str, kind: str, cls_of, toks=None) -> list[Menti
     return out
 
 
-_INDUSTRY_TAIL = re.compile(
-    rf"((?:[{HAN}]{{2,10}}、)*[{HAN}]{{2,10}}?)(?<![高中])等(?:第[{_CN_ORD}]+批|\d+(?:个|家))?"
-    r"(行业|产业|领域|专业|紧缺岗位|岗位|市域产教联合体|行业产教融合共同体|产教融合共同体|产业链|产业集群)"
+# an enumeration of sectors before the kind word that sums it up: …、…等产业, …、…等重点领域,
+# …、…六大优势产业, …、…等战略性产业集群 (a bare 专业 sums up specialties, not sectors)
+_SECTOR_KIND = (
+    rf"(?:第[{_CN_ORD}]+批|\d+(?:个|家)|[{_CN_ORD}两\d]+大)?(?:重点|优势|战略性|新兴|支柱|主导|特色|民生紧缺|紧缺|相关)*"
+    r"(?:行业|产业|领域|企业|专业群|紧缺专业|紧缺岗位|岗位|市域产教联合体|行业产教融合共同体|产教融合共同体|产业链|产业集群)"
 )
+_INDUSTRY_TAIL = re.compile(
+    rf"(?P<list>(?:[{HAN}]{{2,10}}、)*[{HAN}]{{2,10}}?)(?<![高中])等{_SECTOR_KIND}"
+    rf"|(?P<long>(?:[{HAN}]{{2,10}}、)+[{HAN}]{{2,10}}?){_SECTOR_KIND}"
+)
+# what makes an industry's word name a specialty, a subject or a tool instead (护理专业,
+# 交通运输类专业群, 工业机器人技术, 人工智能通识课程, 人工智能赋能…)
+_SUBJECT_AFTER = re.compile("(类|专业(?!群)|技术|课程|通识|助教|赋能|教育)")
+# a broad sector narrowed by a standard qualifier of industrial policy: 现代商贸, 特色农业, 绿色食品
+_SECTOR_QUALIFIERS = frozenset("现代 特色 绿色 高端 先进 清洁 智能 新一代".split())
 
 
 def find_places(s: str, toks) -> list[Mention]:
@@ -401,8 +412,10 @@ def _with_modifier(s: str, m: Mention, toks) -> Mention:
     if not before:
         return m
     word, ws = before[0]
-    if not (2 <= len(word) <= 3 and re.fullmatch(f"[{HAN}]+", word)):
-        return m
+    if word in _SECTOR_QUALIFIERS and len(m.name) <= 3:
+        return Mention("industry", word + m.name, ws, m.end, m.cls, sources=(RULE, LEXICON))
+    if not (len(word) == 2 and re.fullmatch(f"[{HAN}]+", word)):
+        return m  # 比亚迪新能源汽车: a brand, not a narrower sector
     lex = lexicon()
     if word in _list_head_stops() or word in lex.industries or word in lex.programmes or _is_place(word):
         return m
@@ -419,19 +432,30 @@ def _is_place(word: str) -> bool:
 
 
 def find_industries(s: str, toks) -> list[Mention]:
-    found = [_with_modifier(s, m, toks) for m in _lexicon_hits(s, "industries", "industry", lambda w: "Industry", toks)]
+    hits = _lexicon_hits(s, "industries", "industry", lambda w: "Industry", toks)
+    subjects = [(m.start, m.end) for m in hits if _SUBJECT_AFTER.match(s, m.end)]
+    found = [_with_modifier(s, m, toks) for m in hits if not _inside(m.start, m.end, subjects)]
     for m in _INDUSTRY_TAIL.finditer(s):
-        pos = m.start(1)
-        for item in m.group(1).split("、"):
-            start, name = pos, item
-            if pos == m.start(1):  # the first item may begin with the verb that governs the list
-                toks = tokens(item)
+        group = "list" if m.group("list") is not None else "long"
+        if group == "long" and not word_index("industries").occurrences(m.group(group)):
+            continue  # without 等, a list is of sectors only when the lexicon knows one of them
+        pos = m.start(group)
+        for item in m.group(group).split("、"):
+            start, name = pos, item.split("等")[0]  # …汽车零部件等园区主导产业
+            if pos == m.start(group):  # the first item may begin with the clause that governs the list
+                item_toks = tokens(item)
                 stops = _list_head_stops()
-                while toks and (toks[0][0] in stops or toks[0][0] in {"在", "对"}):
-                    toks = toks[1:]
-                if toks:
-                    start, name = pos + toks[0][1], item[toks[0][1] :]
-            if 2 <= len(name) <= 8:
+                last = max((k for k, (w, _, _) in enumerate(item_toks) if w in stops or w in {"在", "对", "重点"}), default=-1)
+                known = [a for _, a in word_index("industries").occurrences(name)]
+                if known:  # 加快发展家政服务, 吸纳汽车及零部件: the sector begins with the word the lexicon knows
+                    first = min(known)
+                    qualifier = next((q for q in _SECTOR_QUALIFIERS if name.endswith(q, 0, first)), "")
+                    start, name = pos + first - len(qualifier), name[first - len(qualifier) :]
+                elif 0 <= last < len(item_toks) - 1:
+                    start, name = pos + item_toks[last + 1][1], item[item_toks[last + 1][1] :]
+                elif last == len(item_toks) - 1:
+                    name = ""
+            if 2 <= len(name) <= 8 and not _SUBJECT_AFTER.search(name[-2:]):
                 found.append(Mention("industry", name, start, start + len(name), "Industry"))
             pos += len(item) + 1
     return found
