@@ -149,7 +149,7 @@ def _stops(kind: str) -> frozenset[str]:
     return verbs | _STOP_WORDS - (_NAME_JOINERS if kind == "platform" else frozenset())
 
 
-_QUANTITY_WORD = re.compile(r"\d+|[个所家项批轮]")
+_QUANTITY_WORD = re.compile(r"\d+|[一两每]?[个所家项批轮]|每年|每")
 
 
 def name_start(s: str, end: int, kind: str, toks: list[tuple[str, int, int]]) -> int:
@@ -274,7 +274,7 @@ def _with_acronym(s: str, end: int) -> int:
 # ---------------------------------------------------------------- names by head word
 
 # 工程 in 常州工程职业技术学院 is part of an institution's name, not a programme's kind word
-_PROGRAMME_HEAD = re.compile(r"(行动计划|计划|项目|工程|产业学院)(?![式制化]|职业|技术|学院|大学|学校|有限|公司|集团)")
+_PROGRAMME_HEAD = re.compile(r"(行动计划|计划|项目|工程|产业学院)(?![式制化师]|职业|技术|学院|大学|学校|有限|公司|集团)")
 _PLATFORM_HEAD = re.compile(r"平台")
 _EVENT_HEAD = re.compile(r"(大会|峰会|论坛|活动周|大赛|竞赛|博览会|展览会|交易会|交流会|年会|研讨会|运动会|技能节)")
 _REPORT_HEAD = re.compile(r"(蓝皮书|白皮书|年度报告|质量报告|发展报告|报告|年报)(?![制书])")
@@ -467,8 +467,11 @@ def _list_head_stops() -> frozenset[str]:
 
 
 def find_lexicon_programmes(s: str) -> list[Mention]:
+    """The programmes of the lexicon; a bare kind of institution (产业学院, 产教融合型企业)
+    names none, though a name may end with it (现代港口物流产业学院)."""
     lex = lexicon()
-    return _lexicon_hits(s, "programmes", "programme", lambda w: lex.programmes[w])
+    hits = _lexicon_hits(s, "programmes", "programme", lambda w: lex.programmes[w])
+    return [m for m in hits if m.name not in lex.generic_institutions]
 
 
 # ---------------------------------------------------------------- overlaps

@@ -287,12 +287,14 @@ class GraphBuilder:
 
     # ------------------------------------------------------------ text units
 
-    def annotate(self, unit: str, sentence: MappedText, targets: bool = True) -> Extraction:
+    def annotate(self, unit: str, sentence: MappedText, targets: bool = True, orgs_only: bool = False) -> Extraction:
         """Mentions, involvements and (unless ``targets`` is false) targets of one sentence,
-        attached to ``unit``."""
+        attached to ``unit``; with ``orgs_only``, the organisations it names and nothing else."""
         add = self.add
         ex = extract(sentence.text, self.plan_titles)
         for m in ex.mentions:
+            if orgs_only and m.kind != "org":
+                continue
             entity = self.mention(m, sentence, unit)
             if m.kind == "org":
                 k = self._involvements[unit] = self._involvements.get(unit, 0) + 1
@@ -466,10 +468,14 @@ class GraphBuilder:
         for issuer in doc.issuers:
             m = Mention("org", issuer.text, 0, len(issuer), _org_cls(issuer.text))
             add(notice, _vet("issuedBy"), self.mention(m, issuer, notice))
+        # the bodies an addressee or 抄送 line names (新疆生产建设兵团教育局, 财政部办公厅) are
+        # organisations of the text, beside the group the line is
         for addressee in doc.addressees:
             add(notice, _vet("addressedTo"), self.addressee(addressee))
+            self.annotate(notice, addressee, targets=False, orgs_only=True)
         for copy in doc.copies:
             add(notice, _vet("copiedTo"), self.addressee(copy))
+            self.annotate(notice, copy, targets=False, orgs_only=True)
         for para in doc.notice_body:
             for sentence in split_sentences(para):
                 self.annotate(notice, sentence)
