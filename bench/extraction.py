@@ -149,7 +149,9 @@ def found_in_graph(store, base: str) -> gs.Found:
         "addressees": [r["l"] for r in _rows(store, "SELECT DISTINCT ?l WHERE { ?n a vet:Notice ; vet:addressedTo/rdfs:label ?l }")],
         "cc": None,  # no property for 抄送 in the ontology yet
     }
+    # a 专栏's items are its own (scored under boxes), not a work area's
     for r in _rows(store, """SELECT ?u ?title (COUNT(?m) AS ?n) WHERE { ?m a vet:Measure ; vet:partOf ?u .
+            FILTER NOT EXISTS { ?u a vet:Box }
             OPTIONAL { ?u dcterms:title ?t } OPTIONAL { ?u rdfs:label ?l } BIND(COALESCE(?t, ?l, "") AS ?title) }
             GROUP BY ?u ?title"""):
         found.work_areas[r["title"]] = found.work_areas.get(r["title"], 0) + int(r["n"])

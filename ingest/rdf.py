@@ -380,6 +380,9 @@ class GraphBuilder:
             add(iri, _vet("textSpan"), self.span_of(whole))
         if sec.is_requirements:
             self.requirements(iri, sec.body, own_text=False)
+        elif sec.is_background:
+            for sentence in sec.sentences():  # its names and baselines, as no measure
+                self.annotate(iri, sentence)
         else:
             for k, sentence in enumerate(sec.sentences(), start=1):
                 self.measure(self.mint.doc(f"{path}/measure/{k}"), iri, k, sentence)

@@ -90,6 +90,11 @@ class Section:
         return self.kind != "box" and self.heading is not None and bool(_REQUIREMENTS.search(self.heading.text))
 
     @property
+    def is_background(self) -> bool:
+        """基本情况, 发展基础: where things stand, whose sentences report and commit to nothing."""
+        return self.kind != "box" and self.heading is not None and bool(_BASELINE.match(self.heading.text))
+
+    @property
     def is_box(self) -> bool:
         return self.kind == "box"
 
@@ -470,7 +475,7 @@ def _mark_parts(sections: list[Section], top: bool = True) -> None:
             continue
         leaf = not nested(s)
         baseline = s.heading is not None and bool(_BASELINE.search(s.heading.text))
-        s.is_area = leaf and not s.is_requirements and not (divided and baseline)
+        s.is_area = leaf and not s.is_requirements and not s.is_background and not (divided and baseline)
         s.is_part = not leaf or divided or not s.is_area
         _mark_parts(s.children, top=False)
 
