@@ -134,15 +134,18 @@ def found_in_graph(store, base: str) -> gs.Found:
         for r in _rows(store, """SELECT ?v ?u ?c WHERE { ?t a vet:QuantifiedTarget ; schema:value ?v .
             OPTIONAL { ?t schema:unitText ?u } OPTIONAL { ?t vet:countedThing ?c } }""")
     ]
-    head = _rows(store, """SELECT ?title ?number ?date ?plan WHERE { ?n a vet:Notice .
+    head = _rows(store, """SELECT ?title ?number ?date ?plan ?own WHERE { ?n a vet:Notice .
         OPTIONAL { ?n dcterms:title ?title } OPTIONAL { ?n vet:documentNumber ?number }
-        OPTIONAL { ?n dcterms:issued ?date } OPTIONAL { ?n vet:issues/dcterms:title ?plan } }""")
+        OPTIONAL { ?n dcterms:issued ?date } OPTIONAL { ?n vet:issues/dcterms:title ?plan }
+        OPTIONAL { ?n vet:issues/vet:textSpan ?own } }""")
     h = head[0] if head else {}
-    # the builder titles a notice with no notice title of its own after its plan
-    notice_title = h.get("title") if h.get("title") != h.get("plan") else ""
+    # the builder titles a notice with no notice title of its own after its plan, and a plan
+    # with no title of its own (no span in the text) after its notice
+    own_plan = h.get("own") is not None
+    notice_title = h.get("title") if not (own_plan and h.get("title") == h.get("plan")) else ""
     found.header = {
         "notice_title": notice_title or "",
-        "plan_title": h.get("plan") or "",
+        "plan_title": (h.get("plan") if own_plan else "") or "",
         "number": h.get("number") or "",
         "date": h.get("date") or "",
         "issuers": [r["l"] for r in _rows(store, "SELECT DISTINCT ?l WHERE { ?n a vet:Notice ; vet:issuedBy/rdfs:label ?l }")],

@@ -468,7 +468,7 @@ class GraphBuilder:
             add(notice, _vet("textSpan"), self.span_of(doc.number))
         if doc.date is not None:
             add(notice, _ISSUED, Lit(doc.date.isoformat(), None, _DATE))
-        for issuer in doc.issuers:
+        for issuer in doc.issuers or self.title_issuer():
             m = Mention("org", issuer.text, 0, len(issuer), _org_cls(issuer.text))
             add(notice, _vet("issuedBy"), self.mention(m, issuer, notice))
         # the bodies an addressee or 抄送 line names (新疆生产建设兵团教育局, 财政部办公厅) are
@@ -511,6 +511,15 @@ class GraphBuilder:
         for att in doc.attachments:
             self.attachment(att)
         return self.triples
+
+    def title_issuer(self) -> list[MappedText]:
+        """A plan with no issuer line nor signature is issued by the body its title begins with
+        (深圳职业技术大学2025年工作要点: a college's own plan)."""
+        title = self.doc.plan_title
+        if title is None:
+            return []
+        orgs = [m for m in extract(title.text).mentions if m.kind == "org" and m.start == 0]
+        return [title[0 : orgs[0].end]] if orgs else []
 
     def addressee(self, name: MappedText) -> str:
         iri = self.mint.entity("addressee", name.text)
