@@ -328,6 +328,25 @@ def find_headed_names(s: str, toks) -> list[Mention]:
     return found
 
 
+_HEADING_NAME = re.compile(rf"^(?:“[^“”]{{1,12}}”|[{HAN}A-Za-z0-9+])+?(行动|工程|计划|项目)$")
+
+
+def heading_programme(heading: str) -> Mention | None:
+    """The programme a unit's heading names (（一）专业布局优化行动, 专栏1 职业教育办学能力提升工程,
+    （四）实施民族地区职业教育振兴行动): the heading is the name, after the verb that launches it."""
+    text = heading.strip()
+    start = 0
+    toks = tokens(text)
+    if toks and toks[0][0] in lexicon().verbs and toks[0][0] not in NAME_INTERNAL_VERBS:
+        start = toks[0][2]
+    name = text[start:]
+    m = _HEADING_NAME.match(name)
+    if m is None or len(name) < 6 or not re.search(f"[{HAN}]", name[: -len(m.group(1))]):
+        return None
+    offset = heading.find(name)
+    return Mention("programme", name, offset, offset + len(name), _KIND_WORDS[m.group(1)])
+
+
 # ---------------------------------------------------------------- lexicon words
 
 

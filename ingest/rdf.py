@@ -16,7 +16,7 @@ from rdflib.namespace import DCTERMS, PROV, SDO
 
 from vetkg.ontology.namespace import OA, VET
 
-from .entities import Extraction, Mention, extract, find_places
+from .entities import Extraction, Mention, extract, find_places, heading_programme
 from .gazetteer import gazetteer, short_form
 from .iris import Minter, document_key, slug
 from .lexicon import lexicon, programme_label, tokens
@@ -378,6 +378,8 @@ class GraphBuilder:
         if whole is not None:
             add(iri, _vet("text"), zh(whole.text))
             add(iri, _vet("textSpan"), self.span_of(whole))
+        if sec.heading is not None:
+            self.heading(iri, sec.heading)
         if sec.is_requirements:
             self.requirements(iri, sec.body, own_text=False)
         elif sec.is_background:
@@ -392,6 +394,14 @@ class GraphBuilder:
         for child in sec.children:
             self.section(child, iri, f"{path}/{child.segment}")
 
+    def heading(self, unit: str, heading: MappedText) -> None:
+        """A heading names what its unit is about (深化东北地区职业教育协作), and may be the name
+        of a programme itself (（一）专业布局优化行动)."""
+        self.annotate(unit, heading, targets=False)
+        named = heading_programme(heading.text)
+        if named is not None:
+            self.mention(named, heading, unit)
+
     def box(self, sec: Section, iri: str, parent: str, path: str) -> None:
         """A 专栏: its items are its measures, one an item, numbered in the box."""
         add = self.add
@@ -403,6 +413,8 @@ class GraphBuilder:
         label = f"{sec.marker} {sec.heading.text}" if sec.heading is not None else sec.marker
         add(iri, _TITLE, zh(label))
         add(iri, _LABEL, zh(label))
+        if sec.heading is not None:
+            self.heading(iri, sec.heading)
         whole = _joined([sec.heading, *sec.body])
         if whole is not None:
             add(iri, _vet("text"), zh(whole.text))
