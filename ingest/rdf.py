@@ -200,6 +200,13 @@ class GraphBuilder:
         if m.kind == "programme":
             label = programme_label(label)
             iri = self.mint.entity("programme", label)
+        elif m.kind == "place" and not m.codes:
+            # one region, one IRI, whichever of its names the text uses (成渝, 成渝地区双城经济圈)
+            labels = lexicon().place_labels
+            label = labels.get(m.name, m.name)
+            iri = self.mint.entity(_ENTITY_PATH[m.kind], label)
+            for other in sorted(n for n, to in labels.items() if to == label):
+                add(iri, _ALT_LABEL, zh(other))
         elif m.kind == "event" and (scope := self.event_scope(m.name)) is not None:
             # 全市教育大会 of Tianjin is not that of Ningbo: the IRI carries the region's code
             iri = self.mint.entity("event", f"{scope}-{m.name}")
