@@ -294,13 +294,16 @@ class GraphBuilder:
 
     # ------------------------------------------------------------ text units
 
-    def annotate(self, unit: str, sentence: MappedText, targets: bool = True, orgs_only: bool = False) -> Extraction:
-        """Mentions, involvements and (unless ``targets`` is false) targets of one sentence,
-        attached to ``unit``; with ``orgs_only``, the organisations it names and nothing else."""
+    def annotate(
+        self, unit: str, sentence: MappedText, targets: bool = True, orgs_only: bool = False, mentions: bool = True
+    ) -> Extraction:
+        """Mentions (unless ``mentions`` is false), involvements and (unless ``targets`` is false)
+        targets of one sentence, attached to ``unit``; with ``orgs_only``, the organisations it
+        names and nothing else."""
         add = self.add
         ex = extract(sentence.text, self.plan_titles)
         for m in ex.mentions:
-            if orgs_only and m.kind != "org":
+            if not mentions or (orgs_only and m.kind != "org"):
                 continue
             entity = self.mention(m, sentence, unit)
             if m.kind == "org":
@@ -445,7 +448,11 @@ class GraphBuilder:
             add(iri, _vet("text"), zh(row.text.text))
             add(iri, _LABEL, zh(_short(" | ".join(c.text for c in row.cells))))
             add(iri, _vet("textSpan"), self.span_of(row.text))
-            self.annotate(iri, row.text, targets=not indicator)
+            # a name never runs across cells (…共同体 | 义乌工商职业技术学院): each is read alone
+            for cell in row.cells:
+                self.annotate(iri, cell, targets=False)
+            if not indicator:
+                self.annotate(iri, row.text, mentions=False)
             units.append((iri, row.text))
         if indicator:
             self.table_targets(units)
