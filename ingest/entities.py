@@ -112,6 +112,14 @@ def _before_bracket(s: str, pos: int) -> int:
     return m.start() if m else pos
 
 
+# 省教育厅, 市委, 经省人民政府同意: a body of the document's own region, named relative to it,
+# where a name may begin (after a mark or a verb that takes a body); not 市场, 省级, 市域 …
+_RELATIVE_BODY = re.compile(
+    rf"(?:^|(?<=[，、。；：（由经与和及同为向请])|(?<=落实|会同|联合|支持|报送))[省市](?![场级域内外属直])"
+    rf"(?:人民政府|政府|委|[{HAN}]{{1,10}}?(?:厅|局|委员会|委|办公室|办))(?![{HAN}]*?(?:学院|学校|大学|中心))"
+)
+
+
 def find_orgs(s: str, toks=None) -> list[Mention]:
     toks = tokens(s) if toks is None else toks
     found = []
@@ -130,6 +138,9 @@ def find_orgs(s: str, toks=None) -> list[Mention]:
         start = _consortium_start(s, m.start(), toks)
         if m.start() - start >= 2 and not any(f.start < m.end() and start < f.end for f in found):
             found.append(Mention("org", s[start : m.end()], start, m.end(), "Alliance", sources=(RULE, LEXICON)))
+    for m in _RELATIVE_BODY.finditer(s):
+        if not any(f.start < m.end() and m.start() < f.end for f in found):
+            found.append(Mention("org", m.group(0), m.start(), m.end(), org_class(m.group(0)), sources=(RULE,)))
     bodies = lexicon().bodies
     for name, start in word_index("bodies").occurrences(s):
         end = head_end(s, start + len(name))  # 国家发展改革委办公厅

@@ -43,7 +43,7 @@ _CLASSES: list[tuple[re.Pattern[str], str]] = [
     (re.compile("(研究院|研究所|科学院)$"), "ResearchInstitute"),
     (re.compile("中心$"), "Centre"),
     (re.compile("(联盟|协会|学会|联合会|研究会|基金会|共同体|联合体)$"), "Alliance"),
-    (re.compile("(委员会|局|厅|部|办公室|督导室|政府|委|(?<!公)司)$"), "GovernmentBody"),
+    (re.compile("(委员会|局|厅|部|办公室|办|督导室|政府|委|(?<!公)司)$"), "GovernmentBody"),
     (re.compile("(公司|集团|企业)$"), "Enterprise"),
 ]
 

@@ -16,7 +16,7 @@ from rdflib.namespace import DCTERMS, PROV, SDO
 
 from vetkg.ontology.namespace import OA, VET
 
-from .entities import Extraction, Mention, extract, find_places, heading_programme
+from .entities import _RELATIVE_BODY, Extraction, Mention, extract, find_places, heading_programme
 from .gazetteer import gazetteer, short_form
 from .iris import Minter, document_key, slug
 from .lexicon import lexicon, programme_label, tokens
@@ -170,6 +170,19 @@ class GraphBuilder:
                 return code
         return None
 
+    def full_name(self, name: str) -> str | None:
+        """The full name of a body named relative to the document's region (省教育厅 → 广东省教育厅,
+        市委 → 成都市委), or None."""
+        if not _RELATIVE_BODY.fullmatch(name):
+            return None
+        gaz = gazetteer()
+        for code in self.region_codes:  # smallest first
+            d = gaz.division(code)
+            if _fits(name[0], d):
+                rest = "人民政府" if name[1:] == "政府" else name[1:]  # 省政府 is 省人民政府
+                return d.name + rest if d.name.endswith(name[0]) else None
+        return None
+
     def home(self, name: str) -> str | None:
         """The division an organisation's name begins with (长沙民政职业技术学院: 长沙市), the
         smallest of several (天津市滨海新区教育体育局: 滨海新区)."""
@@ -211,6 +224,11 @@ class GraphBuilder:
             # 全市教育大会 of Tianjin is not that of Ningbo: the IRI carries the region's code
             iri = self.mint.entity("event", f"{scope}-{m.name}")
             add(iri, _vet("locatedIn"), self.division(scope))
+        elif m.kind == "org" and (full := self.full_name(m.name)) is not None:
+            # 省教育厅 of a Guangdong plan is 广东省教育厅: one IRI, the text's form as altLabel
+            label = full
+            iri = self.mint.entity(_ENTITY_PATH[m.kind], full)
+            add(iri, _ALT_LABEL, zh(m.name))
         else:
             iri = self.mint.entity(_ENTITY_PATH[m.kind], m.name)
         add(iri, _LABEL, zh(label))
