@@ -523,6 +523,8 @@ class GraphBuilder:
         for copy in doc.copies:
             add(notice, _vet("copiedTo"), self.addressee(copy))
             self.annotate(notice, copy, targets=False, orgs_only=True)
+        for line in doc.named_lines:
+            self.annotate(notice, line, targets=False, orgs_only=True)
         for para in doc.notice_body:
             for sentence in split_sentences(para):
                 self.annotate(notice, sentence)
