@@ -59,7 +59,7 @@ def _zone_pattern() -> re.Pattern[str]:
     global _zone_re
     if _zone_re is None:
         _zone_re = re.compile(
-            rf"[{HAN}]{{0,10}}?(保税区|经济技术开发区|开发区|高新区|高新技术产业开发区|自贸区|自由贸易试验区|自由贸易港|"
+            rf"[{HAN}]{{0,10}}?(保税区|经济技术开发区|开发区|高新区|高新技术产业开发区|自贸区|自由贸易试验区|自由贸易区|自由贸易港|"
             r"产业园区|工业园区|新区|合作区|实验区|试验区|示范区|经济区|空港经济区)"
         )
     return _zone_re
@@ -404,6 +404,8 @@ def find_places(s: str, toks) -> list[Mention]:
             continue
         source = GAZETTEER if place.codes else LEXICON
         found.append(Mention("place", place.name, a, b, place.cls, sources=(source,), codes=place.codes))
+    for m in _NATIONAL_ZONE.finditer(s):
+        found.append(Mention("place", m.group(0), m.start(), m.end(), "EconomicZone", sources=(RULE,)))
     for m in _zone_pattern().finditer(s):
         start = _zone_start(s, m, toks)
         if start is not None:
@@ -412,6 +414,25 @@ def find_places(s: str, toks) -> list[Mention]:
 
 
 _ORG_WORD = re.compile("(学院|大学|学校|公司|集团|中心|委员会|局)")
+# the pilot free-trade zones and their areas (中国（山东）自由贸易试验区, …哈尔滨片区) and the
+# free-trade areas of China with a partner (中国—东盟自由贸易区)
+_NATIONAL_ZONE = re.compile(
+    rf"中国(?:（[{HAN}]{{2,4}}）|[—－\-][{HAN}]{{2,4}})自由贸易(?:试验)?区(?:[{HAN}]{{2,6}}?片区)?"
+)
+_ZONE_OWN_NAME = 8  # characters between a zone's place and its kind word (郑州|航空港经济综合|实验区)
+
+
+@cache
+def _county_short_names() -> frozenset[str]:
+    """Counties and districts by their name without 区/县/市 (萧山, 曹妃甸, 平潭): matched only
+    where a zone's kind word follows, which tells them from ordinary words."""
+    from .gazetteer import gazetteer
+
+    out = set()
+    for d in gazetteer().divisions.values():
+        if d.level == "county" and len(d.name) >= 3 and d.name[-1] in "区县市":
+            out.add(d.name[:-1])
+    return frozenset(out)
 
 
 def _zone_start(s: str, m: re.Match[str], toks) -> int | None:
@@ -428,8 +449,17 @@ def _zone_start(s: str, m: re.Match[str], toks) -> int | None:
         # what lies between the place and the zone word is the zone's own name, not a clause
         # (海南职业技术学院对接自由贸易港 names no zone)
         between = [w for w, ws, we in toks if m.start() + b <= ws and we <= m.start() + head]
-        if head - b <= 6 and not any(w in verbs for w in between) and not _ORG_WORD.search(s, m.start() + b, m.start() + head):
+        if head - b <= _ZONE_OWN_NAME and not any(w in verbs for w in between) and not _ORG_WORD.search(s, m.start() + b, m.start() + head):
             return m.start() + a
+    starts = {ws for _, ws, _ in toks}
+    shorts = _county_short_names()
+    for i in range(head - 1):
+        for size in (3, 2):
+            a, b = m.start() + i, m.start() + i + size
+            if a in starts and s[a:b] in shorts and head - i - size <= _ZONE_OWN_NAME:
+                between = [w for w, ws, we in toks if b <= ws and we <= m.start() + head]
+                if not any(w in verbs for w in between) and not _ORG_WORD.search(s, b, m.start() + head):
+                    return a
     return None
 
 
