@@ -209,6 +209,9 @@ _KIND_WORDS = {
 }
 _KIND_ALT = "|".join(sorted(_KIND_WORDS, key=len, reverse=True))
 _QUOTE_TAIL = re.compile(rf"^(?:[{HAN}A-Za-z0-9+]|“[^“”]{{1,15}}”){{0,14}}?({_KIND_ALT})")
+_QUOTE_SERIES = re.compile(
+    rf"(?P<quotes>(?:“[^“”]{{1,15}}”[、和]?){{2,}})(?:[{_CN_ORD}两\d]+(?:项|大|个))(?P<kind>{_KIND_ALT})"
+)
 _ACRONYM = re.compile(r"^[（(]([A-Za-z][A-Za-z0-9+\-]{1,12})[）)]")
 
 
@@ -237,7 +240,17 @@ def find_quoted_programmes(s: str, toks: list[tuple[str, int, int]]) -> tuple[li
         if _inside(m.start(), m.end(), covered):
             continue
         content = m.group(1)
+        series = _QUOTE_SERIES.match(s, m.start())
+        if series:  # “粤菜师傅”“广东技工”“南粤家政”三项工程: each quoted name is one of them
+            kind = _KIND_WORDS[series.group("kind")]
+            for q in _QUOTE.finditer(s, m.start(), series.end("quotes")):
+                mentions.append(Mention("programme", q.group(1), q.start(), q.end(), kind))
+            mentions.append(Mention("programme", series.group(0), m.start(), series.end(), kind))  # and all of them
+            covered.append((m.start(), series.end()))
+            continue
         tail = _QUOTE_TAIL.match(s[m.end() :])
+        if tail and _clause_in(s, m.end(), m.end() + tail.start(1), toks):
+            tail = None  # “一带一路”国家建设鲁班工坊: a verb makes a clause, not one name
         if tail and not s[m.end() : m.end() + 1] == "的":
             end = m.end() + tail.end()
             end = _extend_kind(s, end)
@@ -256,6 +269,11 @@ def find_quoted_programmes(s: str, toks: list[tuple[str, int, int]]) -> tuple[li
             mentions.append(Mention("programme", content, m.start(), m.end(), "kindInitiative"))
             covered.append((m.start(), m.end()))
     return mentions, spans
+
+
+def _clause_in(s: str, start: int, end: int, toks) -> bool:
+    stops = _stops("programme")
+    return any(w in stops for w, ws, we in toks if start <= ws and we <= end)
 
 
 _MODIFIER_END = re.compile("[型式化性]$")
