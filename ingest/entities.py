@@ -272,8 +272,10 @@ def find_quoted_programmes(s: str, toks: list[tuple[str, int, int]]) -> tuple[li
 
 
 def _clause_in(s: str, start: int, end: int, toks) -> bool:
+    """A verb with its own object before the kind word (国家|建设|鲁班|工坊), not one that
+    qualifies the kind word right after it (教学|指导|方案)."""
     stops = _stops("programme")
-    return any(w in stops for w, ws, we in toks if start <= ws and we <= end)
+    return any(w in stops and end - we >= 2 for w, ws, we in toks if start <= ws and we <= end)
 
 
 _MODIFIER_END = re.compile("[型式化性]$")
