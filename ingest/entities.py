@@ -335,9 +335,33 @@ def _with_quoted_head(s: str, start: int, head: int) -> int:
 _GENERIC_EVENT_CORES = re.compile("技能|联盟|学术|专题|工作|国际|学生|教师")
 
 
+_WORKS_PHASE = re.compile(f"[{_CN_ORD}\\d]期")
+
+
+def _generic_work(s: str, start: int, head: int, word: str, toks) -> bool:
+    """校企合作项目, 虚拟仿真实训项目: a kind of project, named by what is done in it, with
+    nothing of its own (a place, a quote, a figure, a sector or a programme of the lexicon);
+    园区一期主体工程: a construction works."""
+    core = s[start:head]
+    if word == "工程":
+        return bool(_WORKS_PHASE.search(core))
+    if word != "项目" or re.match(r"[（(][A-Za-z]", s[head + len(word) :]):
+        return False  # 工程实践创新项目（EPIP）: an acronym is a name's
+    return bool(_ACTIVITY_WORDS.fullmatch(core))
+
+
+# what is done in a project of no name of its own: 校企合作项目, 虚拟仿真实训项目, 海外办学项目
+_ACTIVITY_WORDS = re.compile(
+    "(?:校企|产教|国际|海外|企业|横向|纵向|短期|长期|真实|虚拟仿真|合作|融合|交流|实训|培训|科研|研发|"
+    "工艺|改进|技术|攻关|办学|专业群|专业|建设|服务|示范|试点|重点|相关|有关)+"
+)
+
+
 def find_headed_names(s: str, toks) -> list[Mention]:
     found = []
-    for start, end, _word in _headed(s, toks, _PROGRAMME_HEAD, "programme", 3):
+    for start, end, word in _headed(s, toks, _PROGRAMME_HEAD, "programme", 3):
+        if _generic_work(s, start, end - len(word), word, toks):
+            continue
         end = _with_acronym(s, end)
         found.append(Mention("programme", s[start:end], start, end, _kind_of(s[start:end].split("（")[0].split("(")[0])))
     for start, end, _ in _headed(s, toks, _PLATFORM_HEAD, "platform", 3):

@@ -448,7 +448,13 @@ class GraphBuilder:
             add(iri, _vet("text"), zh(whole.text))
             add(iri, _vet("textSpan"), self.span_of(whole))
         for k, item in enumerate(sec.body, start=1):
-            self.measure(self.mint.doc(f"{path}/measure/{k}"), iri, k, item)
+            measure = self.mint.doc(f"{path}/measure/{k}")
+            self.measure(measure, iri, k, item)
+            # an item titled by its project (3.技能人才培训项目。每年…): the title names it
+            title = re.match(r"^(?:\d{1,2}[.．、]\s*)?([^。；，]{4,24})。", item.text)
+            named = heading_programme(title.group(1)) if title else None
+            if named is not None:
+                self.mention(named, item[title.start(1) : title.end(1)], measure)
         self.table(iri, path, sec.rows)
 
     def table(self, parent: str, path: str, rows: list[Row]) -> None:
