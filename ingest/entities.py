@@ -195,6 +195,7 @@ _LAW_END = re.compile(r"(条例|法|规定|办法|规程|细则|决定|章程|�
 _PERIODICAL_AFTER = re.compile(r"^(国际刊物|刊物|期刊|杂志|学报)")
 _KIND_WORDS = {
     "行动计划": "kindPlan",
+    "激励政策": "kindInitiative",  # “金融+财政+土地+信用”组合式激励政策
     "专项行动": "kindAction",
     "计划": "kindPlan",
     "行动": "kindAction",
@@ -446,6 +447,8 @@ def find_places(s: str, toks) -> list[Mention]:
             continue
         if place.name == "中国" and re.match("(特色|式)", s[b:]):
             continue
+        if _DESIGNATION.match(s, b):
+            continue  # 浙江省高水平中职学校: a rank the province awards, not a place the text names
         source = GAZETTEER if place.codes else LEXICON
         found.append(Mention("place", place.name, a, b, place.cls, sources=(source,), codes=place.codes))
     for m in _NATIONAL_ZONE.finditer(s):
@@ -458,6 +461,7 @@ def find_places(s: str, toks) -> list[Mention]:
 
 
 _ORG_WORD = re.compile("(学院|大学|学校|公司|集团|中心|委员会|局)")
+_DESIGNATION = re.compile("[省市区县]?(?:高水平|示范性|一流|优质|骨干|卓越)")
 # the pilot free-trade zones and their areas (中国（山东）自由贸易试验区, …哈尔滨片区) and the
 # free-trade areas of China with a partner (中国—东盟自由贸易区)
 _NATIONAL_ZONE = re.compile(
