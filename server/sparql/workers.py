@@ -52,9 +52,12 @@ class Worker:
         self.conn, child_end = _FORK.Pipe(duplex=True)
         self.process = _FORK.Process(target=_serve, args=(handler, child_end, siblings, idle_seconds), daemon=True)
         _FORKER.call(self.process.start)
+        pid = self.process.pid
+        assert pid is not None  # start() set it
+        self.pid = pid
         if niceness:
             try:  # set from here, before the first job: the worker's code stays the same
-                os.setpriority(os.PRIO_PROCESS, self.process.pid, niceness)
+                os.setpriority(os.PRIO_PROCESS, self.pid, niceness)
             except OSError:
                 pass
         child_end.close()  # so the worker's death shows here as EOF
@@ -70,7 +73,7 @@ class Worker:
             return True, self.conn.recv()
         except (EOFError, OSError):
             self.process.join(1.0)  # reaped, so its exit code tells how it ended
-            raise WorkerDied(self.process.pid, self.process.exitcode) from None
+            raise WorkerDied(self.pid, self.process.exitcode) from None
 
     def stop(self) -> None:
         self.conn.close()
@@ -222,7 +225,7 @@ class WorkerPool:
         self._starting = 0  # pooled workers being forked, counted against ``size``
         self._free = threading.Condition()
         # Added to the scheduling priority of every worker (os.nice): the slow lane of
-        # server/sparql/admission.py runs its long queries at 10, so cheap ones get the CPU first.
+        # server/sparql_endpoint/admission.py runs its long queries at 10, so cheap ones get the CPU first.
         self.niceness = 0
 
     def run(self, job: Any, seconds: float, fresh: bool = False) -> tuple[bool, Any]:
