@@ -350,6 +350,8 @@ def _generic_work(s: str, start: int, head: int, word: str, toks) -> bool:
         return bool(_WORKS_PHASE.search(core))
     if word != "项目" or re.match(r"[（(][A-Za-z]", s[head + len(word) :]):
         return False  # 工程实践创新项目（EPIP）: an acronym is a name's
+    if core.endswith("建设") and any(m.start == start and m.end == head - 2 for m in find_places(s, toks)):
+        return True  # 哈尔滨新区建设项目: the building of a place, which is what the text names
     return bool(_ACTIVITY_WORDS.fullmatch(core))
 
 
@@ -486,6 +488,11 @@ def _county_short_names() -> frozenset[str]:
     return frozenset(out)
 
 
+@cache
+def _clause_verbs() -> frozenset[str]:
+    return lexicon().verbs - NAME_INTERNAL_VERBS
+
+
 def _zone_start(s: str, m: re.Match[str], toks) -> int | None:
     """A zone's name begins with a place (天津港保税区, 四川天府新区) and is no division itself
     (天津市滨海新区 is the district 滨海新区 of 天津市, not a zone)."""
@@ -493,7 +500,7 @@ def _zone_start(s: str, m: re.Match[str], toks) -> int | None:
     if any(b == m.end() - m.start() and place.codes and not place.short for place, _, b in occurrences):
         return None
     head = m.end() - m.start() - len(m.group(1))
-    verbs = lexicon().verbs
+    verbs = _clause_verbs()  # 曹妃甸协同发展示范区: a zone's name may hold 协同, 发展…
     for place, a, b in occurrences:
         if needs_boundary(place) and not place.short:
             continue

@@ -17,7 +17,7 @@ with warnings.catch_warnings():
 # Verbs that commonly sit inside the name of a programme or platform (…素质提高计划,
 # …综合服务平台): a leftward search for the start of a name does not stop at them.
 NAME_INTERNAL_VERBS = frozenset(
-    "提升 提高 培育 培养 服务 对接 联合 赋能 创新 发展 融合 评估 研究 调整 设置 开发 注册 转化 引领 共享".split()
+    "提升 提高 培育 培养 服务 对接 联合 赋能 创新 发展 融合 评估 研究 调整 设置 开发 注册 转化 引领 共享 协同".split()
 )
 
 
