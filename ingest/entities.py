@@ -555,8 +555,11 @@ def find_industries(s: str, toks) -> list[Mention]:
     found = [_with_modifier(s, m, toks) for m in hits if not _inside(m.start, m.end, subjects)]
     for m in _INDUSTRY_TAIL.finditer(s):
         group = "list" if m.group("list") is not None else "long"
-        if group == "long" and not word_index("industries").occurrences(m.group(group)):
-            continue  # without 等, a list is of sectors only when the lexicon knows one of them
+        # without 等, or summed up as 领域/岗位 (招生、基建、采购等重点领域), a list is of sectors
+        # only when the lexicon knows one of them
+        vague = group == "long" or m.group(0).endswith(("领域", "岗位"))
+        if vague and not word_index("industries").occurrences(m.group(group)):
+            continue
         pos = m.start(group)
         for item in m.group(group).split("、"):
             start, name = pos, item.split("等")[0]  # …汽车零部件等园区主导产业

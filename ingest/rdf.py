@@ -550,7 +550,11 @@ class GraphBuilder:
             add(plan, _vet("textSpan"), self.span_of(doc.plan_title))
             # the place the plan is for, even when the title is also read as a programme's name
             # (江苏省职业教育…行动计划) that would swallow it
-            places = find_places(plan_title, tokens(plan_title))
+            # …but not one inside the name of the body the title begins with (九江职业技术学院
+            # 2025年工作要点 is the college's plan, not Jiujiang's)
+            orgs = [m for m in extract(plan_title).mentions if m.kind == "org"]
+            places = [p for p in find_places(plan_title, tokens(plan_title))
+                      if not any(o.start <= p.start and p.end <= o.end for o in orgs)]
             region = min(places, key=lambda m: (m.start, m.start - m.end), default=None)
             if region is not None:
                 add(plan, _vet("locatedIn"), self.entity(region))
