@@ -286,7 +286,8 @@ _MODIFIER_END = re.compile("[型式化性]$")
 
 def _modifies_next(s: str, m: re.Match[str]) -> bool:
     """“双师型”教师, “订单式”培养: a quoted word that qualifies the noun after it is no programme."""
-    return bool(_MODIFIER_END.search(m.group(1))) and bool(re.match(f"[{HAN}]", s[m.end() : m.end() + 1]))
+    after = re.match(r"(?:[、和]?“[^“”]{1,10}”)*", s[m.end() :]).end() + m.end()  # “订单式”“菜单式”培训
+    return bool(_MODIFIER_END.search(m.group(1))) and bool(re.match(f"[{HAN}]", s[after : after + 1]))
 
 
 def _extend_kind(s: str, end: int) -> int:
