@@ -349,6 +349,8 @@ def _generic_work(s: str, start: int, head: int, word: str, toks) -> bool:
     core = s[start:head]
     if word == "工程":
         return bool(_WORKS_PHASE.search(core))
+    if word == "计划":
+        return bool(re.fullmatch("(?:年度|工作|实施|招生|培训)+", core))  # 年度工作计划, 招生计划
     if word != "项目" or re.match(r"[（(][A-Za-z]", s[head + len(word) :]):
         return False  # 工程实践创新项目（EPIP）: an acronym is a name's
     if core.endswith("建设") and any(m.start == start and m.end == head - 2 for m in find_places(s, toks)):
