@@ -284,9 +284,13 @@ def _clause_in(s: str, start: int, end: int, toks) -> bool:
 _MODIFIER_END = re.compile("[型式化性]$")
 
 
+_MORE_QUOTES = re.compile(r"(?:[、和]?“[^“”]{1,10}”)*")
+
+
 def _modifies_next(s: str, m: re.Match[str]) -> bool:
     """“双师型”教师, “订单式”培养: a quoted word that qualifies the noun after it is no programme."""
-    after = re.match(r"(?:[、和]?“[^“”]{1,10}”)*", s[m.end() :]).end() + m.end()  # “订单式”“菜单式”培训
+    more = _MORE_QUOTES.match(s, m.end())  # “订单式”“菜单式”培训
+    after = more.end() if more else m.end()
     return bool(_MODIFIER_END.search(m.group(1))) and bool(re.match(f"[{HAN}]", s[after : after + 1]))
 
 
