@@ -24,10 +24,11 @@ import multiprocessing
 import os
 import sys
 import tempfile
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Protocol
 
 import pyoxigraph as ox
 
@@ -72,6 +73,16 @@ class Rejected:
     index: int
     message: str
     conformance: bool  # False: unreadable or not of the genre; True: failed the shapes
+
+
+class DocumentEngine(Protocol):
+    """Runs the check of many documents elsewhere than this machine's process pool."""
+
+    def check(
+        self, todo: list[Input], base_iri: str, outdir: str, strict: bool, progress: Callable[[int], Any]
+    ) -> Iterator[Checked | Rejected]:
+        """Results in input order, written under ``outdir`` on this machine (see :func:`written`)."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -135,20 +146,36 @@ def _init_worker() -> None:
     gc.freeze()
 
 
-def check_document(task: tuple[int, str, str, str] | tuple[int, str, str, str, bool]) -> Checked | Rejected:
-    """Read, parse, build and check one document; write it under ``outdir`` (see the module
-    docstring: the document as N-Quads, the descriptions of what it names as N-Triples).
+@dataclass(frozen=True)
+class CheckedText:
+    """What one document's check hands back when it cannot write to the parent's disk (a worker
+    of a distributed engine, on another machine): the files' contents instead of their names."""
+
+    index: int
+    path: Path
+    graph_iri: str
+    digest: str
+    triples: int
+    document_nquads: str
+    entity_ntriples: str
+    report: DocumentReport
+
+
+def check_text(index: int, name: str, data: bytes | None, base_iri: str, strict: bool = False) -> CheckedText | Rejected:
+    """Read (``data``, or the file ``name`` when None), parse, build and check one document.
     ``strict`` refuses a document the ingest had to warn about."""
     from vetkg.shapes.validate import NonConformingGraph, ensure_conforms_ntriples
 
-    from .pipeline import ingest_file
+    from .pipeline import BuiltDocument
+    from .rdf import build_triples
+    from .reader import decode
+    from .structure import parse
     from .triples import joined, statements
 
-    index, name, base_iri, outdir = task[:4]
-    strict = len(task) > 4 and bool(task[4])
     path = Path(name)
     try:
-        doc = ingest_file(path, base_iri)
+        source = read_document(path) if data is None else decode(data, name)
+        doc = BuiltDocument(path, build_triples(parse(source), base_iri))
         if strict and doc.built.warnings:
             return Rejected(index, f"{path}: {doc.built.warnings[0]} (--strict refuses a document with warnings)", True)
         said = statements(doc.built.triples)
@@ -164,13 +191,31 @@ def check_document(task: tuple[int, str, str, str] | tuple[int, str, str, str, b
     shared: list[str] = []
     for subject, statement in said:
         (shared if subject.startswith(entity_prefix) else own).append(statement)
-    document_file, entity_file = f"{outdir}/{index:08d}.nq", f"{outdir}/{index:08d}.entities.nt"
-    # the worker, not the parent, puts the document's triples in their graph: the parent's work
-    # is serial, and this way it only concatenates files for the bulk load
-    Path(document_file).write_text(joined(own, str(doc.graph_iri)), encoding="utf-8")
-    Path(entity_file).write_text(joined(shared), encoding="utf-8")
     report = document_report(str(path), doc.built.triples, base_iri, list(doc.built.warnings))
-    return Checked(index, path, str(doc.graph_iri), doc.built.digest, len(said), document_file, entity_file, report)
+    return CheckedText(
+        index, path, str(doc.graph_iri), doc.built.digest, len(said), joined(own, str(doc.graph_iri)), joined(shared), report
+    )
+
+
+def written(result: CheckedText | Rejected, outdir: str) -> Checked | Rejected:
+    """The checked document with its triples written under ``outdir`` (see the module docstring:
+    the document as N-Quads, the descriptions of what it names as N-Triples)."""
+    if isinstance(result, Rejected):
+        return result
+    document_file, entity_file = f"{outdir}/{result.index:08d}.nq", f"{outdir}/{result.index:08d}.entities.nt"
+    Path(document_file).write_text(result.document_nquads, encoding="utf-8")
+    Path(entity_file).write_text(result.entity_ntriples, encoding="utf-8")
+    return Checked(
+        result.index, result.path, result.graph_iri, result.digest, result.triples, document_file, entity_file, result.report
+    )
+
+
+def check_document(task: tuple[int, str, str, str] | tuple[int, str, str, str, bool]) -> Checked | Rejected:
+    """One document of a local build: checked, and written under ``outdir`` by the worker itself,
+    since the parent's work is serial and this way it only concatenates files for the bulk load."""
+    index, name, base_iri, outdir = task[:4]
+    strict = len(task) > 4 and bool(task[4])
+    return written(check_text(index, name, None, base_iri, strict), outdir)
 
 
 def default_jobs() -> int:
@@ -189,10 +234,20 @@ def _progress(total: int, desc: str, show: bool | None):
 
 
 def _check_all(
-    todo: list[Input], base_iri: str, outdir: str, jobs: int, show: bool | None, strict: bool = False
+    todo: list[Input],
+    base_iri: str,
+    outdir: str,
+    jobs: int,
+    show: bool | None,
+    strict: bool = False,
+    engine: DocumentEngine | None = None,
 ) -> Generator[Checked | Rejected, None, None]:
     """Results in input order, so the first bad file reported is the first in the list, as in
-    a sequential build; workers still run ahead of the parent."""
+    a sequential build; workers still run ahead of the parent. ``engine``: a distributed engine
+    (ingest/distributed.py) instead of this machine's process pool."""
+    if engine is not None:
+        yield from engine.check(todo, base_iri, outdir, strict, lambda n: _progress(n, "checking", show))
+        return
     tasks = [(inp.index, str(inp.path), base_iri, outdir, strict) for inp in todo]
     with _progress(len(tasks), "checking", show) as bar:
         if jobs <= 1 or len(tasks) <= 1:
@@ -227,6 +282,7 @@ def check_documents(
     jobs: int,
     show: bool | None,
     strict: bool = False,
+    engine: DocumentEngine | None = None,
 ) -> tuple[list[Checked], int]:
     """(checked documents, number unchanged); raise on the first bad or duplicate document."""
     owners: dict[str, Path] = {}  # graph IRI -> the file that fills it in this build
@@ -242,7 +298,7 @@ def check_documents(
     unchanged = len(inputs) - len(todo)
     checked: list[Checked] = []
     # closing: leaving the loop on a bad document stops the pool at once
-    with closing(_check_all(todo, base_iri, outdir, jobs, show, strict)) as results:
+    with closing(_check_all(todo, base_iri, outdir, jobs, show, strict, engine)) as results:
         for result in results:
             if isinstance(result, Rejected):
                 raise (NotConforming if result.conformance else InputError)(result.message)
@@ -348,14 +404,16 @@ def build(
     force: bool = False,
     strict: bool = False,
     workdir: str | None = None,
+    engine: DocumentEngine | None = None,
 ) -> BuildReport:
     """Check the changed documents of ``inputs`` in parallel, then write them all, or nothing
     if one is bad. ``force`` rebuilds unchanged documents too (after the ingest itself changed);
-    ``strict`` counts a document the ingest warned about as bad."""
+    ``strict`` counts a document the ingest warned about as bad. ``engine`` runs the per-document
+    work on a distributed engine; the store is still written by this process alone."""
     stored = stored_digests(store, base_iri)
     with tempfile.TemporaryDirectory(prefix="vetkg-build-", dir=workdir) as outdir:
         checked, unchanged = check_documents(
-            inputs, {} if force else stored, base_iri, outdir, jobs or default_jobs(), progress, strict
+            inputs, {} if force else stored, base_iri, outdir, jobs or default_jobs(), progress, strict, engine
         )
         if checked:
             # An entity named in an unchanged document keeps what that document says of it (a

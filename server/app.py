@@ -8,8 +8,10 @@ from vetkg.store import Store, get_store
 from .config import Settings, load_settings
 from .http import init_http
 from .linked_data import blueprint as linked_data_blueprint
+from .operate import init_operate
 from .sparql_endpoint import init_sparql
 from .sparql_endpoint.admission import init_admission
+from .validation import init_validation
 from .workbench import init_workbench
 from .write_endpoints import init_writes
 
@@ -31,6 +33,8 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     init_sparql(app)  # /sparql
     init_admission(app)  # long queries in a slow lane of their own
     init_writes(app)  # SPARQL Update on /sparql, the Graph Store Protocol on /store
+    init_operate(app)  # /documents, /history, /backup: what the CLI does while a server holds the store
+    init_validation(app)  # /validate: the store, a graph or posted shapes, open to readers
     app.register_blueprint(linked_data_blueprint)  # IRIs, /ontology, VoID, dumps, the query page
     init_workbench(app)  # /search, /compare, vetkg:search in SPARQL (after init_writes: its commit hook)
     return app

@@ -5,7 +5,10 @@ traceback.
 """
 from __future__ import annotations
 
+import io
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
@@ -53,7 +56,47 @@ def _open_store(settings: Settings, read_only: bool = False):
     try:
         return get_store(settings.store, read_only=read_only, **settings.store_options())
     except StoreError as exc:
+        if "lock" in str(exc).lower():
+            # Oxigraph's LOCK: another process has the store open, and no server announced itself
+            raise CliError(f"the store at {settings.store_path} is open in another process (a `vetkg build` or "
+                           "a server started before it announced itself?): wait for it, or stop it", EXIT_STORE) from None
         raise CliError(str(exc), EXIT_STORE) from exc
+
+
+def _server(settings: Settings):
+    """A client of the server holding the store (server/operate), or None when none runs."""
+    from .operate.client import ServerClient, holder
+
+    serving = holder(settings)
+    return None if serving is None else ServerClient(serving, settings)
+
+
+def _held(client, settings: Settings, what: str) -> CliError:
+    from .operate.client import held_message
+
+    return CliError(held_message(client.serving, settings, what), EXIT_STORE)
+
+
+def _snapshot_of(server, settings: Settings) -> Settings:
+    """Settings naming a backup that the server takes now, removed when the command ends: for a
+    read that needs the store's files while a server holds them."""
+    from .operate.client import remove
+
+    with _through_server():
+        copy = server.snapshot()
+    click.get_current_context().call_on_close(lambda: remove(copy))
+    click.echo(f"vetkg: reading a snapshot of the store taken by {server.serving.describe()}", err=True)
+    return settings.override(store_path=str(copy[0]))
+
+
+@contextmanager
+def _through_server() -> Iterator[None]:
+    from .operate.client import ServerRefused
+
+    try:
+        yield
+    except ServerRefused as exc:
+        raise CliError(str(exc), exc.exit_code) from None
 
 
 @main.command()
@@ -66,6 +109,10 @@ def _open_store(settings: Settings, read_only: bool = False):
 )
 @click.option("--force", is_flag=True, help="Rebuild unchanged documents too (after the ingest itself changed).")
 @click.option("--strict", is_flag=True, help="Refuse (exit 3) a document the ingest has to warn about.")
+@click.option(
+    "--dask", "dask_address", metavar="ADDRESS",
+    help="Check the documents on a Dask cluster (its scheduler's address, or 'local' for -j worker processes here).",
+)
 @pass_settings
 def build(
     settings: Settings,
@@ -76,6 +123,7 @@ def build(
     progress: bool | None,
     force: bool,
     strict: bool,
+    dask_address: str | None,
 ) -> None:
     """Read FILES (default: everything in seeds/) into the store, one named graph per document.
 
@@ -95,14 +143,25 @@ def build(
     paths = list(files) or seed_files(Path(settings.seeds_dir))
     if not paths:
         raise CliError(f"no documents to build: {settings.seeds_dir}/ is empty")
+    server = _server(settings)
+    if server is not None:
+        with _through_server():
+            for stream, line in server.build(paths, strict=strict, force=force):
+                click.echo(line, err=stream == "err")
+        return
     store = None
     try:
         # Every file is read before the store is opened, and every changed document is parsed
         # and checked before anything is written: a bad file writes nothing.
         inputs = parallel.scan(paths)
         store = _open_store(settings)
+        engine = None
+        if dask_address:
+            from vetkg.ingest.distributed import DaskEngine
+
+            engine = DaskEngine(dask_address, workers=jobs or parallel.default_jobs())
         report = parallel.build(
-            inputs, store, settings.base_iri, jobs=jobs, progress=progress, force=force, strict=strict
+            inputs, store, settings.base_iri, jobs=jobs, progress=progress, force=force, strict=strict, engine=engine
         )
         refresh_index(settings, store)  # the index of /search, so vetkg serve starts without segmenting
     except InputError as exc:
@@ -145,6 +204,16 @@ def validate(settings: Settings, store_path: str | None, update_file: Path | Non
             update = update_file.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise CliError(f"{update_file}: cannot read the update ({exc})") from exc
+    server = _server(settings)
+    if server is not None and update is not None:
+        with _through_server():  # a dry run of the update on the server
+            conforms, text = server.check_update(update)
+        click.echo(text.rstrip("\n"))
+        if not conforms:
+            sys.exit(EXIT_INVALID)
+        return
+    if server is not None:
+        settings = _snapshot_of(server, settings)  # the whole store is validated in a backup of it
     store = _open_store(settings)
     try:
         if update is not None:
@@ -181,15 +250,23 @@ def history(settings: Settings, store_path: str | None) -> None:
     from .writes.history import records
 
     settings = settings.override(store_path=store_path)
-    store = _open_store(settings)
-    try:
-        backend = offline_writer(store, settings).backend
-        rows = records(backend, settings.base_iri)
-        interrupted = backend.interrupted()
-    except StoreError as exc:
-        raise CliError(str(exc), EXIT_STORE) from exc
-    finally:
-        store.close()
+    server = _server(settings)
+    if server is not None:
+        from .writes.history import Record
+
+        with _through_server():
+            found, interrupted = server.history()
+        rows = [Record(**r) for r in found]
+    else:
+        store = _open_store(settings)
+        try:
+            backend = offline_writer(store, settings).backend
+            rows = records(backend, settings.base_iri)
+            interrupted = backend.interrupted()
+        except StoreError as exc:
+            raise CliError(str(exc), EXIT_STORE) from exc
+        finally:
+            store.close()
     if not rows:
         click.echo("no writes yet")
     for r in rows:
@@ -210,6 +287,9 @@ def repair(settings: Settings, store_path: str | None) -> None:
     from .offline_writes import repair_store
 
     settings = settings.override(store_path=store_path)
+    server = _server(settings)
+    if server is not None:
+        raise _held(server, settings, "an embedded store has nothing to repair (each write is one transaction)")
     store = _open_store(settings)
     try:
         repaired = repair_store(store, settings)
@@ -235,6 +315,17 @@ def revert(settings: Settings, number: int, store_path: str | None, who: str) ->
     from .writes.update import UpdateFailed
 
     settings = settings.override(store_path=store_path)
+    server = _server(settings)
+    if server is not None:
+        if who != "cli":
+            click.echo("vetkg: --as is not used through the server: the revert is recorded under the token's name",
+                       err=True)
+        with _through_server():  # the server records the token's name as the author
+            committed, text = server.revert(number)
+        click.echo(text.rstrip("\n"))
+        if not committed:
+            sys.exit(EXIT_INVALID)
+        return
     store = _open_store(settings)
     try:
         committed, text = revert_change(store, settings, number, who)
@@ -259,17 +350,52 @@ def _first_line(exc: Exception) -> str:
     "--format", "fmt", type=click.Choice(["nquads", "trig", "turtle"]), default="nquads", show_default=True
 )
 @click.option("--history", "include_history", is_flag=True, help="Include the write history graph (it names the token holders).")
+@click.option(
+    "--canonical", is_flag=True,
+    help="N-Quads with blank nodes named by RDF canonicalization and lines sorted: the same data, the same bytes.",
+)
 @pass_settings
-def export(settings: Settings, store_path: str | None, fmt: str, include_history: bool) -> None:
+def export(settings: Settings, store_path: str | None, fmt: str, include_history: bool, canonical: bool) -> None:
     """Write the whole dataset to stdout (the write history only with --history)."""
     from vetkg.server.export import export_dataset
 
+    if canonical and fmt != "nquads":
+        raise CliError(f"--canonical writes N-Quads; it cannot be combined with --format {fmt}")
     settings = settings.override(store_path=store_path)
+    server = _server(settings)
+    if server is not None:
+        if include_history:
+            settings = _snapshot_of(server, settings)  # the history's details are in the store's files
+        else:
+            with _through_server():
+                server.export(sys.stdout.buffer, fmt)
+            return
     store = _open_store(settings, read_only=False)
     try:
-        export_dataset(store, sys.stdout.buffer, fmt, base_iri=settings.base_iri, include_history=include_history)
+        if canonical:
+            from vetkg.store.canonical import canonical_nquads
+
+            dump = io.BytesIO()
+            export_dataset(store, dump, fmt, base_iri=settings.base_iri, include_history=include_history)
+            sys.stdout.buffer.write(canonical_nquads(dump.getvalue()))
+        else:
+            export_dataset(store, sys.stdout.buffer, fmt, base_iri=settings.base_iri, include_history=include_history)
     finally:
         store.close()
+
+
+@main.command()
+@click.argument("name")
+def token(name: str) -> None:
+    """Draw a new write token for NAME: the token (give it to the client) on the first line, the
+    settings entry holding only its hash on the second."""
+    from .write_endpoints.token_hashes import hashed, new_token
+
+    if not name or any(c in name for c in ":,= \t\n"):
+        raise CliError(f"a token name may not hold ':', ',', '=' or spaces: {name!r}")
+    drawn = new_token()
+    click.echo(drawn)
+    click.echo(f'{name} = "{hashed(drawn)}"  # under [update_tokens] or [admin_tokens] in the settings file')
 
 
 @main.command()
@@ -285,6 +411,9 @@ def serve(settings: Settings, store_path: str | None, host: str | None, port: in
 
     settings = settings.override(store_path=store_path, host=host, port=port)
     _check_serving_settings(settings)
+    server = _server(settings)
+    if server is not None:
+        raise _held(server, settings, "query that one, or stop it first")
     if settings.store == "oxigraph" and not Path(settings.store_path).is_dir():
         # Opening would create an empty store and serve it: a mistyped path would look like data lost.
         raise CliError(f"no store at {settings.store_path}: build one with `vetkg build --store {settings.store_path}`",
@@ -299,8 +428,56 @@ def serve(settings: Settings, store_path: str | None, host: str | None, port: in
     copied = 0 < quads <= settings.memory_copy_max_quads and store.hold_in_memory()
     app = create_app(settings, store)
     where = " from a copy in memory" if copied else ""
-    click.echo(f"vetkg: serving {quads} quads{where} on http://{settings.host}:{settings.port}/", err=True)
-    serve_app(app, sockets, settings)
+    url = f"http://{settings.host}:{settings.port}/"
+    click.echo(f"vetkg: serving {quads} quads{where} on {url}", err=True)
+    from .operate import presence
+
+    announced = settings.store == "oxigraph"
+    if announced:
+        # Where the other commands find this server, to go through it (server/operate)
+        presence.announce(settings.store_path, url)
+    try:
+        serve_app(app, sockets, settings)
+    finally:
+        if announced:
+            presence.withdraw(settings.store_path)
+
+
+@main.command()
+@click.argument("target", type=click.Path(file_okay=False, path_type=Path))
+@store_option
+@pass_settings
+def backup(settings: Settings, target: Path, store_path: str | None) -> None:
+    """Copy the store (and its history) into the new directory TARGET, online: Oxigraph's backup
+    of one snapshot, through the server when one holds the store. `vetkg serve --store TARGET`
+    serves the copy."""
+    from vetkg.store import StoreError
+
+    from .operate.backup import backup as backup_store
+    from .operate.backup import check_target
+
+    settings = settings.override(store_path=store_path)
+    if settings.store != "oxigraph":
+        raise CliError("only the embedded Oxigraph store can be backed up (use the remote store's own tools)")
+    server = _server(settings)
+    if server is not None:
+        with _through_server():
+            written = server.backup(target)
+    else:
+        try:
+            check_target(target)
+        except StoreError as exc:
+            raise CliError(str(exc)) from None
+        if not Path(settings.store_path).is_dir():
+            raise CliError(f"no store at {settings.store_path}", EXIT_STORE)
+        store = _open_store(settings)
+        try:
+            written = backup_store(store, target)
+        except StoreError as exc:
+            raise CliError(str(exc), EXIT_STORE) from None
+        finally:
+            store.close()
+    click.echo(f"vetkg: backed up {settings.store_path} into {', '.join(str(p) for p in written)}", err=True)
 
 
 def _check_serving_settings(settings: Settings) -> None:

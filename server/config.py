@@ -22,6 +22,10 @@ class Settings:
     store_path: str = ".vetkg/store"
     store_url: str = ""  # remote SPARQL query endpoint, for store = "sparql"
     store_update_url: str = ""
+    # Credentials for that server: the token alone is sent as Bearer; with store_user too, as
+    # Basic auth (a vetkg server takes either, the user being the token's name).
+    store_token: str = ""
+    store_user: str = ""
     seeds_dir: str = "seeds"
     union_default_graph: bool = True
     query_timeout: float = 30.0
@@ -48,10 +52,25 @@ class Settings:
     query_memory_mb: int = 1024
     allow_remote_context: bool = False  # remote JSON-LD contexts
     # Who may write (name -> token; VETKG_UPDATE_TOKENS="alice:s3cret,bob:other"): data graphs only.
+    # A client sends a token as Bearer, or as Basic auth with its name as user. A token may be
+    # given hashed, "sha256:<hex>" or a Werkzeug hash (server/write_endpoints/token_hashes.py).
     update_tokens: dict[str, str] = field(default_factory=dict)
     # Tokens with the admin role (VETKG_ADMIN_TOKENS="root:t0ken"): they may also change the
     # ontology and the shapes graphs. Nobody changes the history through a write.
     admin_tokens: dict[str, str] = field(default_factory=dict)
+    # The token `vetkg` sends to a running server that holds the store (VETKG_CLIENT_TOKEN); "":
+    # the first admin token above, else the first update token (when the CLI shares the
+    # server's settings).
+    client_token: str = ""
+    # Seconds a document posted to /documents may spend in the write gate (a whole plan is
+    # checked by pyshacl there: about 10 s for one of 4,000 triples on one core), past which it
+    # is stopped with 503 and nothing is written.
+    document_timeout: float = 120.0
+    # Where POST /backup writes (server/operate/routes.py); "": {store_path}.backups.
+    backup_dir: str = ""
+    # Tokens with the read-only role (VETKG_READ_TOKENS="carol:t0ken"): they may check a change
+    # with ?dry-run=true, and commit none.
+    read_tokens: dict[str, str] = field(default_factory=dict)
     # A write's body (SPARQL Update or Graph Store Protocol) past this many bytes is refused with
     # 413 before it is read.
     max_update_bytes: int = 10_000_000
@@ -109,7 +128,8 @@ class Settings:
 
     def store_options(self) -> dict[str, Any]:
         if self.store == "sparql":
-            return {"url": self.store_url, "update_url": self.store_update_url or self.store_url}
+            return {"url": self.store_url, "update_url": self.store_update_url or self.store_url,
+                    "token": self.store_token, "user": self.store_user}
         return {"path": self.store_path}
 
 

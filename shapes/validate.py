@@ -45,8 +45,11 @@ __all__ = [
     "conforms_ntriples",
     "ensure_conforms",
     "ensure_conforms_ntriples",
+    "graph_of",
     "load_shapes",
     "prepare_fast_check",
+    "stored_hierarchy",
+    "stored_shapes",
     "validate_graph",
     "validate_store",
 ]
@@ -294,9 +297,12 @@ def _edges_ntriples(edges: tuple[tuple[URIRef, URIRef], ...]) -> str:
     return "".join(f"<{sub}> <{RDFS.subClassOf}> <{sup}> .\n" for sub, sup in edges)
 
 
-def validate_store(store: Store, shapes: rdflib.Graph | None = None, base_iri: str = DEFAULT_BASE_IRI) -> ValidationResult:
-    """Validate the data of ``store`` against ``shapes`` if given, else the shapes graph the
-    store holds (the one the write gate checks against), else the vetkg shapes.
+def validate_store(
+    store: Store, shapes: rdflib.Graph | None = None, base_iri: str = DEFAULT_BASE_IRI, graph: str | None = None
+) -> ValidationResult:
+    """Validate the data of ``store`` (or its one data graph ``graph``) against ``shapes`` if
+    given, else the shapes graph the store holds (the one the write gate checks against), else
+    the vetkg shapes.
 
     What is data is :mod:`vetkg.ontology.graphs`' rule, the write gate's: every graph but the
     ontology, shapes and history graphs, and the store's own default graph. The subclass axioms
@@ -306,36 +312,58 @@ def validate_store(store: Store, shapes: rdflib.Graph | None = None, base_iri: s
     roles = store_graphs(base_iri)
     stored = store.graphs()
     graphs = roles.data_graphs(stored)
+    if graph is not None:
+        if graph not in graphs:
+            raise ValueError(f"<{graph}> is not a data graph of the store")
+        graphs = [graph]
     data = Graph()
     for iri in graphs:
-        buffer = io.BytesIO()
-        # N-Triples is the cheapest exact round trip from Oxigraph to rdflib.
-        store.dump(buffer, ox.RdfFormat.N_TRIPLES, graph=iri)
-        if buffer.tell():
-            data.parse(data=buffer.getvalue(), format="nt")
-    default = _default_graph_ntriples(store)
-    if default:
-        data.parse(data=default, format="nt")
-    if shapes is None and roles.shapes in stored:
-        held = Graph()
-        buffer = io.BytesIO()
-        store.dump(buffer, ox.RdfFormat.N_TRIPLES, graph=roles.shapes)
-        held.parse(data=buffer.getvalue(), format="nt")
-        shapes = held if len(held) else None
-    hierarchy = None
-    if ONTOLOGY_IRI in stored:
-        ontology = Graph()
-        subclass = ox.NamedNode(str(RDFS.subClassOf))
-        equivalent = ox.NamedNode(str(OWL.equivalentClass))
-        for quad in store.quads(ONTOLOGY_IRI):
-            s, o = quad.subject, quad.object
-            if quad.predicate in (subclass, equivalent) and isinstance(s, ox.NamedNode) and isinstance(o, ox.NamedNode):
-                ontology.add((URIRef(s.value), URIRef(quad.predicate.value), URIRef(o.value)))
-        hierarchy = class_hierarchy(ontology)
-    result = validate_graph(data, shapes, hierarchy=hierarchy)
+        data += graph_of(store, iri)
+    if graph is None:
+        default = _default_graph_ntriples(store)
+        if default:
+            data.parse(data=default, format="nt")
+    if shapes is None:
+        shapes = stored_shapes(store, base_iri)
+    result = validate_graph(data, shapes, hierarchy=stored_hierarchy(store))
     if result.conforms:
         result.text = f"{len(graphs)} data graph(s): " + result.text
     return result
+
+
+def graph_of(store: Store, iri: str) -> Graph:
+    """The named graph ``iri`` of ``store`` as an rdflib Graph."""
+    data = Graph()
+    buffer = io.BytesIO()
+    # N-Triples is the cheapest exact round trip from Oxigraph to rdflib.
+    store.dump(buffer, ox.RdfFormat.N_TRIPLES, graph=iri)
+    if buffer.tell():
+        data.parse(data=buffer.getvalue(), format="nt")
+    return data
+
+
+def stored_shapes(store: Store, base_iri: str = DEFAULT_BASE_IRI) -> Graph | None:
+    """The shapes graph ``store`` holds (what the write gate checks against); None without one."""
+    roles = store_graphs(base_iri)
+    if roles.shapes not in store.graphs():
+        return None
+    held = graph_of(store, roles.shapes)
+    return held if len(held) else None
+
+
+def stored_hierarchy(store: Store) -> list[tuple[URIRef, URIRef]] | None:
+    """The subclass edges of the ontology graph in ``store``; None without one (then
+    :func:`class_hierarchy` reads ``ontology/vetkg.ttl``)."""
+    if ONTOLOGY_IRI not in store.graphs():
+        return None
+    ontology = Graph()
+    subclass = ox.NamedNode(str(RDFS.subClassOf))
+    equivalent = ox.NamedNode(str(OWL.equivalentClass))
+    for quad in store.quads(ONTOLOGY_IRI):
+        sub, sup = quad.subject, quad.object
+        if quad.predicate in (subclass, equivalent) and isinstance(sub, ox.NamedNode) and isinstance(sup, ox.NamedNode):
+            ontology.add((URIRef(sub.value), URIRef(quad.predicate.value), URIRef(sup.value)))
+    return class_hierarchy(ontology)
 
 
 def _default_graph_ntriples(store: Store) -> bytes:

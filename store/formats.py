@@ -251,7 +251,9 @@ def _register_builtins() -> None:
         Format("turtle", "text/turtle", "Turtle", ("ttl", "n3"), ("ttl",), ("application/x-turtle",),
                rdf=rdf.TURTLE),
         Format("json-ld", "application/ld+json", "JSON-LD", ("jsonld", "json"), ("jsonld", "json"),
-               ("application/json",), rdf=rdf.JSON_LD),
+               ("application/json",), rdf=rdf.JSON_LD,
+               # W3C's IRI for it (https://www.w3.org/ns/formats/), not pyoxigraph's variant
+               format_iri="http://www.w3.org/ns/formats/JSON-LD"),
         Format("n-triples", "application/n-triples", "N-Triples", ("nt",), ("nt", "ntriples"),
                ("text/plain",), rdf=rdf.N_TRIPLES),  # text/plain: N-Triples' RDF 1.0 media type
         Format("rdf-xml", "application/rdf+xml", "RDF/XML", ("rdf", "xml", "owl"), ("rdfxml", "rdf", "xml", "rdf/xml"),

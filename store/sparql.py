@@ -32,6 +32,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pyoxigraph as ox
 import requests
+import requests.auth
 
 from .base import Store, StoreError, StoreRefused, StoreTimeout
 from .sparql_commit import RemoteBackend
@@ -140,6 +141,29 @@ def shown_url(url: str) -> str:
         return "<the configured URL>"
 
 
+class BearerAuth(requests.auth.AuthBase):
+    """``Authorization: Bearer <token>`` on every request of a session."""
+
+    def __init__(self, token: str) -> None:
+        self.token = token
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        request.headers["Authorization"] = f"Bearer {self.token}"
+        return request
+
+
+def credentials_auth(user: str, token: str) -> Any:
+    """What requests sends for ``user`` and ``token``: Basic with both, Bearer with a token
+    alone, nothing (so credentials in the URL apply) without one."""
+    if user and token:
+        return requests.auth.HTTPBasicAuth(user, token)
+    if token:
+        return BearerAuth(token)
+    if user:
+        raise StoreError("store_user is set without store_token: Basic auth needs the token as its password")
+    return None
+
+
 def _triple_text(triple: ox.Triple) -> str:
     return f"{triple.subject} {triple.predicate} {triple.object} ."
 
@@ -149,7 +173,9 @@ class RemoteSparqlStore(Store):
 
     ``timeout`` bounds every request; the endpoint narrows it per query with :meth:`deadline`.
     ``auth`` is anything requests takes (``("user", "pw")`` for Basic, ``HTTPDigestAuth`` for
-    Virtuoso's ``/sparql-auth``); credentials in the URL are used as Basic auth. Updates are
+    Virtuoso's ``/sparql-auth``); ``token`` is sent as ``Authorization: Bearer`` instead, or as
+    Basic auth's password when ``user`` is given too (a vetkg server takes either, with the
+    token's name as user); credentials in the URL are used as Basic auth. Updates are
     split into requests of at most ``max_update_bytes`` and INSERT DATA operations of at most
     ``chunk_triples`` triples; graphs are read ``page_size`` triples at a time.
     """
@@ -162,6 +188,8 @@ class RemoteSparqlStore(Store):
         update_url: str = "",
         timeout: float = 300.0,
         auth: Any = None,
+        token: str = "",
+        user: str = "",
         read_only: bool = False,
         chunk_triples: int = 2000,
         max_update_bytes: int = 4_000_000,
@@ -176,7 +204,7 @@ class RemoteSparqlStore(Store):
         self.url = url
         self.update_url = update_url or url
         self.timeout = timeout
-        self.auth = auth
+        self.auth = auth if auth is not None else credentials_auth(user, token)
         self.read_only = read_only
         self.chunk_triples = chunk_triples
         self.max_update_bytes = max_update_bytes

@@ -129,6 +129,23 @@ def _untyped() -> URIRef:
     return URIRef(f"{TEST}untyped-thing")
 
 
+def _meets(s: Graph, index: ShapeIndex, g: Graph, qualified: Node, value: Node) -> bool:
+    """Whether ``value`` meets a qualified value shape of the kinds the shapes use: a class, or a
+    datatype with a language (vsh:ZhString)."""
+    kinds = set(s.predicates(qualified)) - {RDF.type}
+    if kinds == {SH["class"]}:
+        return s.value(qualified, SH["class"]) in index.classes_of(g, value)
+    if kinds <= {SH.datatype, SH.languageIn}:
+        if not isinstance(value, Literal):
+            return False
+        datatype = s.value(qualified, SH.datatype)
+        if datatype == RDF.langString and value.language is None:
+            return False
+        ranges = [str(x) for x in index.items(s.value(qualified, SH.languageIn))] if SH.languageIn in kinds else None
+        return ranges is None or any((value.language or "").lower().split("-")[0] == r.lower() for r in ranges)
+    raise NotImplementedError(f"qualified shape of {kinds}: teach shape_mutations.py")
+
+
 def _copy(g: Graph) -> Graph:
     out = Graph()
     out += g
@@ -196,11 +213,15 @@ def _break(index: ShapeIndex, g: Graph, shape: Node, path: Node | None, focus: N
         alternatives = index.items(arg)
         kinds = {p for alt in alternatives for p, _ in s.predicate_objects(alt)}
         if path is None:  # at node level: each alternative names a path that must have a value
-            if kinds - {SH.path, SH.minCount}:
+            if kinds - {SH.path, SH.minCount, SH.qualifiedValueShape, SH.qualifiedMinCount, RDF.type}:
                 raise NotImplementedError(f"node-level sh:or of {kinds}: teach shape_mutations.py")
             for alt in alternatives:
+                qualified = s.value(alt, SH.qualifiedValueShape)
                 for t in _values(g, focus, s.value(alt, SH.path), s):
-                    m.remove(t)
+                    # a qualified alternative fails once no value meets its shape (an English
+                    # name is left beside the removed Chinese one)
+                    if qualified is None or _meets(s, index, g, qualified, t[2]):
+                        m.remove(t)
             return m
         if kinds == {SH.datatype}:
             _set_value(m, focus, path, _wrong_datatype({s.value(a, SH.datatype) for a in alternatives}), first)
@@ -211,21 +232,29 @@ def _break(index: ShapeIndex, g: Graph, shape: Node, path: Node | None, focus: N
         raise NotImplementedError(f"sh:or of {kinds}: teach shape_mutations.py")
     if param in (SH.qualifiedMinCount, SH.qualifiedMaxCount):
         qualified = s.value(shape, SH.qualifiedValueShape)
-        kinds = set(s.predicates(qualified))
-        if kinds != {SH["class"]}:
-            raise NotImplementedError(f"qualified shape of {kinds}: teach shape_mutations.py")
-        cls = s.value(qualified, SH["class"])
-        conforming = [t for t in values if cls in index.classes_of(g, t[2])]
+        conforming = [t for t in values if _meets(s, index, g, qualified, t[2])]
         if param == SH.qualifiedMinCount:
             if int(arg) < 1 or not conforming:
                 return None
             for t in conforming:
                 m.remove(t)
             return m
+        cls = s.value(qualified, SH["class"])
         for k in range(int(arg) + 1 - len(conforming)):
+            if cls is None:  # a literal shape: another value like the conforming one
+                if not conforming:
+                    return None
+                m.add((focus, path, _another(conforming[0][2], k + 1)))
+                continue
             extra = URIRef(f"{TEST}qualified-{k}")
             m.add((focus, path, extra))
             m.add((extra, RDF.type, cls))
+        return m
+    if param == SH.uniqueLang:
+        tagged = [t for t in values if isinstance(t[2], Literal) and t[2].language]
+        if not tagged:
+            return None
+        m.add((focus, path, Literal(str(tagged[0][2]) + "（另一个）", lang=tagged[0][2].language)))
         return m
     raise NotImplementedError(f"{_name(param)} in {_name(shape)}: teach shape_mutations.py how to break it")
 
@@ -239,6 +268,8 @@ def breakable(shapes: Graph) -> list[tuple[Node, URIRef]]:
     index = ShapeIndex(shapes, [])
     out: set[tuple[Node, URIRef]] = set()
     for node_shape in index.node_shapes():
+        if (None, SH.qualifiedValueShape, node_shape) in shapes:
+            continue  # the shape of a qualified count: broken through that count
         out.update((node_shape, p) for p, _ in _constraints(shapes, node_shape))
         out.update((node_shape, p) for p in (SH.targetObjectsOf,) if (node_shape, p, None) in shapes)
         for prop in shapes.objects(node_shape, SH.property):

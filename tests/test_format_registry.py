@@ -127,3 +127,33 @@ def test_an_existing_parser_under_a_new_media_type_reads_store_bodies(make_app: 
         assert back.data.decode("utf-8").strip() == "<urn:a> <urn:b> <urn:c> ."
     finally:
         formats.unregister(fmt.name)
+
+
+@pytest.mark.parametrize("media_type", ["text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml"])
+def test_one_charset_rule_for_a_media_type_wherever_it_is_served(make_app: Callable[..., Flask], media_type: str) -> None:
+    client = make_app().test_client()
+    construct = f"CONSTRUCT {{ <{ORG}> ?p ?o }} WHERE {{ <{ORG}> ?p ?o }}"
+    answers = [
+        client.post("/sparql", data={"query": construct}, headers={"Accept": media_type}),
+        client.get(ORG_PATH, headers={"Accept": media_type}),
+        client.get("/store", query_string={"graph": GRAPH_A}, headers={"Accept": media_type}),
+    ]
+    assert all(a.status_code == 200 for a in answers), [a.text for a in answers]
+    # JSON defines no charset parameter (RFC 8259 §11); every other format is UTF-8 and says so.
+    expected = media_type if media_type.endswith("json") else f"{media_type}; charset=utf-8"
+    assert [a.headers["Content-Type"] for a in answers] == [expected] * 3
+
+
+def test_lookups_by_name_media_type_and_suffix_depend_on_what_the_format_holds() -> None:
+    assert formats.by_name("json", Holds.RESULTS) is formats.get("json")
+    assert formats.by_name("json", Holds.GRAPH) is formats.get("json-ld")
+    assert formats.by_name("xml", Holds.GRAPH) is formats.get("rdf-xml")
+    assert formats.by_name("rdf/xml") is formats.get("rdf-xml")  # a short name with a slash
+    assert formats.by_media_type("application/json", Holds.RESULTS) is formats.get("json")
+    assert formats.by_media_type("Text/Plain; charset=UTF-8", Holds.GRAPH) is formats.get("n-triples")
+    assert formats.by_suffix(".nq") is formats.get("n-quads")
+    assert formats.by_suffix("owl", Holds.GRAPH) is formats.get("rdf-xml")
+    assert formats.by_name("nope") is None and formats.by_suffix("nope") is None
+    with pytest.raises(ValueError, match="registered already"):
+        formats.register(Format("turtle", "text/x-other", "other"))
+    assert formats.get("turtle").media_type == "text/turtle"

@@ -155,8 +155,9 @@ def delete_node(node: Node) -> Callable[[Graph], Change]:
 
 
 def relabel_language(node: Node, lang: str) -> Callable[[Graph], Change]:
+    """Every name of ``node`` (rdfs:label and skos:prefLabel) moved to ``lang``."""
     def build(g: Graph) -> Change:
-        old = set(g.triples((node, RDFS.label, None)))
+        old = set(g.triples((node, RDFS.label, None))) | set(g.triples((node, SKOS.prefLabel, None)))
         return Change(added={(s, p, Literal(str(o), lang=lang)) for s, p, o in old}, removed=old)
 
     return build
@@ -205,6 +206,7 @@ CASES = [
     ),
     Case("second-partOf", add((MEASURE_2_1_1, VET.partOf, PART_2)), conforms=False),
     Case("label-language-changed", relabel_language(COLLEGE, "en"), conforms=False),
+    Case("english-label-beside-chinese", add((COLLEGE, RDFS.label, Literal("Tianjin College", lang="en"))), conforms=True),
     Case("valid-actionVerb-added", add((MEASURE_2_1_1, VET.actionVerb, zh("推进"))), conforms=True),
     Case(
         "remove-and-re-add-same-triple",

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import subprocess
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -122,3 +123,180 @@ def test_service_description_and_304(live_server):
     assert again.status_code == 304
     metrics = requests.get(live_server + "/metrics", timeout=10).text
     assert 'vetkg_http_requests_total{endpoint="/sparql",method="GET",status="304"}' in metrics
+
+
+# -- writing clients: Basic auth (user = token name, password = token) and Bearer -----------------
+
+WRITER, WRITER_TOKEN = "alice", "tok-alice-7f3e"
+WRITTEN = BASE + "graph/written-by-clients"
+
+
+@pytest.fixture(scope="module")
+def writable_server(tmp_path_factory: pytest.TempPathFactory):
+    """A real ``vetkg serve`` over its own copy of the fixture, taking alice's token (given hashed)."""
+    import gc
+
+    import pyoxigraph as ox
+    from conftest import fixture_quads, load, serving
+
+    from vetkg.server.write_endpoints.token_hashes import hashed
+    from vetkg.store.oxigraph import OxigraphStore
+
+    root = tmp_path_factory.mktemp("writable")
+    store = OxigraphStore(root / "store")
+    load(store, fixture_quads())
+    store.close()
+    del store, ox
+    gc.collect()
+    with serving(root / "store", update_tokens=f"{WRITER}:{hashed(WRITER_TOKEN)}") as url:
+        yield url
+
+
+def objects_of(url: str, subject: str) -> list[str]:
+    resp = requests.get(url + "/sparql", params={"query": f"SELECT ?o WHERE {{ <{subject}> ?p ?o }} ORDER BY ?o"},
+                        headers={"Accept": "application/sparql-results+json"}, timeout=20)
+    assert resp.status_code == 200, resp.text
+    return [b["o"]["value"] for b in resp.json()["results"]["bindings"]]
+
+
+def test_rdflib_sparqlupdatestore_writes_with_basic_auth(writable_server):
+    from rdflib.plugins.stores.sparqlstore import SPARQLUpdateStore
+
+    endpoint = writable_server + "/sparql"
+    store = SPARQLUpdateStore(query_endpoint=endpoint, update_endpoint=endpoint, auth=(WRITER, WRITER_TOKEN))
+    graph = rdflib.Graph(store=store, identifier=rdflib.URIRef(WRITTEN))
+    graph.add((rdflib.URIRef("urn:x:rdflib"), rdflib.RDFS.comment, rdflib.Literal("written by rdflib", lang="en")))
+    assert objects_of(writable_server, "urn:x:rdflib") == ["written by rdflib"]
+    # and read back through the same store
+    assert set(graph.objects(rdflib.URIRef("urn:x:rdflib"), rdflib.RDFS.comment)) == {rdflib.Literal("written by rdflib", lang="en")}
+    graph.remove((rdflib.URIRef("urn:x:rdflib"), None, None))
+    assert objects_of(writable_server, "urn:x:rdflib") == []
+    # A wrong token writes nothing, and rdflib sees the refusal.
+    wrong = rdflib.Graph(store=SPARQLUpdateStore(query_endpoint=endpoint, update_endpoint=endpoint, auth=(WRITER, "nope")),
+                         identifier=rdflib.URIRef(WRITTEN))
+    with pytest.raises(Exception, match="403"):
+        wrong.add((rdflib.URIRef("urn:x:rdflib"), rdflib.RDFS.comment, rdflib.Literal("no")))
+    assert objects_of(writable_server, "urn:x:rdflib") == []
+
+
+def test_curl_u_updates_and_puts_a_graph(writable_server):
+    update = f'INSERT DATA {{ GRAPH <{WRITTEN}> {{ <urn:x:curl> <urn:x:said> "by curl -u" }} }}'
+    out = curl("-u", f"{WRITER}:{WRITER_TOKEN}", "-w", "%{http_code}", "-H", "Content-Type: application/sparql-update",
+               "--data-binary", update, writable_server + "/sparql")
+    assert out.stdout.endswith("204"), out.stdout
+    assert objects_of(writable_server, "urn:x:curl") == ["by curl -u"]
+    put = curl("-u", f"{WRITER}:{WRITER_TOKEN}", "-w", "%{http_code}", "-X", "PUT", "-H", "Content-Type: text/turtle",
+               "--data-binary", '<urn:x:curl-put> <urn:x:said> "put by curl"@en .',
+               writable_server + f"/store?graph={BASE}graph/curl-put")
+    assert put.stdout.endswith(("201", "204")), put.stdout
+    got = curl("-H", "Accept: application/n-triples", writable_server + f"/store?graph={BASE}graph/curl-put")
+    assert got.stdout.strip() == '<urn:x:curl-put> <urn:x:said> "put by curl"@en .'
+    # Without -u: 401 with a Basic challenge curl can answer (--anyauth), and nothing written.
+    refused = curl("-D", "-", "-o", "/dev/null", "-H", "Content-Type: application/sparql-update",
+                   "--data-binary", update.replace("by curl -u", "anonymous"), writable_server + "/sparql")
+    assert refused.stdout.startswith("HTTP/1.1 401")
+    assert 'www-authenticate: basic realm="vetkg"' in refused.stdout.lower()
+    answered = curl("--anyauth", "-u", f"{WRITER}:{WRITER_TOKEN}", "-w", "%{http_code}", "-H", "Content-Type: application/sparql-update",
+                    "--data-binary", update.replace("by curl -u", "after a challenge"), writable_server + "/sparql")
+    assert answered.stdout.endswith("204")
+    assert objects_of(writable_server, "urn:x:curl") == ["after a challenge", "by curl -u"]
+
+
+def test_vetkg_remote_store_client_writes_with_bearer_and_with_basic(writable_server):
+    import pyoxigraph as ox
+
+    from vetkg.store.sparql import RemoteSparqlStore
+
+    endpoint = writable_server + "/sparql"
+    for user, word in (("", "bearer"), (WRITER, "basic")):
+        remote = RemoteSparqlStore(endpoint, token=WRITER_TOKEN, user=user)
+        remote.replace_graphs({f"{BASE}graph/remote-{word}": [
+            ox.Triple(ox.NamedNode(f"urn:x:remote-{word}"), ox.NamedNode("urn:x:said"), ox.Literal(word))]})
+        assert objects_of(writable_server, f"urn:x:remote-{word}") == [word]
+    from vetkg.store import StoreError
+
+    with pytest.raises(StoreError, match="403"):
+        RemoteSparqlStore(endpoint, token="wrong").replace_graphs({WRITTEN: []})
+
+
+# -- Apache Jena's command-line clients (Debian's libapache-jena-java) ----------------------------
+
+JENA_PACKAGES = (
+    "libapache-jena-java", "libcommons-cli-java", "libcommons-codec-java", "libcommons-compress-java",
+    "libcommons-csv-java", "libcommons-io-java", "libcommons-lang3-java", "libdexx-java", "libgoogle-gson-java",
+    "libguava-java", "libhttpclient-java", "libhttpcore-java", "libjackson2-core-java", "libjackson2-databind-java",
+    "libjackson2-annotations-java", "libjsonld-java", "libjsonp2-java", "libprotobuf-java", "libthrift-java",
+    "libtitanium-json-ld-java",
+)
+
+
+@pytest.fixture(scope="module")
+def jena(tmp_path_factory: pytest.TempPathFactory):
+    """A function running one of Jena's commands (arq.rsparql, arq.rupdate) with Debian's jars."""
+    import shutil
+    import zipfile
+    from pathlib import Path
+
+    if not shutil.which("java") or not Path("/usr/share/java/jena-cmds.jar").exists():
+        pytest.skip("Jena's commands need java and Debian's libapache-jena-java (.ci/run installs them)")
+    listed = subprocess.run(["dpkg", "-L", *JENA_PACKAGES], capture_output=True, text=True).stdout.split()
+    jars = sorted({p for p in listed if re.fullmatch(r"/usr/share/java/[^/]+(?<!-\d)\.jar", p) and not re.search(r"-[\d.]+\.jar$", p)})
+    # Debian's jena-core moves Jena's copy of Xerces to the package "xerces" but leaves its message
+    # files under org/apache/jena/ext/xerces, and Xerces fails ("internal error") without them:
+    # copies at the names the classes look for make the commands start.
+    fix = tmp_path_factory.mktemp("jena-xerces")
+    with zipfile.ZipFile("/usr/share/java/jena-core.jar") as jar:
+        for name in jar.namelist():
+            if name.startswith("org/apache/jena/ext/xerces/") and name.endswith(".properties"):
+                target = fix / name.replace("org/apache/jena/ext/xerces/", "xerces/", 1)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(jar.read(name))
+    classpath = ":".join([*jars, "/usr/share/java/slf4j-api.jar", "/usr/share/java/slf4j-nop.jar", str(fix)])
+
+    def run(command: str, *args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(["java", "-cp", classpath, command, *args], capture_output=True, text=True, timeout=120)
+
+    return run
+
+
+def test_jena_rsparql_select_and_construct(live_server, jena, tmp_path):
+    query = tmp_path / "q.rq"
+    query.write_text(NOTICES, encoding="utf-8")
+    out = jena("arq.rsparql", f"--service={live_server}/sparql", f"--query={query}", "--results=csv")
+    assert out.returncode == 0, out.stderr
+    rows = list(csv.reader(io.StringIO(out.stdout)))
+    assert rows[0] == ["doc", "title"] and [r[1] for r in rows[1:]] == TITLES
+    query.write_text(f"CONSTRUCT WHERE {{ ?d a <{VET}Notice> }}", encoding="utf-8")
+    out = jena("arq.rsparql", f"--service={live_server}/sparql", f"--query={query}")
+    assert out.returncode == 0, out.stderr
+    graph = rdflib.Graph().parse(data=out.stdout, format="turtle")
+    assert set(graph.subjects()) == {rdflib.URIRef(BASE + "doc/a"), rdflib.URIRef(BASE + "doc/b")}
+
+
+def test_jena_rupdate_writes_with_basic_auth(writable_server, jena, tmp_path):
+    update = tmp_path / "u.ru"
+    update.write_text(f'INSERT DATA {{ GRAPH <{WRITTEN}> {{ <urn:x:jena> <urn:x:said> "by rupdate" }} }}', encoding="utf-8")
+    host = writable_server.removeprefix("http://")
+    wrong = jena("arq.rupdate", f"--service=http://{WRITER}:nope@{host}/sparql", f"--update={update}")
+    assert wrong.returncode != 0 and "403" in wrong.stdout + wrong.stderr
+    assert objects_of(writable_server, "urn:x:jena") == []
+    # Jena sends nothing until challenged, then answers the Basic challenge with the URL's user.
+    out = jena("arq.rupdate", f"--service=http://{WRITER}:{WRITER_TOKEN}@{host}/sparql", f"--update={update}")
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert objects_of(writable_server, "urn:x:jena") == ["by rupdate"]
+
+
+def test_a_reader_without_a_token_validates_over_http(live_server):
+    text = curl("-D", "-", live_server + "/validate")
+    head, _, body = text.stdout.partition("\n\n")
+    assert "x-vetkg-conforms: false" in head.lower()
+    violations = int(next(line.split(":", 1)[1] for line in head.splitlines() if line.lower().startswith("x-vetkg-violations")))
+    assert violations > 0 and f"{violations} violation(s)" in body
+    assert "zh:" in body and "en:" in body
+    report = rdflib.Graph().parse(data=curl("-H", "Accept: text/turtle", live_server + "/validate").stdout, format="turtle")
+    sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    assert len([r for r in report.subjects(sh.resultSeverity, sh.Violation)]) == violations
+    posted = curl("-H", "Content-Type: text/turtle", "--data-binary",
+                  '<http://example.org/a> <http://www.w3.org/2000/01/rdf-schema#label> "an English label"@en .',
+                  live_server + "/validate?format=json")
+    assert '"conforms": true' in posted.stdout

@@ -246,22 +246,58 @@ def test_label_without_zh_tag() -> None:
     g = valid_graph()
     g.remove((PROGRAMME, RDFS.label, None))
     g.add((PROGRAMME, RDFS.label, Literal("双高计划")))
-    error = single_error(g)
-    assert error.focus_node == PROGRAMME
-    assert error.path == RDFS.label
-    assert error.value == Literal("双高计划")
-    assert error.message_en == "Every rdfs:label is a string tagged @zh."
-    assert "@zh" in error.message_zh
+    errors = only_errors(validate_graph(g))
+    assert {(e.focus_node, e.path, e.value) for e in errors} == {
+        (PROGRAMME, RDFS.label, Literal("双高计划")),  # a vetkg thing's name is tagged
+        (PROGRAMME, None, PROGRAMME),  # and it has a Chinese one
+    }
+    messages = {e.message_en for e in errors}
+    assert "A programme has a Chinese name (an rdfs:label or skos:prefLabel tagged @zh)." in messages
+    assert any("必须带语言标签" in e.message_zh for e in errors)
 
 
-def test_label_tagged_en_is_rejected() -> None:
+def test_an_english_label_or_title_beside_the_chinese_one_is_accepted() -> None:
     g = valid_graph()
     g.add((AREA, DCTERMS.title, Literal("Improve key capacities", lang="en")))
+    g.add((PROGRAMME, RDFS.label, Literal("Double High Plan", lang="en")))
+    g.add((PROGRAMME, SKOS.prefLabel, Literal("Double High Plan", lang="en")))
+    g.add((NOTICE, DCTERMS.title, Literal("Notice on the 2025 key points", lang="en")))
     result = validate_graph(g)
-    errors = only_errors(result)
-    assert not result.conforms
-    assert {(e.path, str(e.value)) for e in errors} >= {(DCTERMS.title, "Improve key capacities")}
-    assert any(e.message_en == "Every dcterms:title is a string tagged @zh." for e in errors)
+    assert result.conforms, result.text
+    assert not result.violations  # not even the one-preferred-label warning
+
+
+def test_the_chinese_name_and_title_stay_required() -> None:
+    g = valid_graph()
+    g.remove((PROGRAMME, RDFS.label, None))
+    g.remove((PROGRAMME, SKOS.prefLabel, None))
+    g.add((PROGRAMME, RDFS.label, Literal("Double High Plan", lang="en")))
+    g.remove((NOTICE, DCTERMS.title, None))
+    g.add((NOTICE, DCTERMS.title, Literal("Notice on the 2025 key points", lang="en")))
+    g.add((AREA, DCTERMS.title, Literal("Improve key capacities", lang="en")))
+    g.add((AREA, DCTERMS.title, Literal("Improve capacities", lang="en")))  # two in one language
+    errors = only_errors(validate_graph(g))
+    assert {(e.focus_node, e.source_shape.rsplit("#", 1)[-1]) for e in errors} == {
+        (PROGRAMME, "ProgrammeShape"), (NOTICE, "Notice-title"), (AREA, "WorkArea-title"),
+    }
+    assert any("exactly one dcterms:title tagged @zh" in e.message_en for e in errors)
+
+
+def test_a_graph_outside_the_vetkg_vocabulary_is_checked_only_where_shapes_target_it() -> None:
+    ex = Namespace("http://example.org/w3c-test#")
+    g = Graph()
+    g.add((ex.alice, RDF.type, URIRef("http://xmlns.com/foaf/0.1/Person")))
+    g.add((ex.alice, RDFS.label, Literal("Alice", lang="en")))
+    g.add((ex.bob, RDFS.label, Literal("Bob")))  # a plain literal, as many test suites write them
+    g.add((ex.bob, DCTERMS.title, Literal("Dr", lang="en")))
+    g.add((ex.bob, DCTERMS.title, Literal("Doctor", lang="en")))
+    g.add((ex.doc, SKOS.prefLabel, Literal("Document", lang="en")))
+    result = validate_graph(g)
+    assert result.conforms, result.text
+    # A shape that does target what such a graph holds still applies: a label is a string.
+    g.add((ex.carol, RDFS.label, ex.notAString))
+    errors = only_errors(validate_graph(g))
+    assert [(e.focus_node, e.path, e.value) for e in errors] == [(ex.carol, RDFS.label, ex.notAString)]
 
 
 @pytest.mark.parametrize(

@@ -360,6 +360,23 @@ def test_rdf_xml_entities_are_refused(client, store, body):
     assert snapshot(store) == before
 
 
+@pytest.mark.parametrize("method", ["put", "post"])
+def test_a_body_with_an_rdf_1_2_triple_term_is_a_400(client, store, method):
+    before = snapshot(store)
+    body = f"<{BASE}id/x> <{BASE}ontology#says> <<( <{BASE}id/y> <{BASE}ontology#is> <{BASE}id/z> )>> .".encode()
+    resp = getattr(client, method)(f"/store?graph={ENTITIES}", data=body, headers={"Content-Type": "text/turtle", **WRITER})
+    assert resp.status_code == 400 and "triple term" in resp.text, (resp.status_code, resp.text)
+    assert snapshot(store) == before
+
+
+def test_a_trig_body_naming_a_graph_with_a_blank_node_is_a_400(client, store):
+    before = snapshot(store)
+    body = f"_:g {{ <{BASE}id/x> <{BASE}ontology#is> <{BASE}id/y> . }}".encode()
+    resp = client.post("/store", data=body, headers={"Content-Type": "application/trig", **WRITER})
+    assert resp.status_code == 400 and "blank node" in resp.text, (resp.status_code, resp.text)
+    assert snapshot(store) == before
+
+
 def test_a_remote_json_ld_context_is_refused_without_a_connection(client, store):
     canary = socket.socket()
     canary.bind(("127.0.0.1", 0))

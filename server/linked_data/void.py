@@ -8,7 +8,8 @@ import pyoxigraph as ox
 from vetkg.ontology import ONTOLOGY_IRI
 from vetkg.ontology.graphs import store_graphs
 from vetkg.ontology.vocab import PREFIXES, RDF_TYPE, namespace_of
-from vetkg.store import Store
+from vetkg.store import Store, formats
+from vetkg.store.formats import Holds
 from vetkg.store.terms import OxObject
 
 from .dumps import dump_formats
@@ -91,10 +92,9 @@ def void_triples(stats: Statistics, base_iri: str) -> list[ox.Triple]:
         add(dataset, VOID + "dataDump", ox.NamedNode(base_iri + "dumps/" + name))
     add(dataset, VOID + "uriSpace", ox.Literal(base_iri))
     add(dataset, VOID + "rootResource", ox.NamedNode(ONTOLOGY_IRI))
-    add(dataset, VOID + "feature", ox.NamedNode("http://www.w3.org/ns/formats/Turtle"))
-    add(dataset, VOID + "feature", ox.NamedNode("http://www.w3.org/ns/formats/N-Quads"))
-    add(dataset, VOID + "feature", ox.NamedNode("http://www.w3.org/ns/formats/TriG"))
-    add(dataset, VOID + "feature", ox.NamedNode("http://www.w3.org/ns/formats/JSON-LD"))
+    for fmt in formats.formats(Holds.GRAPH):  # the pages, /store and the dumps offer each
+        if fmt.iri is not None:
+            add(dataset, VOID + "feature", ox.NamedNode(fmt.iri))
 
     vocabularies: set[str] = set()
     for cls, n in stats["classes"]:

@@ -233,7 +233,7 @@ class ForkExecutor:
             code, message, headers = payload
             raise ProtocolError(code, message, headers)
         if status == "syntax":
-            raise ProtocolError(400, f"syntax error: {payload}")
+            raise ProtocolError(400, payload)  # syntax_message: a sentence in English and in Chinese
         if status == "invalid":
             raise ProtocolError(400, f"invalid query: {payload}")
         if status == "store":

@@ -198,7 +198,9 @@ def plan_query(job: QueryJob, known_graphs: Callable[[], list[str]]) -> QueryJob
     default: list[str] | None = None
     named: list[str] | None = None
     if may_reach_out(job.text):
-        found = read_reach(job.text, job.base_iri)
+        from .known_prefixes import missing_declarations  # it imports this module
+
+        found = read_reach(missing_declarations(job.text) + job.text, job.base_iri)
         if found is None:
             raise Unreadable()
         has_service, default, named = found
@@ -266,9 +268,15 @@ _DECLARED = re.compile(r"PREFIX\s+([^\s:<>#]*):", re.IGNORECASE)
 _IRI = re.compile(r"<[^<>\"{}|^`\\\s]*>")
 
 
+# IRIs, strings and comments in one pass, so that whichever starts first hides the others: the
+# '#' of <http://e/ns#> opens no comment, and a '<' inside a string opens no IRI.
+_NOT_NAMES = re.compile(_IRI.pattern + "|" + _NOT_STRUCTURE.pattern, re.DOTALL)
+
+
 def undeclared_prefixes(text: str) -> list[str]:
-    """Prefixes used in ``text`` and never declared, in order of use (for the error message)."""
-    plain = _IRI.sub(" ", _NOT_STRUCTURE.sub(" ", text))
+    """Prefixes used in ``text`` and never declared, in order of use (for the error message,
+    and for :mod:`.known_prefixes`)."""
+    plain = _NOT_NAMES.sub(" ", text)
     declared = set(_DECLARED.findall(plain))
     found: list[str] = []
     for match in _PNAME.finditer(plain):
@@ -283,22 +291,27 @@ _AT = re.compile(r"^error at (\d+):(\d+): ")
 
 
 def syntax_message(message: str, text: str, shift: int = 0) -> str:
-    """Oxigraph's syntax error, made readable: the position as line and column of ``text``
-    (``shift`` characters were put before its first line), an undeclared prefix named with the
-    ones this endpoint knows, the lists of Unicode ranges Oxigraph expects left out."""
+    """Oxigraph's syntax error as one sentence in English and one in Chinese, with the line and
+    column of ``text`` (``shift`` characters were put before its first line): an undeclared
+    prefix named with the ones this endpoint knows, the lists of Unicode ranges Oxigraph
+    expects left out."""
+    where_en = where_zh = ""
     if (at := _AT.match(message)) is not None:
         line, column = int(at.group(1)), int(at.group(2))
         if line == 1:
             column = max(1, column - shift)
-        message = f"at {line}:{column} (line {line}, column {column}): {message[at.end():]}"
-    missing = undeclared_prefixes(text)
+        where_en, where_zh = f" at line {line}, column {column} ({line}:{column})", f"第 {line} 行第 {column} 列"
+        message = message[at.end():]
+    missing = [name for name in undeclared_prefixes(text) if name not in KNOWN_PREFIXES]
     if missing:
+        # the known ones were declared for the query (known_prefixes.py): an unknown one is the fault
         name = missing[0]
         known = ", ".join(f"{p}:" for p in KNOWN_PREFIXES)
-        if name in KNOWN_PREFIXES:
-            return f"prefix {name}: is not declared; add PREFIX {name}: <{KNOWN_PREFIXES[name]}> (prefixes this endpoint knows: {known})"
-        return f"prefix {name}: is not declared; declare it with PREFIX {name}: <…> (prefixes this endpoint knows: {known})"
-    return _short(message)
+        return (f"syntax error{where_en}: prefix {name}: is not declared; declare it with PREFIX {name}: <…> "
+                f"(this endpoint declares {known} by itself). "
+                f"查询语法错误（{where_zh or '前缀'}）：前缀 {name}: 未声明，请加上 PREFIX {name}: <…>。")
+    detail = _short(message).rstrip(".")
+    return f"syntax error{where_en}: {detail}. 查询语法错误（{where_zh or '位置不明'}）：{detail}。"
 
 
 def _short(message: str) -> str:

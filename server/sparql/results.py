@@ -150,26 +150,33 @@ _PREFIX_DECL = re.compile(r"PREFIX\s+([^\s:<>#]*):\s*<([^<>\"{}|^`\\\s]*)>", re.
 _BASE_DECL = re.compile(r"BASE\s*<[^<>\"{}|^`\\\s]*>", re.IGNORECASE)
 
 
+def _skipped(text: str, at: int) -> int:
+    """Where the blanks and comments from ``at`` end."""
+    skip = _SKIP.match(text, at)
+    assert skip is not None  # the pattern matches ""
+    return skip.end()
+
+
 def declared_prefixes(text: str) -> dict[str, str]:
     """The named PREFIX declarations of the prologue, to write a CONSTRUCT result with them.
     Presentation only: the query itself is read by Oxigraph; this reads no further than the
     prologue."""
     prefixes: dict[str, str] = {}
-    at = _SKIP.match(text).end()  # type: ignore[union-attr]
+    at = _skipped(text, 0)
     while True:
         if (decl := _PREFIX_DECL.match(text, at)) is not None:
             if decl.group(1):
                 prefixes[decl.group(1)] = decl.group(2)
         elif (decl := _BASE_DECL.match(text, at)) is None:
             return prefixes
-        at = _SKIP.match(text, decl.end()).end()  # type: ignore[union-attr]
+        at = _skipped(text, decl.end())
 
 
 def _graph(result: ox.QueryTriples, job: QueryJob, fmt: Format) -> QueryOutcome:
     triples = list(islice(result, job.max_rows + 1))
     truncated = len(triples) > job.max_rows
     triples = triples[: job.max_rows]
-    body = fmt.serialize(triples, job.prefixes or declared_prefixes(job.text))
+    body = fmt.serialize(triples, job.prefixes or declared_prefixes(based_text(job)[0]))
     return QueryOutcome(body, truncated, len(triples))
 
 
@@ -177,10 +184,11 @@ def based_text(job: QueryJob) -> tuple[str, int]:
     """The text given to the store, and how many characters were put before the first line.
 
     The store API takes no base IRI, so it goes in front of the query, on the same line so
-    error positions keep their line numbers; a BASE in the query itself still overrides it."""
-    if not job.base_iri:
-        return job.text, 0
-    head = f"BASE <{job.base_iri}> "
+    error positions keep their line numbers; a BASE in the query itself still overrides it.
+    So do the known prefixes the query uses without declaring them (:mod:`.known_prefixes`)."""
+    from .known_prefixes import missing_declarations  # guard imports this module
+
+    head = (f"BASE <{job.base_iri}> " if job.base_iri else "") + missing_declarations(job.text)
     return head + job.text, len(head)
 
 

@@ -86,10 +86,14 @@ SELECT ?doc ?docTitle ?number ?plan ?planTitle ?year ?region ?regionLabel WHERE 
       ?doc vet:issues ?plan .
       OPTIONAL {{ ?plan dcterms:title ?planTitle }}
       OPTIONAL {{ ?plan vet:year ?year }}
-      OPTIONAL {{ ?plan vet:locatedIn ?region }}
     }}
   }}
-  OPTIONAL {{ ?region rdfs:label ?regionLabel FILTER(lang(?regionLabel) = "zh") }}
+  # The region's label is looked up only where the plan names a region: an OPTIONAL whose
+  # ?region may be unbound would join every label of the store to a plan without one.
+  OPTIONAL {{
+    GRAPH {graph} {{ ?doc vet:issues/vet:locatedIn ?region }}
+    OPTIONAL {{ ?region rdfs:label ?regionLabel FILTER(lang(?regionLabel) = "zh") }}
+  }}
 }}""")
 
 
@@ -142,14 +146,15 @@ def harvest(store: Store, base_iri: str, graphs: Iterable[str]) -> dict[str, Gra
 
 def _harvest_document(store: Store, base_iri: str, content: GraphContent) -> None:
     graph = ox.NamedNode(content.graph)
-    context: list[Facet] = []  # the graph's document, year and region, given to each of its entries
+    # the graph's document, year and regions, given to each of its entries (a row per region)
+    context: dict[Facet, None] = {}
     for row in _documents(store, graph):
         doc = row["doc"]
-        context.append(Facet("", "document", doc, row.get("number") or row.get("docTitle") or doc))
+        context[Facet("", "document", doc, row.get("number") or row.get("docTitle") or doc)] = None
         if "year" in row:
-            context.append(Facet("", "year", row["year"], row["year"]))
+            context[Facet("", "year", row["year"], row["year"])] = None
         if "region" in row:
-            context.append(Facet("", "region", row["region"], row.get("regionLabel") or _local(row["region"])))
+            context[Facet("", "region", row["region"], row.get("regionLabel") or _local(row["region"]))] = None
         content.entries.append(Entry(doc, "Notice", row.get("docTitle", ""), row.get("number", "")))
         if "plan" in row:
             content.entries.append(Entry(row["plan"], "WorkPlan", row.get("planTitle", "")))
@@ -170,7 +175,7 @@ def _harvest_document(store: Store, base_iri: str, content: GraphContent) -> Non
         content.facets.extend(_with_node(context, row["e"]))
 
 
-def _with_node(facets: list[Facet], node: str) -> list[Facet]:
+def _with_node(facets: Iterable[Facet], node: str) -> list[Facet]:
     return [Facet(node, f.facet, f.value, f.label) for f in facets]
 
 

@@ -152,7 +152,9 @@ def _put_or_post(target: Target, who: Principal, dry_run: bool, replace: bool) -
         if target.graph is None:
             placed = [ox.Quad(q.subject, q.predicate, q.object,
                               new_graph if isinstance(q.graph_name, ox.DefaultGraph) else q.graph_name) for q in quads]
-            created = any(not _graph_exists(state, g) for g in {q.graph_name for q in placed})  # type: ignore[arg-type]
+            graphs = {q.graph_name for q in placed}
+            # read_body refuses a graph named by a blank node
+            created = any(not _graph_exists(state, g) for g in graphs if not isinstance(g, ox.BlankNode))
             state.add_all(placed)
             return created
         graph = target.graph

@@ -8,6 +8,8 @@ external ones name files or URLs; a body with ``<!ENTITY`` is refused before it 
 """
 from __future__ import annotations
 
+from typing import TypeVar
+
 import pyoxigraph as ox
 from flask import Request
 
@@ -19,7 +21,10 @@ from ..sparql.errors import ProtocolError
 MULTIPART = "multipart/form-data"
 
 
-def _fresh(term: ox.NamedNode | ox.BlankNode | ox.Literal, names: dict[str, ox.BlankNode]) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+_Term = TypeVar("_Term", bound=ox.NamedNode | ox.BlankNode | ox.Literal)
+
+
+def _fresh(term: _Term, names: dict[str, ox.BlankNode]) -> _Term | ox.BlankNode:
     if isinstance(term, ox.BlankNode):
         if term.value not in names:
             names[term.value] = ox.BlankNode()
@@ -48,10 +53,17 @@ def parse_rdf(data: bytes, media_type: str, base_iri: str | None, allow_remote_c
     except ValueError as exc:
         raise ProtocolError(400, f"the {media_type} body cannot be read: {exc}") from None
     names: dict[str, ox.BlankNode] = {}
-    return [
-        ox.Quad(_fresh(q.subject, names), q.predicate, _fresh(q.object, names), q.graph_name)  # type: ignore[arg-type]
-        for q in quads
-    ]
+    fresh: list[ox.Quad] = []
+    for q in quads:
+        s, o = q.subject, q.object
+        if isinstance(s, ox.Triple) or isinstance(o, ox.Triple):
+            # RDF 1.2 triple terms parse, but vetkg's graphs (and rdflib, which checks them) are RDF 1.1
+            raise ProtocolError(400, f"the {media_type} body holds a triple term ({q}); vetkg stores RDF 1.1 graphs only")
+        if isinstance(q.graph_name, ox.BlankNode):
+            raise ProtocolError(400, f"the {media_type} body names a graph with a blank node ({q.graph_name}): "
+                                     "a stored graph is named by an IRI")
+        fresh.append(ox.Quad(_fresh(s, names), q.predicate, _fresh(o, names), q.graph_name))
+    return fresh
 
 
 def _readable() -> list[Format]:

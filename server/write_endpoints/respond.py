@@ -36,6 +36,9 @@ def memory_bound(megabytes: int) -> int | None:
 def run_write(compute: Callable[[PendingState], T], who: Principal, dry_run: bool, timeout: float | None = None) -> Outcome[T]:
     """Compute, check and (unless rejected or a dry run) commit; client mistakes become 4xx, a
     write past ``timeout`` seconds 503."""
+    if who.read_only and not dry_run:
+        raise ProtocolError(403, f"the token named {who.name!r} is read-only: it may check a change with "
+                                 "?dry-run=true, not commit one (settings.read_tokens)")
     try:
         settings = current_app.extensions["vetkg.settings"]
         return writer().write(compute, who.name, dry_run, admin=who.admin, timeout=timeout,

@@ -11,6 +11,7 @@ from vetkg.ontology.graphs import store_graphs
 from ..config import Settings
 from ..sparql.errors import ProtocolError
 from ..sparql.guard import check_update
+from ..sparql.known_prefixes import missing_declarations
 from ..sparql_endpoint.protocol import Operation
 from ..writes.deadline import WriteTimeout, deadline
 from ..writes.update import UpdateOptions, apply_update
@@ -42,7 +43,10 @@ def handle_update(op: Operation) -> Response:
     started = time.monotonic()
     try:
         with deadline(settings.update_timeout, memory_bound(settings.max_update_memory_mb)):
-            checked = check_update(op.update or "", allow_service=settings.allow_service, using_given=op.has_dataset)
+            # the known prefixes work undeclared in an update as in a query (on its first line,
+            # so a syntax error keeps its line number)
+            text = missing_declarations(op.update or "") + (op.update or "")
+            checked = check_update(text, allow_service=settings.allow_service, using_given=op.has_dataset)
     except WriteTimeout as exc:
         raise ProtocolError(503, str(exc), {"Retry-After": "5"}) from None
     options = UpdateOptions(

@@ -88,7 +88,8 @@ class deadline:
         self._stop = threading.Event()
 
     def __enter__(self) -> deadline:
-        start_rss = _rss() if self.max_growth else None
+        max_growth = self.max_growth
+        start_rss = _rss() if max_growth else None
         if self.seconds is None and start_rss is None:
             return self
         target = threading.get_ident()
@@ -101,7 +102,8 @@ class deadline:
                 if self.fired is None:
                     if ends is not None and time.monotonic() >= ends:
                         reason = "time"
-                    elif start_rss is not None and (now := _rss()) is not None and now - start_rss > self.max_growth:  # type: ignore[operator]
+                    elif (max_growth is not None and start_rss is not None and (now := _rss()) is not None
+                          and now - start_rss > max_growth):
                         reason = "memory"
                     else:
                         continue

@@ -33,6 +33,10 @@ class PendingState:
     def __init__(self, base: QuadSource) -> None:
         self.base = base
         self._added: dict[OxGraph, set[ox.Quad]] = {}
+        # The added quads by subject and by object: the checks look a node up thousands of times
+        # in a change of thousands of quads (a document posted whole), too many for a scan each.
+        self._by_subject: dict[object, set[ox.Quad]] = {}
+        self._by_object: dict[object, set[ox.Quad]] = {}
         self._removed: set[ox.Quad] = set()
         # Explicit existence of named graphs: True after CREATE or a first quad, False after DROP.
         self._exists: dict[ox.NamedNode, bool] = {}
@@ -50,6 +54,12 @@ class PendingState:
         for quad in self.base.quads_for_pattern(s, p, o, g):
             if quad not in removed:
                 yield quad
+        if s is not None or o is not None:
+            index = self._by_subject.get(s, ()) if s is not None else self._by_object.get(o, ())
+            for quad in list(index):
+                if _matches(quad, s, p, o, g):
+                    yield quad
+            return
         pools = self._added.values() if g is None else [self._added.get(g, ())]
         for pool in pools:
             for quad in list(pool):
@@ -82,6 +92,8 @@ class PendingState:
             self._removed.discard(quad)
         elif quad not in self.base:
             self._added.setdefault(quad.graph_name, set()).add(quad)
+            self._by_subject.setdefault(quad.subject, set()).add(quad)
+            self._by_object.setdefault(quad.object, set()).add(quad)
 
     def add_all(self, quads: Iterable[ox.Quad]) -> None:
         """``add`` each; a remote base is asked about all of them at once first."""
@@ -105,6 +117,8 @@ class PendingState:
         pool = self._added.get(quad.graph_name)
         if pool is not None and quad in pool:
             pool.discard(quad)
+            self._by_subject[quad.subject].discard(quad)
+            self._by_object[quad.object].discard(quad)
         elif quad in self.base:
             self._removed.add(quad)
 

@@ -63,6 +63,11 @@ class Writer:
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
 
+    def exclusive(self) -> threading.Lock:
+        """The lock writes hold: ``with writer.exclusive():`` no write commits meanwhile (a
+        backup of the store and its history details takes both at one state)."""
+        return self._lock
+
     def write(
         self,
         compute: Callable[[PendingState], T],
