@@ -117,7 +117,9 @@ def wait_for_health(url: str, proc: subprocess.Popen, seconds: float = 30.0) -> 
         try:
             if requests.get(url + "/health", timeout=1).status_code == 200:
                 return
-        except requests.ConnectionError:
+        # The port is listened on before the store is opened (server/serving.py): until then a
+        # connection is accepted by the kernel and waits, so a slow start shows as a read timeout.
+        except (requests.ConnectionError, requests.Timeout):
             pass
         time.sleep(0.1)
     raise RuntimeError(f"vetkg serve did not answer {url}/health within {seconds} s")
