@@ -147,7 +147,7 @@ def void(ext: str | None = None) -> Response:
     if ext is not None and ext.lower() not in BY_EXTENSION:
         return not_found(_settings().base_iri + VOID_PATH + "." + ext)
     app = current_app._get_current_object()
-    stats = memoised(app, "void.stats", lambda: statistics(_store()))
+    stats = memoised(app, "void.stats", lambda: statistics(_store(), _settings().base_iri))
     chosen = requested(ext)
     if chosen is None:
         return not_acceptable()
