@@ -111,19 +111,21 @@ def read_manifest(path: Path = MANIFEST) -> list[Case]:
 
 def _format_problem(req: Request, mimetype: str, data: bytes) -> str:
     """Why a 2xx body is not what the test expects, or ""."""
+    results_format = ox.QueryResultsFormat.from_media_type(mimetype) if mimetype else None
     try:
         if req.result_format == "boolean":
-            if mimetype not in BOOLEAN_TYPES:
+            if mimetype not in BOOLEAN_TYPES or results_format is None:
                 return f"a boolean expected, got {mimetype}"
-            value = bool(ox.parse_query_results(data, format=ox.QueryResultsFormat.from_media_type(mimetype)))
+            value = bool(ox.parse_query_results(data, format=results_format))
             if req.boolean is not None and value is not req.boolean:
                 return f"expected {req.boolean}, got {value}"
         elif req.result_format == "tabular":
-            results = ox.parse_query_results(data, format=ox.QueryResultsFormat.from_media_type(mimetype))
-            if not isinstance(results, ox.QuerySolutions):
+            if results_format is None:
+                return f"solutions expected, got {mimetype}"
+            if not isinstance(ox.parse_query_results(data, format=results_format), ox.QuerySolutions):
                 return "solutions expected"
         elif req.result_format == "RDF":
-            fmt = ox.RdfFormat.from_media_type(mimetype)
+            fmt = ox.RdfFormat.from_media_type(mimetype) if mimetype else None
             if fmt is None:
                 return f"RDF expected, got {mimetype}"
             list(ox.parse(data, format=fmt))
@@ -171,6 +173,12 @@ class Tally:
     errors: list[str] = field(default_factory=list)  # 5xx answers and requests that failed
     latencies: list[float] = field(default_factory=list)  # the tests' own requests
     setup: list[float] = field(default_factory=list)  # DROP SILENT ALL and the PUTs
+    slowest: dict[str, tuple[float, str]] = field(default_factory=dict)  # kind -> (seconds, which request)
+
+    def took(self, kind: str, seconds: float, what: str) -> None:
+        (self.latencies if kind == "test requests" else self.setup).append(seconds)
+        if seconds > self.slowest.get(kind, (-1.0, ""))[0]:
+            self.slowest[kind] = (seconds, what)
 
 
 def _error(tally: Tally, what: str, status: int | None, data: bytes | str) -> None:
@@ -191,7 +199,7 @@ def _setup(conn: Connection, case: Case, auth: dict[str, str], tally: Tally) -> 
         except (OSError, http.client.HTTPException) as exc:
             _error(tally, f"{case.name} setup {method} {path}", None, f"{type(exc).__name__}: {exc}")
             return "setup request failed"
-        tally.setup.append(seconds)
+        tally.took("setup writes", seconds, f"{case.name} {method} {path}"[:90])
         if status >= 500:
             _error(tally, f"{case.name} setup {method} {path}", status, data)
         if status // 100 != 2:
@@ -212,7 +220,7 @@ def run_case(conn: Connection, case: Case, auth: dict[str, str], tally: Tally) -
             _error(tally, what, None, f"{type(exc).__name__}: {exc}")
             problem = f"request {n} failed: {type(exc).__name__}"
             break
-        tally.latencies.append(seconds)
+        tally.took("test requests", seconds, what)
         if status >= 500:
             _error(tally, what, status, data)
         if status // 100 not in req.statuses:
@@ -288,8 +296,9 @@ def run(args: argparse.Namespace) -> tuple[str, bool]:
              f"requests: {tally.sent}, errors: {len(tally.errors)} (5xx or failed)"]
     lines += [f"  error: {e}" for e in tally.errors[:10]]
     for name, values in (("test requests", tally.latencies), ("setup writes", tally.setup)):
+        worst, which = tally.slowest.get(name, (float("nan"), "none"))
         lines.append(f"latency {name}: p99 {quantile(values, 0.99) * 1000:.1f} ms, "
-                     f"p50 {quantile(values, 0.5) * 1000:.1f} ms (n={len(values)})")
+                     f"p50 {quantile(values, 0.5) * 1000:.1f} ms (n={len(values)}); slowest {worst * 1000:.0f} ms: {which}")
     lines.append(f"memory: start {memory_start / 1024:.0f} MB, peak {peak / 1024:.0f} MB, end {memory_end / 1024:.0f} MB; "
                  f"peak/start {peak / max(1, memory_start):.2f}, end/start {memory_end / max(1, memory_start):.2f} "
                  f"(server RSS + workers' private pages; server VmHWM {hwm / 1024:.0f} MB)")
