@@ -34,6 +34,7 @@ import sys
 import tempfile
 import time
 import urllib.parse
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -171,6 +172,7 @@ class Tally:
     failed: int = 0
     sent: int = 0
     errors: list[str] = field(default_factory=list)  # 5xx answers and requests that failed
+    kinds: Counter = field(default_factory=Counter)  # of the errors: "HTTP 503", "failed" …
     latencies: list[float] = field(default_factory=list)  # the tests' own requests
     setup: list[float] = field(default_factory=list)  # DROP SILENT ALL and the PUTs
     slowest: dict[str, tuple[float, str]] = field(default_factory=dict)  # kind -> (seconds, which request)
@@ -183,7 +185,9 @@ class Tally:
 
 def _error(tally: Tally, what: str, status: int | None, data: bytes | str) -> None:
     text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
-    tally.errors.append(f"{what}: {'HTTP ' + str(status) if status else 'failed'} {' '.join(text.split())[:160]}")
+    kind = f"HTTP {status}" if status else "failed"
+    tally.kinds[kind] += 1
+    tally.errors.append(f"{what}: {kind} {' '.join(text.split())[:160]}")
 
 
 def _setup(conn: Connection, case: Case, auth: dict[str, str], tally: Tally) -> str:
@@ -293,7 +297,8 @@ def run(args: argparse.Namespace) -> tuple[str, bool]:
     total = tally.passed + tally.failed
     lines = [f"protocol replay: {len(cases)} tests x {args.repeat} over {store} ({seconds:.1f} s)", *tally.lines,
              f"tests: {tally.passed} passed, {tally.failed} failed of {total}",
-             f"requests: {tally.sent}, errors: {len(tally.errors)} (5xx or failed)"]
+             f"requests: {tally.sent}, errors: {len(tally.errors)} (5xx or failed)"
+             + "".join(f", {n} {kind}" for kind, n in sorted(tally.kinds.items()))]
     lines += [f"  error: {e}" for e in tally.errors[:10]]
     for name, values in (("test requests", tally.latencies), ("setup writes", tally.setup)):
         worst, which = tally.slowest.get(name, (float("nan"), "none"))
