@@ -2,7 +2,7 @@
 
 ```sh
 python bench/protocol_replay.py                    # the 34 tests once, over a store built from seeds/
-python bench/protocol_replay.py --repeat 5 --store PATH --only 'update_'
+python bench/protocol_replay.py --repeat 5 --store PATH --only 'update_' --setting update_timeout=300
 ```
 
 The server is ``vetkg serve`` (waitress, server/serving.py) over a copy of the store (``--store``,
@@ -276,7 +276,7 @@ def run(args: argparse.Namespace) -> tuple[str, bool]:
     token = secrets.token_hex(16)
     auth = {"Authorization": f"Bearer {token}"}
     tally = Tally()
-    env = {"update_tokens": f"{WHO}:{token}", "allow_unknown_graphs": "true"}
+    env = {"update_tokens": f"{WHO}:{token}", "allow_unknown_graphs": "true", **dict(args.setting)}
     started = time.monotonic()
     with http_load.Server(store, env, log=workdir / "serve.log") as server:
         memory_start = http_load.server_memory_kb(server.pid)
@@ -312,6 +312,13 @@ def run(args: argparse.Namespace) -> tuple[str, bool]:
     return "\n".join(lines), not tally.errors and peak <= bound_kb
 
 
+def _setting(text: str) -> tuple[str, str]:
+    name, sep, value = text.partition("=")
+    if not sep or not name.strip():
+        raise argparse.ArgumentTypeError(f"{text!r} is not NAME=VALUE")
+    return name.strip().lower(), value
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--manifest", type=Path, default=MANIFEST, help="the protocol suite's manifest.ttl")
@@ -319,6 +326,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=1, help="rounds of the whole suite, one after another")
     parser.add_argument("--max-memory-mb", type=int, default=1024, help="the bound on the server's peak memory")
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds to wait for one answer")
+    parser.add_argument("--setting", action="append", default=[], type=_setting, metavar="NAME=VALUE",
+                        help="a setting of the server (server/config.py), as VETKG_NAME; repeatable")
     parser.add_argument("--store", type=Path, help="a store to copy (default: build seeds/)")
     parser.add_argument("--workdir", type=Path)
     args = parser.parse_args(argv)
