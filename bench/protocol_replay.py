@@ -247,7 +247,7 @@ def quantile(values: list[float], q: float) -> float:
 
 def largest_history_literal(store: Path) -> int:
     """Bytes of the largest literal of the write history, in the store and its details side store
-    (server/writes/history_details.py); read with no server holding them."""
+    (store/history_details.py); read with no server holding them."""
     largest = 0
     for path in (store, Path(f"{store}.history")):
         if not (path / "CURRENT").exists():

@@ -9,6 +9,8 @@ words up.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -308,15 +310,16 @@ def find_headed_names(s: str, toks) -> list[Mention]:
 # ---------------------------------------------------------------- lexicon words
 
 
-def _lexicon_hits(s: str, part: str, kind: str, cls_of, toks=None) -> list[Mention]:
+def _lexicon_hits(
+    s: str, part: str, kind: str, cls_of: Callable[[str], str], toks: list[tuple[str, int, int]] | None = None
+) -> list[Mention]:
     """Occurrences of the words of one part of the lexicon; with ``toks``, only those on word
     boundaries, so that 教育 is not found inside 职业教育."""
-    starts = None if toks is None else {ws for _, ws, _ in toks}
-    ends = None if toks is None else {we for _, _, we in toks}
+    bounds = None if toks is None else ({ws for _, ws, _ in toks}, {we for _, _, we in toks})
     out = []
     for word, start in word_index(part).occurrences(s):
         end = start + len(word)
-        if starts is not None and (start not in starts or end not in ends):
+        if bounds is not None and (start not in bounds[0] or end not in bounds[1]):
             continue
         out.append(Mention(kind, word, start, end, cls_of(word), sources=(LEXICON,)))
     return out
@@ -515,7 +518,7 @@ def action_verbs(s: str, toks, mentions: list[Mention]) -> list[str]:
     return out
 
 
-def extract(s: str, plan_titles: set[str] = frozenset()) -> Extraction:
+def extract(s: str, plan_titles: AbstractSet[str] = frozenset()) -> Extraction:
     """Everything ``s`` (one sentence of normalised text) names."""
     toks = tokens(s)
     books, book_spans = find_books(s, set(plan_titles))

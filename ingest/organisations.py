@@ -214,7 +214,7 @@ def _lac_names(s: str, found: list[tuple[int, int, tuple[str, ...]]]) -> list[tu
     def free(a: int, b: int) -> bool:
         return all(b <= x or y <= a for x, y, _ in found)
 
-    out = []
+    out: list[tuple[int, int, tuple[str, ...]]] = []
     lac = org_spans(s)
     for m in STRONG_SUFFIX.finditer(s):
         if not free(m.start(), m.end()):

@@ -24,7 +24,7 @@ import multiprocessing
 import os
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
@@ -160,7 +160,8 @@ def check_document(task: tuple[int, str, str, str] | tuple[int, str, str, str, b
         return Rejected(index, str(exc), conformance=True)
     # a triple whose subject is a shared entity (id/…) describes it; the rest is the document's
     entity_prefix = f"{base_iri}id/"
-    own, shared = [], []
+    own: list[str] = []
+    shared: list[str] = []
     for subject, statement in said:
         (shared if subject.startswith(entity_prefix) else own).append(statement)
     document_file, entity_file = f"{outdir}/{index:08d}.nq", f"{outdir}/{index:08d}.entities.nt"
@@ -189,7 +190,7 @@ def _progress(total: int, desc: str, show: bool | None):
 
 def _check_all(
     todo: list[Input], base_iri: str, outdir: str, jobs: int, show: bool | None, strict: bool = False
-) -> Iterator[Checked | Rejected]:
+) -> Generator[Checked | Rejected, None, None]:
     """Results in input order, so the first bad file reported is the first in the list, as in
     a sequential build; workers still run ahead of the parent."""
     tasks = [(inp.index, str(inp.path), base_iri, outdir, strict) for inp in todo]
@@ -301,7 +302,7 @@ def write_documents(store: Store, checked: list[Checked], base_iri: str, show: b
 
     from vetkg.ontology import ONTOLOGY_IRI
     from vetkg.shapes import SHAPES_FILE
-    from vetkg.store.oxigraph import triples_from_rdflib
+    from vetkg.store.terms import triples_from_rdflib
 
     from .pipeline import entity_descriptions_update, entity_prune_update, ontology_graph
 

@@ -10,7 +10,7 @@ from rdflib import Graph, URIRef
 
 from vetkg.ontology import ONTOLOGY_FILE, ONTOLOGY_IRI
 from vetkg.store import Store
-from vetkg.store.oxigraph import triples_from_rdflib
+from vetkg.store.terms import triples_from_rdflib
 
 from .errors import InputError
 from .rdf import DocumentTriples, build_triples
@@ -78,9 +78,11 @@ def split_entities(graph: Graph, base_iri: str) -> tuple[list[ox.Triple], list[o
     """(document triples, entity triples): what the document says, and the descriptions of the
     things it names (type, label, kind), which belong to no one document."""
     prefix = f"{base_iri}id/"
-    doc, entities = [], []
+    doc: list[ox.Triple] = []
+    entities: list[ox.Triple] = []
     for t in triples_from_rdflib(graph):
-        (entities if t.subject.value.startswith(prefix) else doc).append(t)
+        named = isinstance(t.subject, ox.NamedNode) and t.subject.value.startswith(prefix)
+        (entities if named else doc).append(t)
     return doc, entities
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
 
@@ -83,11 +84,11 @@ def _decimal(value: float) -> Lit:
     return Lit(str(Literal(value, datatype=XSD.decimal)), None, _DECIMAL)
 
 
-def _joined(parts: list[MappedText]) -> MappedText | None:
-    parts = [p for p in parts if p is not None and p.text]
-    if not parts:
+def _joined(parts: Sequence[MappedText | None]) -> MappedText | None:
+    present = [p for p in parts if p is not None and p.text]
+    if not present:
         return None
-    return MappedText("".join(p.text for p in parts), tuple(o for p in parts for o in p.offsets))
+    return MappedText("".join(p.text for p in present), tuple(o for p in present for o in p.offsets))
 
 
 class GraphBuilder:
@@ -445,6 +446,7 @@ class GraphBuilder:
         add, doc, notice = self.add, self.doc, self.notice
         add(notice, _TYPE, _vet("Notice"))
         title = doc.notice_title or doc.plan_title
+        assert title is not None  # structure.parse refuses a text with neither
         add(notice, _TITLE, zh(title.text))
         add(notice, _LABEL, zh(title.text))
         add(notice, _vet("sourceText"), _plain(self.raw))

@@ -203,8 +203,8 @@ def _drop_footer(lines: list[MappedText]) -> tuple[list[MappedText], _Footer]:
             listing = True  # 附件：1.…名单 / 2.…: the list of attachments, not units
             continue
         listing = False
-        if _COPIES.match(t):
-            rest = ln[re.match(r"^\S+?\s*[:：]", t).end() :]
+        if copies := _COPIES.match(t):
+            rest = ln[copies.end() :]
             footer.copies += [squeeze_spaces(p).strip() for p in rest.split(re.compile("[，,、；;。]")) if p.text.strip()]
         elif _RELEASE_NOTE.match(t) or _PRINTED.search(t) or _CONTACT.match(t):
             continue
@@ -217,15 +217,16 @@ def _drop_footer(lines: list[MappedText]) -> tuple[list[MappedText], _Footer]:
     return kept, footer
 
 
-def _split_attachments(lines: list[MappedText]) -> list[tuple[MappedText | None, list[MappedText]]]:
-    """(label line, lines) of the main text (label None) and of each 附件 after it."""
-    chunks: list[tuple[MappedText | None, list[MappedText]]] = [(None, [])]
+def _split_attachments(lines: list[MappedText]) -> tuple[list[MappedText], list[tuple[MappedText, list[MappedText]]]]:
+    """The lines of the main text, and (label line, lines) of each 附件 after it."""
+    main: list[MappedText] = []
+    chunks: list[tuple[MappedText, list[MappedText]]] = []
     for ln in lines:
         if _ATTACHMENT_START.match(ln.text):
             chunks.append((ln, []))
         else:
-            chunks[-1][1].append(ln)
-    return chunks
+            (chunks[-1][1] if chunks else main).append(ln)
+    return main, chunks
 
 
 # ---------------------------------------------------------------- the body
@@ -260,7 +261,7 @@ class _Body:
         marker = match_marker(ln)
         if marker is not None:
             if self.box is not None and self.in_box(marker):
-                self.box_item(marker)
+                self.box_item(self.box, marker)
                 return
             self.close_box()
             if self.in_attachment and self.listed(marker, ln, nxt):
@@ -363,14 +364,14 @@ class _Body:
             return not self.stack or marker.rank.level > self.stack[-1].rank
         return marker.rank.level > self.box_rank or (marker.rank.level == self.box_rank and marker.number == self.box_last + 1)
 
-    def box_item(self, marker: Marker) -> None:
+    def box_item(self, box: Section, marker: Marker) -> None:
         if self.box_rank is None:
             self.box_rank = marker.rank.level
         if marker.rank.level == self.box_rank:
             self.box_last = marker.number
-            self.box.body.append(squeeze_spaces(marker.rest.strip()))
-        elif self.box.body:  # a lower rank inside an item continues it
-            self.box.body[-1] = joined([self.box.body[-1], squeeze_spaces(marker.rest)])
+            box.body.append(squeeze_spaces(marker.rest.strip()))
+        elif box.body:  # a lower rank inside an item continues it
+            box.body[-1] = joined([box.body[-1], squeeze_spaces(marker.rest)])
 
     def close_box(self) -> None:
         self.box, self.box_rank, self.box_last = None, None, 0
@@ -537,12 +538,14 @@ def _same_title(a: str, b: str) -> bool:
 def _label_rest(label: MappedText) -> list[MappedText]:
     """附件1：XXX名单 carries its title on the label line."""
     m = _ATTACHMENT_LABEL.match(label.text)
+    assert m is not None  # a label matched _ATTACHMENT_START, which this pattern extends
     rest = label[m.end() :].strip()
     return [rest] if rest.text else []
 
 
 def _attachment(label: MappedText, lines: list[MappedText], index: int) -> Attachment:
     m = _ATTACHMENT_LABEL.match(label.text)
+    assert m is not None  # a label matched _ATTACHMENT_START, which this pattern extends
     number = cn_number(m.group(1)) if m.group(1) else index
     lines = _label_rest(label) + lines
     title = None
@@ -557,9 +560,7 @@ def parse(source: SourceText) -> Document:
     lines = _lines(text)
     header = read_header(lines)
     rest, footer = _drop_footer(lines[header.end :])
-    chunks = _split_attachments(rest)
-    main = chunks[0][1]
-    extra = chunks[1:]
+    main, extra = _split_attachments(rest)
     if extra and _is_plan(extra[0][1], extra[0][0], header) and not _has_units(main):
         label, chunk = extra.pop(0)
         main = _label_rest(label) + chunk
@@ -615,7 +616,7 @@ def _unique_segment(base: str, used: set[str]) -> str:
     return seg
 
 
-def _attachments(chunks: list[tuple[MappedText | None, list[MappedText]]], warnings: list[str]) -> list[Attachment]:
+def _attachments(chunks: list[tuple[MappedText, list[MappedText]]], warnings: list[str]) -> list[Attachment]:
     out: list[Attachment] = []
     used: set[str] = set()
     for k, (label, lines) in enumerate(chunks, start=1):

@@ -35,7 +35,7 @@ class Target:
     kind: str  # "quantified", "ordinal", or "baseline" (a quantity that already exists)
     start: int
     end: int
-    value: float | int | None = None
+    value: float | int
     unit: str = ""
     counted: str = ""
     approximate: bool = False
@@ -112,8 +112,13 @@ def cn_number(text: str) -> int | float | None:
 
 def _number(text: str) -> int | float | None:
     if re.fullmatch(_ARABIC, text):
-        return float(text) if "." in text else int(text)
+        return _arabic(text)
     return cn_number(text)
+
+
+def _arabic(text: str) -> int | float:
+    """The number an _ARABIC match writes."""
+    return float(text) if "." in text else int(text)
 
 
 # ---------------------------------------------------------------- what a number counts
@@ -385,7 +390,7 @@ def find_quantities(s: str, toks: list[Token], mentions: list[Mention], quoted: 
     """Quantified targets and baselines of sentence ``s``."""
     # numbers inside names (天津市第一商业学校) or quotes (“1+3+4”) are not quantities
     blocked = list(quoted) + [(x.start, x.end) for x in mentions if x.kind in {"org", "place", "law", "publication", "event"}]
-    out = []
+    out: list[Target] = []
     for m in _QUANTITY.finditer(s):
         if _skip(s, m, toks, blocked):
             continue
@@ -563,7 +568,7 @@ def table_targets(rows: list[str]) -> list[list[Target]]:
             m = _CELL_VALUE.match(cell)
             if kind not in {"target", "baseline"} or m is None:
                 continue
-            value = _number(m.group("num"))
+            value = _arabic(m.group("num"))
             comparator = _CELL_BOUND.get(m.group("pre") or "") or _BOUND_AFTER.get(m.group("post") or "") or "exactly"
             out[k].append(
                 Target("quantified" if kind == "target" else "baseline", start, start + len(cell), value, unit,

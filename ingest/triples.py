@@ -41,7 +41,7 @@ def _escape(lexical: str) -> str:
 
 def nt_term(term: Term) -> str:
     """``term`` in N-Triples."""
-    if type(term) is str:
+    if isinstance(term, str):
         return f"<{term}>"
     lexical, lang, datatype = term
     if lang:
@@ -64,7 +64,7 @@ def statements(triples: Iterable[Triple]) -> list[tuple[str, str]]:
         np = iris.get(p)
         if np is None:
             np = iris[p] = f"<{p}>"
-        if type(o) is str:
+        if isinstance(o, str):
             no = iris.get(o)
             if no is None:
                 no = iris[o] = f"<{o}>"
@@ -105,7 +105,7 @@ def to_graph(triples: Iterable[Triple], graph: Graph | None = None) -> Graph:
     def term(t: Term) -> URIRef | Literal:
         node = terms.get(t)
         if node is None:
-            if type(t) is str:
+            if isinstance(t, str):
                 node = URIRef(t)
             else:
                 lexical, lang, datatype = t

@@ -10,7 +10,7 @@
   (append-only: no client may change or drop it).
 * **Public**: every graph but the history. On the embedded store the history graph holds only
   each record's number and time (who wrote it and what it changed are kept beside the store,
-  ``server/writes/history_details.py``); it is left out of the dumps, exports, VoID and the pages
+  ``store/history_details.py``); it is left out of the dumps, exports, VoID and the pages
   unless asked for.
 
 The write gate (``server/writes/checks.py``), ``vetkg validate`` (``shapes/validate.py``),

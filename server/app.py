@@ -8,10 +8,10 @@ from vetkg.store import Store, get_store
 from .config import Settings, load_settings
 from .http import init_http
 from .linked_data import blueprint as linked_data_blueprint
-from .sparql import init_sparql
-from .sparql.admission import init_admission
+from .sparql_endpoint import init_sparql
+from .sparql_endpoint.admission import init_admission
 from .workbench import init_workbench
-from .writes import init_writes
+from .write_endpoints import init_writes
 
 
 def create_app(settings: Settings | None = None, store: Store | None = None) -> Flask:

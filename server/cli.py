@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import IO, Any
 
 import click
 
@@ -22,9 +23,10 @@ class CliError(click.ClickException):
 
     def __init__(self, message: str, exit_code: int = EXIT_INPUT) -> None:
         super().__init__(message)
-        self.exit_code = exit_code
+        # click annotates exit_code as a ClassVar, yet reads it from the instance it caught
+        self.exit_code = exit_code  # type: ignore[misc]
 
-    def show(self, file=None) -> None:  # type: ignore[override]
+    def show(self, file: IO[Any] | None = None) -> None:
         click.echo(f"vetkg: {self.message}", err=True)
 
 
@@ -148,7 +150,7 @@ def validate(settings: Settings, store_path: str | None, update_file: Path | Non
         if update is not None:
             from vetkg.store import StoreError
 
-            from .writes.offline import check_update
+            from .offline_writes import check_update
             from .writes.protect import WriteForbidden
             from .writes.update import UpdateFailed
 
@@ -175,8 +177,8 @@ def history(settings: Settings, store_path: str | None) -> None:
     """List the committed writes: number, time, who, quads added and removed."""
     from vetkg.store import StoreError
 
+    from .offline_writes import offline_writer
     from .writes.history import records
-    from .writes.offline import offline_writer
 
     settings = settings.override(store_path=store_path)
     store = _open_store(settings)
@@ -205,7 +207,7 @@ def repair(settings: Settings, store_path: str | None) -> None:
     """Complete a write the remote store was interrupted in (see `vetkg history`)."""
     from vetkg.store import StoreError
 
-    from .writes.offline import repair_store
+    from .offline_writes import repair_store
 
     settings = settings.override(store_path=store_path)
     store = _open_store(settings)
@@ -227,8 +229,8 @@ def revert(settings: Settings, number: int, store_path: str | None, who: str) ->
     """Undo write NUMBER as a validated write of its own; exit 3 if the result would not conform."""
     from vetkg.store import StoreError
 
+    from .offline_writes import revert_change
     from .writes.history import RevertRefused
-    from .writes.offline import revert_change
     from .writes.protect import WriteForbidden
     from .writes.update import UpdateFailed
 

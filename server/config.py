@@ -79,7 +79,7 @@ class Settings:
     connection_limit: int = 1000  # open connections; past it new ones wait in the kernel's backlog
     idle_timeout: float = 30.0  # seconds a connection may stay silent before it is closed
     request_read_timeout: float = 30.0  # seconds to send one request whole (slow-loris clients)
-    # Admission of long queries (server/sparql/admission.py): a query still running after
+    # Admission of long queries (server/sparql_endpoint/admission.py): a query still running after
     # heavy_query_after seconds is heavy; at most heavy_query_slots of them run at once (-1: one
     # per core), heavy_query_queue more wait for a slot, and past that a heavy query gets 503
     # with Retry-After, so that cheap requests always find a thread and a worker.
@@ -100,7 +100,7 @@ class Settings:
         return self
 
     def heavy_slots(self) -> int:
-        """Long queries run at once (server/sparql/admission.py): the setting, or one per core."""
+        """Long queries run at once (server/sparql_endpoint/admission.py): the setting, or one per core."""
         return self.heavy_query_slots if self.heavy_query_slots > 0 else (os.cpu_count() or 1)
 
     def request_threads(self) -> int:

@@ -9,23 +9,16 @@ import pyoxigraph as ox
 
 from vetkg.ontology.graphs import store_graphs
 from vetkg.store import Store
-
-FORMATS: dict[str, ox.RdfFormat] = {
-    "nquads": ox.RdfFormat.N_QUADS,
-    "trig": ox.RdfFormat.TRIG,
-    "turtle": ox.RdfFormat.TURTLE,
-}
-
+from vetkg.store import formats as registry
+from vetkg.store.formats import Holds
 
 _BATCH = 5000
 
 
 def _dump_history_details(store: Store, output: IO[bytes], rdf_format: ox.RdfFormat) -> None:
     """Who made each write and what it changed, kept beside an embedded store
-    (:mod:`vetkg.server.writes.history_details`): a whole history needs them too."""
-    from .writes.history_details import details_store
-
-    side = details_store(store)
+    (:mod:`vetkg.store.history_details`): a whole history needs them too."""
+    side = store.history_details()
     if side is not None and len(side):
         side.dump(output, format=rdf_format)
 
@@ -43,20 +36,22 @@ def public_quads(store: Store, base_iri: str | None = None, include_history: boo
 def export_dataset(
     store: Store, output: IO[bytes], fmt: str, *, base_iri: str | None = None, include_history: bool = False
 ) -> None:
-    """Write every quad to ``output``, the history's only with ``include_history``; Turtle, which
-    has no graphs, gets the union of them."""
-    rdf_format = FORMATS[fmt]
+    """Write every quad to ``output`` in the format named ``fmt`` (a registered short name), the
+    history's only with ``include_history``; a format without graphs (Turtle) gets their union."""
+    chosen = registry.by_name(fmt, Holds.GRAPH)
+    if chosen is None:
+        raise ValueError(f"no RDF format {fmt!r}; known: {', '.join(registry.names(Holds.GRAPH))}")
     roles = store_graphs(base_iri) if base_iri else store_graphs()
-    if rdf_format.supports_datasets:
-        if include_history or roles.history not in store.graphs():
-            store.dump(output, rdf_format)
+    if chosen.holds(Holds.DATASET):
+        if chosen.rdf is not None and (include_history or roles.history not in store.graphs()):
+            store.dump(output, chosen.rdf)
             if include_history:
-                _dump_history_details(store, output, rdf_format)
+                _dump_history_details(store, output, chosen.rdf)
             return
-        quads = public_quads(store, base_iri)
+        quads = public_quads(store, base_iri, include_history)
         while batch := list(islice(quads, _BATCH)):
-            # N-Quads is a line per quad and TriG allows a graph's block again: batches concatenate.
-            ox.serialize(batch, output, format=rdf_format)
+            # A dataset syntax (N-Quads a line per quad, TriG a graph's block again) concatenates.
+            output.write(chosen.serialize(batch))
         return
     triples = {q.triple for q in public_quads(store, base_iri, include_history)}
-    ox.serialize(sorted(triples, key=str), output, format=rdf_format)
+    output.write(chosen.serialize(sorted(triples, key=str)))

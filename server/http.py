@@ -5,12 +5,9 @@ from. Anything that changes the store calls ``bump()`` so no client keeps a stal
 """
 from __future__ import annotations
 
-import hashlib
 import logging
-import threading
 import time
-import uuid
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable, Iterable
 
 from flask import Flask, Response, current_app, g, jsonify, request
 from flask_compress import Compress
@@ -24,7 +21,10 @@ from prometheus_client import (
 )
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from vetkg.store import Store
+from vetkg.store import Store, formats
+
+from .sparql.errors import ProtocolError
+from .writes.dataset_version import DatasetVersion
 
 log = logging.getLogger(__name__)
 
@@ -33,72 +33,28 @@ EXPOSED_HEADERS = [
     "ETag", "Last-Modified", "Link", "Content-Location", "Content-Type", "Location",
     "X-VetKG-Truncated", "X-VetKG-Max-Rows", "X-VetKG-Violations", "X-VetKG-Added", "X-VetKG-Removed",
 ]
-COMPRESSED_TYPES = [
+# The pages' own types; every registered RDF and results format is compressed too.
+PAGE_TYPES = [
     "text/html", "text/css", "text/plain", "text/xml", "text/javascript", "application/javascript",
     "application/json", "application/xml",
-    "application/sparql-results+json", "application/sparql-results+xml", "text/csv",
-    "text/tab-separated-values", "text/turtle", "application/ld+json", "application/n-triples",
-    "application/rdf+xml", "application/n-quads", "application/trig",
 ]
 
 
-class DatasetVersion:
-    """A token that changes whenever the dataset may have changed.
-
-    It starts from a token drawn when the server starts and changes again on every ``bump()``.
-    Nothing in it is read from the store: counting the quads of a large store takes seconds, and
-    a write that keeps the count (one triple replaced) must change it all the same, across
-    restarts too.
-    """
-
-    def __init__(self, store: Store) -> None:
-        self._lock = threading.Lock()
-        self._store = store
-        self._counter = 0
-        self._seed = uuid.uuid4().hex[:16]
-        self._modified = datetime.now(UTC).replace(microsecond=0)
-        self._quads: tuple[int, int] | None = None  # (generation, quad count)
-
-    def quads(self) -> int:
-        """The store's quad count, counted once per generation."""
-        generation = self._counter
-        known = self._quads
-        if known is None or known[0] != generation:
-            known = self._quads = (generation, len(self._store))
-        return known[1]
-
-    def bump(self) -> None:
-        """Record a change to the store: new ETags, a new Last-Modified."""
-        with self._lock:
-            self._counter += 1
-            # Last-Modified has one-second resolution: never let a bump within the same second
-            # leave it unchanged, or If-Modified-Since would answer 304 for changed data.
-            now = datetime.now(UTC).replace(microsecond=0)
-            self._modified = now if now > self._modified else self._modified + timedelta(seconds=1)
-
-    @property
-    def generation(self) -> int:
-        """How many changes this server has committed: what a snapshot of the store is as of."""
-        return self._counter
-
-    @property
-    def tag(self) -> str:
-        return f"{self._seed}-{self._counter}"
-
-    @property
-    def last_modified(self) -> datetime:
-        return self._modified
-
-    def etag_for(self, *parts: str) -> str:
-        """An ETag for one representation: this version plus what selects the representation."""
-        digest = hashlib.sha256(self.tag.encode("ascii"))
-        for part in parts:
-            digest.update(b"\0" + part.encode("utf-8"))
-        return digest.hexdigest()[:32]
+def compressed_types() -> list[str]:
+    return list(dict.fromkeys(PAGE_TYPES + [f.media_type for f in formats.formats()]))
 
 
 def dataset_version(app: Flask | None = None) -> DatasetVersion:
     return (app or current_app).extensions["vetkg.version"]
+
+
+def error_response(exc: ProtocolError) -> Response:
+    """The answer to a refused request."""
+    # Plain text: the message is read by people at a terminal or in a query page, and every
+    # SPARQL client shows a non-2xx body as text.
+    resp = Response(exc.message.rstrip("\n") + "\n", status=exc.status, mimetype="text/plain")
+    resp.headers.update(exc.headers)
+    return resp
 
 
 def conditional(response: Response, etag: str) -> Response:
@@ -110,7 +66,8 @@ def conditional(response: Response, etag: str) -> Response:
     response.set_etag(etag, weak=True)
     response.last_modified = dataset_version().last_modified
     response.headers.setdefault("Cache-Control", "no-cache")
-    return response.make_conditional(request)
+    response.make_conditional(request)  # in place: it returns the response itself
+    return response
 
 
 def not_modified(etag: str) -> Response | None:
@@ -119,6 +76,23 @@ def not_modified(etag: str) -> Response | None:
         return None
     probe = conditional(Response(status=200), etag)
     return probe if probe.status_code == 304 else None
+
+
+def conditional_get(etag: str, build: Callable[[], Response], vary: Iterable[str] = ()) -> Response:
+    """The one way a GET is answered conditionally: a 304 before ``build()`` runs when the
+    client's copy is current, else ``build()``'s response with the validators.
+
+    ``vary`` names the request headers that select the representation; a 304 carries them too
+    (RFC 9110 §15.4.5), as the 200 it stands for would. Only GET and HEAD get validators: the
+    answer to a POSTed query is not one a cache may keep.
+    """
+    early = not_modified(etag)
+    if early is not None:
+        early.vary.update(vary)
+        return early
+    response = build()
+    response.vary.update(vary)
+    return conditional(response, etag) if request.method in ("GET", "HEAD") else response
 
 
 def _metrics(app: Flask) -> None:
@@ -186,7 +160,7 @@ def init_http(app: Flask, store: Store) -> None:
         expose_headers=EXPOSED_HEADERS,
         max_age=86400,
     )
-    app.config.setdefault("COMPRESS_MIMETYPES", COMPRESSED_TYPES)
+    app.config.setdefault("COMPRESS_MIMETYPES", compressed_types())
     app.config.setdefault("COMPRESS_ALGORITHM", ["gzip", "deflate"])
     Compress(app)
     _metrics(app)

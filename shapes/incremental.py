@@ -33,7 +33,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH
 from rdflib.term import Node
 
-from vetkg.store.oxigraph import term_to_rdflib
+from vetkg.store.terms import term_to_rdflib
 
 from .validate import (
     ValidationResult,
@@ -45,7 +45,8 @@ from .validate import (
 )
 
 if TYPE_CHECKING:
-    from vetkg.store.base import Store
+    from vetkg.store.memory_copy import MemoryCopy
+    from vetkg.store.oxigraph import OxigraphStore
 
 __all__ = [
     "Change",
@@ -60,7 +61,7 @@ __all__ = [
 ]
 
 Triple = tuple[Node, Node, Node]
-Edges = Iterable[tuple[URIRef, URIRef]]
+Edges = Iterable[tuple[Node, Node]]  # (subclass, superclass); a data graph's may be blank nodes
 
 # How far from $this a SPARQL constraint is assumed to read, forwards and backwards: SPARQL text
 # is not analysed, so this is the one assumption the extraction makes (see _collect_sparql).
@@ -96,16 +97,17 @@ class StoreView:
     a triple held by several data graphs is seen once.
     """
 
-    def __init__(self, store: Store | ox.Store, is_data_graph: Callable[[str | None], bool] = _is_document_graph) -> None:
-        self.oxigraph: ox.Store = store if isinstance(store, ox.Store) else store.oxigraph  # type: ignore[attr-defined]
+    def __init__(self, store: OxigraphStore | ox.Store, is_data_graph: Callable[[str | None], bool] = _is_document_graph) -> None:
+        self.oxigraph: ox.Store | MemoryCopy = store if isinstance(store, ox.Store) else store.oxigraph
         self._is_data_graph = is_data_graph
         self._graph_ok: dict[ox.NamedNode, bool] = {}
 
     def triples(self, s: Node | None, p: Node | None, o: Node | None) -> Iterator[Triple]:
-        if isinstance(s, Literal) or (p is not None and not isinstance(p, URIRef)):
+        subject, predicate = _to_ox(s), _to_ox(p)
+        if isinstance(subject, ox.Literal) or (predicate is not None and not isinstance(predicate, ox.NamedNode)):
             return
         seen: set[tuple[object, object, object]] = set()
-        for quad in self.oxigraph.quads_for_pattern(_to_ox(s), _to_ox(p), _to_ox(o), None):
+        for quad in self.oxigraph.quads_for_pattern(subject, predicate, _to_ox(o), None):
             if not self._data(quad.graph_name):
                 continue
             key = (quad.subject, quad.predicate, quad.object)
@@ -117,6 +119,8 @@ class StoreView:
     def graphs_holding(self, triple: Triple) -> set[str]:
         """The data graphs that hold ``triple`` (the store's default graph as ``""``)."""
         s, p, o = (_to_ox(t) for t in triple)
+        if isinstance(s, ox.Literal) or not isinstance(p, ox.NamedNode):
+            return set()  # no graph holds a triple with a literal subject or predicate
         return {
             q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else ""
             for q in self.oxigraph.quads_for_pattern(s, p, o, None)
@@ -328,8 +332,8 @@ def _read_shape(g: Graph, node: Node) -> ShapeInfo:
     info.sparql = any(True for _ in g.objects(node, SH.sparql))
     info.target_classes = [c for c in g.objects(node, SH.targetClass) if isinstance(c, URIRef)]
     # A shape that is also a class targets its own instances (SHACL 2.1.3.3).
-    if (node, RDF.type, RDFS.Class) in g or (node, RDF.type, OWL.Class) in g:
-        info.target_classes.append(node)  # type: ignore[arg-type]
+    if isinstance(node, URIRef) and ((node, RDF.type, RDFS.Class) in g or (node, RDF.type, OWL.Class) in g):
+        info.target_classes.append(node)  # named, as sh:targetClass values are taken above
     info.target_nodes = list(g.objects(node, SH.targetNode))
     info.subjects_of = [p for p in g.objects(node, SH.targetSubjectsOf) if isinstance(p, URIRef)]
     info.objects_of = [p for p in g.objects(node, SH.targetObjectsOf) if isinstance(p, URIRef)]
@@ -409,8 +413,8 @@ def _ends(path: Path, t: Triple, view: DataView) -> tuple[set[Node], set[Node]]:
     if kind == "pred":
         return ({t[0]}, {t[2]}) if t[1] == arg else (set(), set())
     if kind == "inv":
-        heads, tails = _ends(arg, t, view)
-        return tails, heads
+        h, e = _ends(arg, t, view)
+        return e, h
     if kind == "alt" or kind == "opt":
         parts = arg if kind == "alt" else (arg,)
         pairs = [_ends(a, t, view) for a in parts]
@@ -496,10 +500,10 @@ def _context(change: Change, before: DataView, after: DataView, shapes: Graph | 
     return _Context(change, before, after, index, supers, type_changes)
 
 
-def _effective_hierarchy(hierarchy: Edges | None, *views: DataView) -> list[tuple[URIRef, URIRef]]:
+def _effective_hierarchy(hierarchy: Edges | None, *views: DataView) -> list[tuple[Node, Node]]:
     edges = set(class_hierarchy() if hierarchy is None else hierarchy)
     for view in views:
-        edges.update((s, o) for s, _, o in view.triples(None, RDFS.subClassOf, None))  # type: ignore[misc]
+        edges.update((s, o) for s, _, o in view.triples(None, RDFS.subClassOf, None))
     return sorted(edges)
 
 
@@ -768,7 +772,7 @@ def validate_change(
     return result
 
 
-def _validate_focus(sub: Graph, focus: set[Node], shapes: Graph, edges: list[tuple[URIRef, URIRef]]) -> IncrementalResult:
+def _validate_focus(sub: Graph, focus: set[Node], shapes: Graph, edges: list[tuple[Node, Node]]) -> IncrementalResult:
     if not focus:
         full = validate_graph(sub, shapes, focus_nodes=[], hierarchy=edges)
         return IncrementalResult(full.conforms, full.report, full.text, [], set(), len(sub))

@@ -76,7 +76,7 @@ _FALLBACK_HIERARCHY: tuple[tuple[URIRef, URIRef], ...] = tuple(
 
 _log = logging.getLogger(__name__)
 
-_SEVERITY_NAMES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
+_SEVERITY_NAMES: dict[Node | None, str] = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 
 
 @dataclass(frozen=True)
@@ -179,7 +179,7 @@ def validate_graph(
     shapes: rdflib.Graph | None = None,
     focus_nodes: Sequence[Node | str] | None = None,
     *,
-    hierarchy: Iterable[tuple[URIRef, URIRef]] | None = None,
+    hierarchy: Iterable[tuple[Node, Node]] | None = None,
 ) -> ValidationResult:
     """Validate ``data`` against the vetkg shapes (or ``shapes``).
 
@@ -250,7 +250,7 @@ def ensure_conforms_ntriples(ntriples: str, label: str, graph: Callable[[], rdfl
         _log.warning("%s: pyshacl-turbo finds a violation that pyshacl does not; pyshacl's verdict is kept", label)
 
 
-def conforms_ntriples(ntriples: str, *, hierarchy: Iterable[tuple[URIRef, URIRef]] | None = None) -> bool | None:
+def conforms_ntriples(ntriples: str, *, hierarchy: Iterable[tuple[Node, Node]] | None = None) -> bool | None:
     """Whether the graph whose N-Triples are ``ntriples`` conforms to the vetkg shapes
     (warnings allowed), as pyshacl-turbo decides; None when it cannot decide (it failed)."""
     data = _turbo_input(ntriples, hierarchy)
@@ -261,7 +261,7 @@ def conforms_ntriples(ntriples: str, *, hierarchy: Iterable[tuple[URIRef, URIRef
     return bool(conforms)
 
 
-def turbo_report(ntriples: str, *, hierarchy: Iterable[tuple[URIRef, URIRef]] | None = None) -> tuple[bool, Graph]:
+def turbo_report(ntriples: str, *, hierarchy: Iterable[tuple[Node, Node]] | None = None) -> tuple[bool, Graph]:
     """(conforms, report graph) of pyshacl-turbo for the N-Triples ``ntriples``; for tests that
     compare the two engines."""
     conforms, report, _ = _turbo_shapes().validate(_turbo_input(ntriples, hierarchy), allow_warnings=True)
@@ -275,7 +275,7 @@ def prepare_fast_check() -> None:
     _edges_ntriples(tuple(class_hierarchy()))
 
 
-def _turbo_input(ntriples: str, hierarchy: Iterable[tuple[URIRef, URIRef]] | None) -> _TurboInput:
+def _turbo_input(ntriples: str, hierarchy: Iterable[tuple[Node, Node]] | None) -> _TurboInput:
     # N-Triples handed over as they are: given an rdflib graph, pyshacl-turbo would convert it
     # term by term, which costs more than its validation
     edges = tuple(class_hierarchy()) if hierarchy is None else tuple(hierarchy)
@@ -328,10 +328,9 @@ def validate_store(store: Store, shapes: rdflib.Graph | None = None, base_iri: s
         subclass = ox.NamedNode(str(RDFS.subClassOf))
         equivalent = ox.NamedNode(str(OWL.equivalentClass))
         for quad in store.quads(ONTOLOGY_IRI):
-            if quad.predicate in (subclass, equivalent) and all(
-                isinstance(t, ox.NamedNode) for t in (quad.subject, quad.object)
-            ):
-                ontology.add((URIRef(quad.subject.value), URIRef(quad.predicate.value), URIRef(quad.object.value)))
+            s, o = quad.subject, quad.object
+            if quad.predicate in (subclass, equivalent) and isinstance(s, ox.NamedNode) and isinstance(o, ox.NamedNode):
+                ontology.add((URIRef(s.value), URIRef(quad.predicate.value), URIRef(o.value)))
         hierarchy = class_hierarchy(ontology)
     result = validate_graph(data, shapes, hierarchy=hierarchy)
     if result.conforms:
@@ -349,7 +348,7 @@ def _default_graph_ntriples(store: Store) -> bytes:
     return ox.serialize([q.triple for q in quads], format=ox.RdfFormat.N_TRIPLES) or b""
 
 
-def _is_document_graph(iri: str) -> bool:
+def _is_document_graph(iri: str | None) -> bool:
     """Whether named graph ``iri`` holds data, for the default base IRI (see :mod:`vetkg.ontology.graphs`)."""
     return is_data_graph(iri)
 
@@ -368,9 +367,11 @@ def _violations(report: Graph) -> list[Violation]:
         # A shape without sh:message gets pyshacl's own English text, untagged.
         plain = next((str(m) for m in messages if isinstance(m, Literal) and not m.language), "")
         severity = report.value(res, SH.resultSeverity)
+        focus = report.value(res, SH.focusNode)
+        assert focus is not None  # SHACL gives every validation result exactly one sh:focusNode
         found.append(
             Violation(
-                focus_node=report.value(res, SH.focusNode),
+                focus_node=focus,
                 path=report.value(res, SH.resultPath),
                 value=report.value(res, SH.value),
                 message_zh=zh or plain or (en or ""),
@@ -437,24 +438,39 @@ def _report_text(
             + (f", {others} warning(s)" if others else "")
             + f" ({checked_nodes} nodes, {len(data)} triples checked)."
         )
-    nm = _namespaces(report)
     for v in violations:
-        label = _label(data, v.focus_node)
-        head = f"[{v.severity}] {_n3(v.focus_node, nm)}"
-        if label:
-            head += f"  «{label}»"
-        block = [head]
-        if v.path is not None:
-            block.append(f"  path:  {_path_text(v.path, report, nm)}")
-        if v.value is not None:
-            block.append(f"  value: {_n3(v.value, nm)}")
-        block.append(f"  zh:    {v.message_zh}")
-        block.append(f"  en:    {v.message_en}")
-        if v.source_shape is not None and not isinstance(v.source_shape, BNode):
-            block.append(f"  shape: {_n3(v.source_shape, nm)}")
         lines.append("")
-        lines.extend(block)
+        lines.extend(violation_lines(v, report, label=_label(data, v.focus_node)))
     return "\n".join(lines)
+
+
+def violation_lines(v: Violation, report: Graph | None, label: str | None = None, source: str | None = None) -> list[str]:
+    """The one way a violation is written for people (``vetkg validate``, ``vetkg validate
+    --update``, the text/plain answer to a rejected write): the focus node with its label, the
+    path and value in the shapes' prefixes, both messages, and the source sentence and the
+    shape when they are known. ``report`` resolves a path given as a blank node."""
+    nm = _namespaces(report if report is not None else Graph())
+    head = f"[{v.severity}] {_node_text(v.focus_node, nm)}"
+    if label:
+        head += f"  «{label}»"
+    lines = [head]
+    if v.path is not None:
+        lines.append(f"  path / 属性:   {_path_text(v.path, report if report is not None else Graph(), nm)}")
+    if v.value is not None:
+        lines.append(f"  value / 值:    {_n3(v.value, nm)}")
+    lines.append(f"  zh:            {v.message_zh}")
+    lines.append(f"  en:            {v.message_en}")
+    if source:
+        lines.append(f"  source / 原文: {source}")
+    if v.source_shape is not None and not isinstance(v.source_shape, BNode):
+        lines.append(f"  shape / 形状:  {_n3(v.source_shape, nm)}")
+    return lines
+
+
+def _node_text(node: Node, nm: rdflib.namespace.NamespaceManager) -> str:
+    # A focus node is never cut short (a reader copies it into a query); a blank node's label
+    # means nothing outside the report.
+    return "(blank node)" if isinstance(node, BNode) else node.n3(nm)
 
 
 def _namespaces(report: Graph) -> rdflib.namespace.NamespaceManager:

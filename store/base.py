@@ -12,6 +12,8 @@ from typing import IO, Any
 
 import pyoxigraph as ox
 
+from .write_backend import WriteBackend
+
 
 class StoreError(Exception):
     """A store could not be opened or could not do what was asked."""
@@ -92,6 +94,16 @@ class Store(ABC):
 
     def graph_size(self, graph: str) -> int:
         return sum(1 for _ in self.quads(graph))
+
+    def write_backend(self, base_iri: str) -> WriteBackend | None:
+        """What commits a checked change to this store (:mod:`.write_backend`); None: vetkg
+        cannot write to it. ``base_iri`` names the history graph a journal lives in."""
+        return None
+
+    def history_details(self) -> ox.Store | None:
+        """Where this store keeps who made each write and what it changed, out of every query
+        (:mod:`.history_details`); None: the records are whole in the history graph."""
+        return None
 
     def close(self) -> None:  # noqa: B027 - optional for stores that hold nothing open
         """Release files or connections."""

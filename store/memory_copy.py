@@ -9,7 +9,7 @@ stays the durable truth, and then to the copy.
 
 Both copies get the same operations, so they hold the same quads; blank nodes a SPARQL update
 creates get different ids in each, which nothing depends on (no write names a stored blank node:
-a graph whose blank nodes change is rewritten whole, see ``server/writes/commit.py``).
+a graph whose blank nodes change is rewritten whole, see ``store/oxigraph_commit.py``).
 """
 from __future__ import annotations
 

@@ -6,39 +6,15 @@ rdflib graphs with :func:`triples_from_rdflib`.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any
 
 import pyoxigraph as ox
-import rdflib
 
 from .base import Store, StoreError
+from .history_details import open_details
 from .memory_copy import MemoryCopy
-
-_XSD_STRING = ox.NamedNode("http://www.w3.org/2001/XMLSchema#string")
-
-
-@lru_cache(maxsize=200_000)
-def term_to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> rdflib.term.Node:
-    """The rdflib term for a pyoxigraph one (cached: the same terms recur across quads)."""
-    if isinstance(term, ox.NamedNode):
-        return rdflib.URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return rdflib.BNode(term.value)
-    if term.language:
-        return rdflib.Literal(term.value, lang=term.language)
-    # rdflib keeps a plain literal and an xsd:string one apart; the store does not. Plain, so a
-    # literal from the store equals the same literal in an update, a shape or a parsed dump.
-    if term.datatype == _XSD_STRING:
-        return rdflib.Literal(term.value)
-    return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
-
-
-def triples_from_rdflib(graph: rdflib.Graph) -> list[ox.Triple]:
-    """Convert an rdflib graph to pyoxigraph triples via N-Triples, the cheapest exact path."""
-    data = graph.serialize(format="nt", encoding="utf-8")
-    return [q.triple for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
+from .oxigraph_commit import EmbeddedBackend
 
 
 def _graph_list(iris: list[str] | None) -> list[ox.NamedNode] | None:
@@ -49,6 +25,7 @@ class OxigraphStore(Store):
     """Oxigraph at ``path``; ``read_only`` opens it beside a running writer."""
 
     def __init__(self, path: str | Path | None = None, read_only: bool = False, **_: Any) -> None:
+        self._store: ox.Store | MemoryCopy
         try:
             if path is None:
                 self._store = ox.Store()
@@ -65,15 +42,26 @@ class OxigraphStore(Store):
         self.custom_functions: dict[ox.NamedNode, Callable[..., Any]] = {}
 
     @property
-    def oxigraph(self) -> ox.Store:
+    def oxigraph(self) -> ox.Store | MemoryCopy:
         return self._store
+
+    def write_backend(self, base_iri: str) -> EmbeddedBackend:
+        # A store served from a copy in memory takes the same update, on disk and in memory.
+        return EmbeddedBackend(self.oxigraph, self.history_details())
+
+    def history_details(self) -> ox.Store:
+        found: ox.Store | None = self.__dict__.get("_history_details")
+        if found is None:
+            found = self.__dict__["_history_details"] = open_details(self.path)
+        return found
 
     def hold_in_memory(self) -> bool:
         """Answer reads from a copy in memory, writing to the disk and the copy (see
         :mod:`.memory_copy`)."""
-        if self.path is None or self.in_memory_copy:
+        disk = self._store
+        if self.path is None or isinstance(disk, MemoryCopy):
             return self.in_memory_copy
-        self._store = MemoryCopy(self._store)  # type: ignore[assignment]
+        self._store = MemoryCopy(disk)
         return True
 
     @property

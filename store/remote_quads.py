@@ -20,15 +20,18 @@ What the remote cannot do as the embedded store does:
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
 from .base import StoreError
-from .sparql import RemoteSparqlStore
+from .terms import OxSubject, OxTerm
 
-Term = ox.NamedNode | ox.BlankNode | ox.Literal
-Pattern = tuple[Term | None, Term | None, Term | None, Any]
+if TYPE_CHECKING:
+    # only named: the remote store's module builds its write backend on this one
+    from .sparql import RemoteSparqlStore
+
+Pattern = tuple[OxSubject | None, ox.NamedNode | None, OxTerm | None, Any]
 _NAMES = ("s", "p", "o", "g")
 
 
@@ -46,7 +49,7 @@ class RemoteQuads:
     # -- the four calls ---------------------------------------------------------------------------
 
     def quads_for_pattern(
-        self, subject: Term | None, predicate: Term | None, object: Term | None, graph_name: Any = None
+        self, subject: OxSubject | None, predicate: ox.NamedNode | None, object: OxTerm | None, graph_name: Any = None
     ) -> Iterator[ox.Quad]:
         key: Pattern = (subject, predicate, object, graph_name)
         found = self._answers.get(key)
@@ -92,8 +95,7 @@ class RemoteQuads:
     def prefetch_triples(self, triples: Iterable[ox.Triple], batch: int = 100) -> None:
         """Read the quads of each of ``triples`` in every graph, a batch per query: the checks ask,
         for each triple a change adds or removes, whether another graph holds it too."""
-        unknown = [t for t in dict.fromkeys(triples)
-                   if not _has_blank(t) and (t.subject, t.predicate, t.object, None) not in self._answers]
+        unknown = [t for t in dict.fromkeys(triples) if not _has_blank(t) and _pattern(t) not in self._answers]
         system = " && ".join(f'!STRSTARTS(STR(?g), "{p}")' for p in self.store.system_graph_prefixes)
         for start in range(0, len(unknown), batch):
             part = unknown[start:start + batch]
@@ -101,11 +103,10 @@ class RemoteQuads:
             held = self._held(f"VALUES (?s ?p ?o) {{ {values} }} GRAPH ?g {{ ?s ?p ?o }}" + (f" FILTER({system})" if system else ""))
             if held is None:
                 continue  # more rows than the server gives at once: each is asked alone when needed
-            found: dict[ox.Triple, list[ox.Quad]] = {t: [] for t in part}
+            found: dict[Pattern, list[ox.Quad]] = {_pattern(t): [] for t in part}
             for quad in held:
-                found.setdefault(quad.triple, []).append(quad)
-            for t, quads in found.items():
-                self._answers[(t.subject, t.predicate, t.object, None)] = quads
+                found.setdefault(_pattern(quad.triple), []).append(quad)
+            self._answers.update(found)
 
     def _held(self, body: str) -> set[ox.Quad] | None:
         """The quads ``body`` binds ?s ?p ?o ?g to; None when the server's cap cut the answer."""
@@ -134,12 +135,12 @@ class RemoteQuads:
             if g is not None:
                 return list(self.store.quads(g.value)) if self.contains_named_graph(g) else []
             return list(self.store.quads())
-        if g is not None and all(isinstance(t, (ox.NamedNode, ox.Literal)) for t in (s, p, o)):
-            quad = ox.Quad(s, p, o, g)  # type: ignore[arg-type]
+        if g is not None and isinstance(s, ox.NamedNode) and p is not None and isinstance(o, (ox.NamedNode, ox.Literal)):
+            quad = ox.Quad(s, p, o, g)
             return [quad] if quad in self else []
         return self._select(s, p, o, g)
 
-    def _select(self, s: Term | None, p: Term | None, o: Term | None, g: ox.NamedNode | None) -> list[ox.Quad]:
+    def _select(self, s: OxSubject | None, p: ox.NamedNode | None, o: OxTerm | None, g: ox.NamedNode | None) -> list[ox.Quad]:
         terms = [s, p, o, g]
         # Unbound terms and blank nodes are variables; blank nodes are matched by label afterwards.
         variables = [n for n, t in zip(_NAMES, terms, strict=False) if t is None or isinstance(t, ox.BlankNode)]
@@ -173,8 +174,25 @@ class RemoteQuads:
             for row in rows:
                 values = [row[n] if n in variables else t for n, t in zip(_NAMES, terms, strict=False)]
                 if all(not isinstance(t, ox.BlankNode) or values[i] == t for i, t in enumerate(terms)):
-                    quads.append(ox.Quad(*values))  # type: ignore[arg-type]
+                    quads.append(_quad(*values))
         return quads
+
+
+def _quad(s: object, p: object, o: object, g: object) -> ox.Quad:
+    """The quad of a row's terms; a StoreError when the server bound one to what cannot be there."""
+    if (isinstance(s, (ox.NamedNode, ox.BlankNode)) and isinstance(p, ox.NamedNode)
+            and isinstance(o, (ox.NamedNode, ox.BlankNode, ox.Literal)) and isinstance(g, ox.NamedNode)):
+        return ox.Quad(s, p, o, g)
+    raise StoreError(f"the SPARQL store answered a quad pattern with a term out of place: {s} {p} {o} {g}")
+
+
+def _pattern(triple: ox.Triple) -> Pattern:
+    """The pattern that reads ``triple`` in every graph."""
+    s, o = triple.subject, triple.object
+    if isinstance(s, ox.Triple) or isinstance(o, ox.Triple):
+        # vetkg's terms (store.terms.to_ox) are never quoted triples, nor are its stores' answers
+        raise StoreError(f"an RDF-star triple cannot be read from a SPARQL store: {triple}")
+    return (s, triple.predicate, o, None)
 
 
 def _has_blank(quad: ox.Quad | ox.Triple) -> bool:

@@ -34,6 +34,7 @@ import pyoxigraph as ox
 import requests
 
 from .base import Store, StoreError, StoreRefused, StoreTimeout
+from .sparql_commit import RemoteBackend
 
 # Graphs a server keeps for itself. Virtuoso holds its schema mappings, the LDP vocabulary and the
 # endpoint's own description in these; none of them is vetkg data.
@@ -55,7 +56,9 @@ _BNODE_UNSAFE = re.compile(r"[^A-Za-z0-9_]")
 
 def query_form(sparql: str) -> str:
     """SELECT, ASK, CONSTRUCT or DESCRIBE: the first keyword after the prologue."""
-    rest = sparql[_PROLOGUE.match(sparql).end():]  # type: ignore[union-attr] - the pattern matches ""
+    prologue = _PROLOGUE.match(sparql)
+    assert prologue is not None  # every part of the pattern is optional: it matches ""
+    rest = sparql[prologue.end():]
     word = _FORM.match(rest)
     form = word.group(0).upper() if word else ""
     if form not in {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}:
@@ -116,7 +119,9 @@ def _as_query_triples(triples: list[ox.Triple]) -> ox.QueryTriples:
     # same type the embedded store returns, so results.py writes both alike.
     scratch = ox.Store()
     scratch.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)
-    return scratch.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+    result = scratch.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+    assert isinstance(result, ox.QueryTriples)  # a CONSTRUCT query
+    return result
 
 
 def _has_blank_node(triple: ox.Triple) -> bool:
@@ -193,6 +198,9 @@ class RemoteSparqlStore(Store):
             session.headers["User-Agent"] = "vetkg"
             self._local.session = session
         return session
+
+    def write_backend(self, base_iri: str) -> RemoteBackend:
+        return RemoteBackend(self, base_iri)
 
     @contextmanager
     def deadline(self, seconds: float) -> Iterator[None]:

@@ -1,14 +1,42 @@
 """Terms between pyoxigraph (the store, the change) and rdflib (the SPARQL algebra, pyshacl)."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 import pyoxigraph as ox
-from rdflib import BNode, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from .oxigraph import term_to_rdflib
-
+# vetkg's graphs are RDF 1.1: a term is never a quoted (RDF-star) triple, which pyoxigraph allows
 OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
+OxSubject = ox.NamedNode | ox.BlankNode
 OxGraph = ox.NamedNode | ox.BlankNode | ox.DefaultGraph
+# A quad's object as pyoxigraph types it (its subject is OxSubject | ox.Triple)
+OxObject = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+
+_XSD_STRING = ox.NamedNode("http://www.w3.org/2001/XMLSchema#string")
+
+
+@lru_cache(maxsize=200_000)
+def term_to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
+    """The rdflib term for a pyoxigraph one (cached: the same terms recur across quads)."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    # rdflib keeps a plain literal and an xsd:string one apart; the store does not. Plain, so a
+    # literal from the store equals the same literal in an update, a shape or a parsed dump.
+    if term.datatype == _XSD_STRING:
+        return Literal(term.value)
+    return Literal(term.value, datatype=URIRef(term.datatype.value))
+
+
+def triples_from_rdflib(graph: Graph) -> list[ox.Triple]:
+    """Convert an rdflib graph to pyoxigraph triples via N-Triples, the cheapest exact path."""
+    data = graph.serialize(format="nt", encoding="utf-8")
+    return [q.triple for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
 
 to_rdflib = term_to_rdflib
 
@@ -26,6 +54,20 @@ def to_ox(term: Node) -> OxTerm:
             return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
         return ox.Literal(str(term))
     raise ValueError(f"not an RDF term: {term!r}")
+
+
+def ox_pattern(
+    s: Node | None, p: Node | None, o: Node | None
+) -> tuple[OxSubject | None, ox.NamedNode | None, OxTerm | None] | None:
+    """An rdflib triple pattern (None: any term) in pyoxigraph terms; None when no quad can match
+    it (a literal subject, a predicate that is not an IRI, a term the store cannot hold)."""
+    try:
+        subject, predicate, object_ = (None if t is None else to_ox(t) for t in (s, p, o))
+    except ValueError:
+        return None
+    if isinstance(subject, ox.Literal) or (predicate is not None and not isinstance(predicate, ox.NamedNode)):
+        return None
+    return subject, predicate, object_
 
 
 def _bnode_id(raw: str) -> str:

@@ -115,10 +115,10 @@ def wait_for_health(url: str, proc: subprocess.Popen, seconds: float = 30.0) -> 
         if proc.poll() is not None:
             raise RuntimeError(f"vetkg serve exited with {proc.returncode}: {proc.stderr.read() if proc.stderr else ''}")
         try:
-            if requests.get(url + "/health", timeout=1).status_code == 200:
+            if requests.get(url + "/health", timeout=5).status_code == 200:
                 return
-        # The port is listened on before the store is opened (server/serving.py): until then a
-        # connection is accepted by the kernel and waits, so a slow start shows as a read timeout.
+        # a cold first request (a fresh machine's first count of the store) may outlast one
+        # poll: that is "not ready yet", like a refused connection
         except (requests.ConnectionError, requests.Timeout):
             pass
         time.sleep(0.1)

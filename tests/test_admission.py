@@ -1,4 +1,4 @@
-"""Admission of queries (server/sparql/admission.py), with executors that only sleep."""
+"""Admission of queries (server/sparql_endpoint/admission.py), with executors that only sleep."""
 from __future__ import annotations
 
 import threading
@@ -7,9 +7,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from vetkg.server.sparql.admission import Admission, Busy, Lane
 from vetkg.server.sparql.executor import QueryTimeout
 from vetkg.server.sparql.results import QueryOutcome
+from vetkg.server.sparql_endpoint.admission import Admission, Busy, Lane
 
 
 class Sleeper:

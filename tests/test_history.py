@@ -14,7 +14,6 @@ from ingest_helpers import SEED, build_store
 from vetkg.server.app import create_app
 from vetkg.server.config import Settings
 from vetkg.server.export import export_dataset
-from vetkg.server.writes.backend import backend_for
 from vetkg.server.writes.history import records
 from vetkg.store.oxigraph import OxigraphStore
 
@@ -64,7 +63,7 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
 def test_accepted_writes_are_recorded_with_who_and_what_rejected_ones_are_not(disk_store: Path):
     assert write(disk_store, ADD_ALT, DROP_TEXT) == [204, 422]
     store = OxigraphStore(disk_store)
-    backend = backend_for(store, BASE)
+    backend = store.write_backend(BASE)
     assert [(r.number, r.who, r.added, r.removed) for r in records(backend, BASE)] == [(1, "alice", 1, 0)]
     # The data store holds the record's number and time; who and what beside it, out of the union.
     skeleton = list(store.query(f"""PREFIX vet: <https://w3id.org/vetkg/ontology#> PREFIX prov: <http://www.w3.org/ns/prov#>

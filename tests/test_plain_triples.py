@@ -15,7 +15,7 @@ from vetkg.ingest.pipeline import ingest_file
 from vetkg.ingest.triples import Lit, nt_term
 from vetkg.ontology import DEFAULT_BASE_IRI
 from vetkg.ontology.namespace import VET
-from vetkg.store.oxigraph import term_to_rdflib
+from vetkg.store.terms import term_to_rdflib
 
 
 @pytest.fixture(scope="module")

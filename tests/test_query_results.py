@@ -5,9 +5,12 @@ import json
 
 import pyoxigraph as ox
 
-from vetkg.server.sparql.formats import RESULTS_JSON, RESULTS_XML, Kind
+from vetkg.server.sparql.formats import Kind
 from vetkg.server.sparql.results import QueryJob, evaluate
+from vetkg.store import formats
 from vetkg.store.oxigraph import MemoryStore
+
+RESULTS_JSON, RESULTS_XML = formats.get("json"), formats.get("xml")
 
 DATA = """
 @prefix ex: <http://example.org/> .

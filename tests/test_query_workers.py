@@ -9,10 +9,10 @@ import time
 import pytest
 
 from vetkg.server.sparql.errors import ProtocolError
-from vetkg.server.sparql.formats import RESULTS_JSON
 from vetkg.server.sparql.guard import plan_query
 from vetkg.server.sparql.results import QueryJob, declared_prefixes
 from vetkg.server.sparql.workers import WorkerDied, WorkerPool
+from vetkg.store import formats
 
 
 def _pid_or_sleep(job: object) -> object:
@@ -138,8 +138,8 @@ def _plan(text: str, **fields: object) -> QueryJob:
 @pytest.mark.parametrize(
     ("text", "media_type"),
     [
-        ("SELECT * WHERE { ?s ?p ?o }", RESULTS_JSON.media_type),
-        ("# a comment with SELECT\n  ask { ?s ?p ?o }", RESULTS_JSON.media_type),
+        ("SELECT * WHERE { ?s ?p ?o }", formats.get("json").media_type),
+        ("# a comment with SELECT\n  ask { ?s ?p ?o }", formats.get("json").media_type),
         ("PREFIX vet: <https://w3id.org/vetkg/ontology#>\nCONSTRUCT WHERE { ?s a vet:WorkPlan }", "text/turtle"),
         ("prefix : <http://e/#>\nDESCRIBE :x", "text/turtle"),
     ],

@@ -20,7 +20,7 @@ from vetkg.shapes.validate import (
     validate_store,
 )
 from vetkg.store import get_store
-from vetkg.store.oxigraph import triples_from_rdflib
+from vetkg.store.terms import triples_from_rdflib
 
 SCHEMA = Namespace("https://schema.org/")
 BASE = "https://w3id.org/vetkg/"

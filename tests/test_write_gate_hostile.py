@@ -21,7 +21,6 @@ from ingest_helpers import SEED, build_store
 from vetkg.server.app import create_app
 from vetkg.server.config import Settings
 from vetkg.server.export import export_dataset
-from vetkg.server.writes.history_details import details_store
 from vetkg.shapes.validate import validate_store
 from vetkg.store import Store
 from vetkg.store.oxigraph import MemoryStore
@@ -159,9 +158,9 @@ def _rss_kb() -> int:
 
 
 def _largest_history_literal(store: Store) -> int:
-    # the records' quads live beside the data store (server/writes/history_details.py)
+    # the records' quads live beside the data store (store/history_details.py)
     held = [*store.oxigraph.quads_for_pattern(None, None, None, ox.NamedNode(HISTORY)),
-            *details_store(store).quads_for_pattern(None, None, None, ox.NamedNode(HISTORY))]
+            *store.history_details().quads_for_pattern(None, None, None, ox.NamedNode(HISTORY))]
     return max((len(q.object.value.encode()) for q in held if isinstance(q.object, ox.Literal)), default=0)
 
 
@@ -185,9 +184,9 @@ def test_insert_and_clear_all_a_hundred_times_keeps_the_history_small_and_memory
 
 
 def test_a_large_change_is_recorded_in_bounded_literals_and_still_reverts(store, monkeypatch):
+    from vetkg.server.write_endpoints import WRITER_KEY
     from vetkg.server.writes import history
     from vetkg.server.writes.history import records, revert
-    from vetkg.server.writes.respond import WRITER_KEY
 
     monkeypatch.setattr(history, "CHUNK_BYTES", 10_000)  # a smaller chunk, so a small write spans several
     app = make(store)

@@ -207,6 +207,14 @@ def test_delete_without_graph_removes_the_triple_from_the_union(client, store):
     assert not ask(client, f'ASK {{ <{org}> rdfs:comment "twice" }}')
 
 
+def test_delete_data_of_a_literal_subject_is_a_400_as_insert_data_is(client, store):
+    before = export(store)
+    for op in ("INSERT", "DELETE"):
+        resp = update(client, f'{op} DATA {{ GRAPH <{ENTITIES}> {{ "a literal" rdfs:comment "c" }} }}')
+        assert resp.status_code == 400 and "not a valid RDF triple" in resp.text, (op, resp.status_code, resp.text)
+    assert export(store) == before
+
+
 def test_failing_operation_is_a_400_and_changes_nothing(client, store):
     before = export(store)
     resp = update(client, f"""INSERT DATA {{ GRAPH <{ENTITIES}> {{ <{BASE}id/org/x> rdfs:comment "c" }} }} ;

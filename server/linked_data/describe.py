@@ -5,9 +5,9 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from vetkg.ontology.vocab import LABEL_PROPERTIES
 from vetkg.store import Store
-
-from .vocab import LABEL_PROPERTIES
+from vetkg.store.terms import OxObject
 
 
 @dataclass
@@ -26,7 +26,7 @@ class Description:
         seen: dict[ox.Triple, None] = dict.fromkeys(self.triples + self.children + self.labels)
         return list(seen)
 
-    def objects(self, predicate: str) -> list[ox.Term]:
+    def objects(self, predicate: str) -> list[OxObject]:
         return [t.object for t in self.triples if t.predicate.value == predicate]
 
 
@@ -79,9 +79,3 @@ def graph_triples(store: Store, graph: str) -> list[ox.Triple]:
     if graph not in store.graphs():
         return []
     return [q.triple for q in store.quads(graph)]
-
-
-def serialize(triples: list[ox.Triple], rdf_format: ox.RdfFormat, prefixes: dict[str, str]) -> bytes:
-    if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML, ox.RdfFormat.TRIG):
-        return ox.serialize(triples, format=rdf_format, prefixes=prefixes)
-    return ox.serialize(triples, format=rdf_format)

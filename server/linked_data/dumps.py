@@ -10,34 +10,33 @@ import zlib
 from collections.abc import Iterator
 from itertools import islice
 
-import pyoxigraph as ox
-
+from vetkg.ontology.vocab import PREFIXES
 from vetkg.store import Store
+from vetkg.store import formats as registry
+from vetkg.store.formats import Format, Holds
 
 from ..export import public_quads
-from .vocab import PREFIXES
 
-FORMATS: dict[str, ox.RdfFormat] = {
-    "dataset.nq.gz": ox.RdfFormat.N_QUADS,
-    "dataset.trig.gz": ox.RdfFormat.TRIG,
-}
 _BATCH = 5000
 
 
-def _serialised(store: Store, rdf_format: ox.RdfFormat, base_iri: str | None) -> Iterator[bytes]:
+def dump_formats() -> dict[str, Format]:
+    """File name → format: a dump in every registered dataset format."""
+    return {f"dataset.{f.suffix}.gz": f for f in registry.formats(Holds.DATASET)}
+
+
+def _serialised(store: Store, fmt: Format, base_iri: str | None) -> Iterator[bytes]:
     quads = public_quads(store, base_iri)
     while batch := list(islice(quads, _BATCH)):
-        if rdf_format == ox.RdfFormat.TRIG:
-            # Each batch redeclares the prefixes: TriG allows it, and each batch stays self-contained.
-            yield ox.serialize(batch, format=rdf_format, prefixes=PREFIXES)
-        else:
-            yield ox.serialize(batch, format=rdf_format)
+        # Each batch of TriG redeclares the prefixes: TriG allows it, and each batch stays
+        # self-contained.
+        yield fmt.serialize(batch, PREFIXES)
 
 
-def gzipped_dump(store: Store, rdf_format: ox.RdfFormat, base_iri: str | None = None) -> Iterator[bytes]:
-    """The public dataset in ``rdf_format``, gzip-compressed chunk by chunk."""
+def gzipped_dump(store: Store, fmt: Format, base_iri: str | None = None) -> Iterator[bytes]:
+    """The public dataset in ``fmt``, gzip-compressed chunk by chunk."""
     compressor = zlib.compressobj(6, zlib.DEFLATED, 31)  # wbits 31: a gzip header and trailer
-    for chunk in _serialised(store, rdf_format, base_iri):
+    for chunk in _serialised(store, fmt, base_iri):
         compressed = compressor.compress(chunk)
         if compressed:
             yield compressed

@@ -5,9 +5,8 @@ from collections.abc import Iterable
 
 import pyoxigraph as ox
 
+from vetkg.ontology.vocab import EXTERNAL_LABELS, LABEL_PROPERTIES, curie
 from vetkg.store import Store
-
-from .vocab import EXTERNAL_LABELS, LABEL_PROPERTIES, curie
 
 LANGUAGES: tuple[str, ...] = ("zh", "en")
 _BATCH = 200  # IRIs per VALUES clause: keeps each query text small

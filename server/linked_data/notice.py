@@ -5,9 +5,8 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from vetkg.ontology.vocab import PREFIXES
 from vetkg.store import Store
-
-from .vocab import PREFIXES
 
 VET = PREFIXES["vet"]
 DCTERMS = PREFIXES["dcterms"]

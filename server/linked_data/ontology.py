@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from vetkg.ontology import ONTOLOGY_FILE, ONTOLOGY_IRI
+from vetkg.ontology.vocab import LABEL_PROPERTIES, PREFIXES, RDF_TYPE
 from vetkg.store import Store
-
-from .vocab import LABEL_PROPERTIES, PREFIXES, RDF_TYPE
+from vetkg.store.terms import OxObject
 
 OWL = PREFIXES["owl"]
 RDF = PREFIXES["rdf"]
@@ -66,7 +66,7 @@ class Ontology:
 
     def __init__(self, triples: list[ox.Triple]) -> None:
         self.triples = triples
-        self._by_subject: dict[str, dict[str, list[ox.Term]]] = defaultdict(lambda: defaultdict(list))
+        self._by_subject: dict[str, dict[str, list[OxObject]]] = defaultdict(lambda: defaultdict(list))
         for t in triples:
             # Blank nodes are indexed by their N-Triples form: unions and lists are built from them.
             key = t.subject.value if isinstance(t.subject, ox.NamedNode) else str(t.subject)
@@ -75,11 +75,11 @@ class Ontology:
     def __bool__(self) -> bool:
         return bool(self.triples)
 
-    def values(self, iri: str, predicate: str) -> list[ox.Term]:
+    def values(self, iri: str, predicate: str) -> list[OxObject]:
         return self._by_subject.get(iri, {}).get(predicate, [])
 
-    def _list(self, head: ox.Term) -> list[ox.Term]:
-        items: list[ox.Term] = []
+    def _list(self, head: OxObject) -> list[OxObject]:
+        items: list[OxObject] = []
         while isinstance(head, ox.BlankNode) and len(items) < 1000:
             key = str(head)
             items.extend(self.values(key, RDF + "first"))
@@ -87,7 +87,7 @@ class Ontology:
             head = rest[0] if rest else ox.NamedNode(RDF + "nil")
         return items
 
-    def alternatives(self, term: ox.Term) -> list[str]:
+    def alternatives(self, term: OxObject) -> list[str]:
         """A named class as [iri]; an owl:unionOf as its named members; anything else as []."""
         if isinstance(term, ox.NamedNode):
             return [term.value]

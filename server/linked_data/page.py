@@ -6,14 +6,15 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from vetkg.ontology.vocab import LABEL_PROPERTIES, PREFIXES, RDF_TYPE, curie
 from vetkg.store import Store
+from vetkg.store.terms import OxObject
 
 from .describe import Description
 from .iris import href, split_fragment
 from .labels import Labeller
 from .notice import Plan, plans_of
 from .text import Excerpt, SourceTexts, excerpts_of, mentions_of
-from .vocab import LABEL_PROPERTIES, PREFIXES, RDF_TYPE, curie
 
 VET = PREFIXES["vet"]
 XSD = PREFIXES["xsd"]
@@ -99,7 +100,7 @@ class Linker:
     def link(self, iri: str) -> Link:
         return Link(iri, href(self.base_iri, iri), self.labeller.display(iri, self.fallback(iri)), curie(iri))
 
-    def value(self, term: ox.Term) -> Value:
+    def value(self, term: OxObject) -> Value:
         if isinstance(term, ox.NamedNode):
             return Value(link=self.link(term.value))
         if isinstance(term, ox.Literal):
@@ -110,7 +111,7 @@ class Linker:
 
 
 def _rows(triples: list[ox.Triple], linker: Linker, skip: set[str]) -> list[PropertyRow]:
-    by_predicate: dict[str, list[ox.Term]] = defaultdict(list)
+    by_predicate: dict[str, list[OxObject]] = defaultdict(list)
     for t in triples:
         if t.predicate.value not in skip:
             by_predicate[t.predicate.value].append(t.object)
@@ -123,7 +124,7 @@ def _rows(triples: list[ox.Triple], linker: Linker, skip: set[str]) -> list[Prop
     return rows
 
 
-def _object_key(term: ox.Term) -> tuple[int, str]:
+def _object_key(term: OxObject) -> tuple[int, str]:
     if isinstance(term, ox.Literal):
         # Numbers in numeric order, Chinese before English so the data's own language leads.
         try:
@@ -186,7 +187,8 @@ def build_page(store: Store, description: Description, linker: Linker, graph_siz
     )
     by_child: dict[str, list[ox.Triple]] = defaultdict(list)
     for t in description.children:
-        by_child[t.subject.value].append(t)
+        if isinstance(t.subject, ox.NamedNode):  # children are asked for by IRI (describe.describe)
+            by_child[t.subject.value].append(t)
     for child, child_triples in sorted(by_child.items()):
         child_types = sorted(
             t.object.value for t in child_triples if t.predicate.value == RDF_TYPE and isinstance(t.object, ox.NamedNode)

@@ -9,9 +9,8 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from vetkg.ontology.vocab import PREFIXES
 from vetkg.store import Store
-
-from .vocab import PREFIXES
 
 VET = PREFIXES["vet"]
 OA = PREFIXES["oa"]

@@ -9,22 +9,24 @@ from flask import Blueprint, Flask, Response, current_app, render_template, requ
 
 from vetkg.ontology import ONTOLOGY_IRI
 from vetkg.ontology.graphs import store_graphs
+from vetkg.ontology.vocab import PREFIXES
 from vetkg.store import Store
+from vetkg.store.formats import Format
 
 from ..config import Settings
+from ..http import conditional_get, dataset_version
 from . import dumps as dumps_module
-from .describe import Description, describe, graph_triples, serialize
+from .describe import Description, describe, graph_triples
 from .examples import load_examples
-from .formats import BY_EXTENSION, HTML, Representation
+from .formats import HTML, from_suffix
 from .iris import ONTOLOGY_PATH, iri_for_path
 from .labels import Labeller
 from .messages import Messages
 from .negotiation import decorate, language, not_acceptable, not_found, rdf_response, requested
 from .ontology import Ontology, load_triples
 from .page import Linker, build_page
-from .version import etag, memoised, not_modified, validate
-from .vocab import PREFIXES
-from .void import DUMPS, VOID_PATH, statistics, void_triples
+from .version import memoised
+from .void import VOID_PATH, statistics, void_triples
 
 blueprint = Blueprint("linked_data", __name__)
 
@@ -45,24 +47,14 @@ def _ontology(app: Flask) -> Ontology:
 
 
 def _labeller(lang: str) -> Labeller:
-    return Labeller(_store(), lang, _ontology(current_app._get_current_object()).labels())
+    return Labeller(_store(), lang, _ontology(current_app).labels())
 
 
-def _validated(chosen: Representation, build: Callable[[], Response]) -> Response:
-    """``build()`` unless the client's copy of this representation is current (then 304).
-
-    Only with the HTTP layer's DatasetVersion: without it a tag would cost a pass over the store.
-    """
-    if current_app.extensions.get("vetkg.version") is None:
-        return build()
-    tag = etag(request.full_path, chosen.media_type, language() if chosen is HTML else "")
-    early = not_modified(tag)
-    if early is not None:
-        early.vary.add("Accept")
-        if chosen is HTML:
-            early.vary.add("Accept-Language")
-        return early
-    return validate(build(), tag)
+def _validated(chosen: Format, build: Callable[[], Response]) -> Response:
+    """``build()`` unless the client's copy of this representation is current (then 304)."""
+    tag = dataset_version().etag_for(request.full_path, chosen.media_type, language() if chosen is HTML else "")
+    vary = ("Accept", "Accept-Language") if chosen is HTML else ("Accept",)
+    return conditional_get(tag, build, vary)
 
 
 def _html(template: str, status: int = 200, **context: object) -> Response:
@@ -92,7 +84,7 @@ def resource(rest: str) -> Response:
     extension = None
     if not description and graph is None:
         stem, dot, ext = path.rpartition(".")
-        if dot and ext.lower() in BY_EXTENSION:
+        if dot and from_suffix(ext) is not None:
             iri, description, graph = _lookup(store, base, stem)
             path, extension = stem, ext
     if not description and graph is None:
@@ -107,7 +99,7 @@ def resource(rest: str) -> Response:
             page = build_page(store, description, linker, graph_size=len(graph) if graph is not None else None)
             return decorate(_html("resource.html", page=page, path=path, linker=linker), path, chosen)
         triples = list(dict.fromkeys(description.all_triples() + (graph or [])))
-        return rdf_response(serialize(triples, chosen.rdf_format, PREFIXES), chosen, path)
+        return rdf_response(chosen.serialize(triples, PREFIXES), chosen, path)
 
     return _validated(chosen, build)
 
@@ -117,9 +109,9 @@ def resource(rest: str) -> Response:
 @blueprint.route(ONTOLOGY_PATH)
 @blueprint.route(ONTOLOGY_PATH + ".<ext>")
 def ontology(ext: str | None = None) -> Response:
-    if ext is not None and ext.lower() not in BY_EXTENSION:
+    if ext is not None and from_suffix(ext) is None:
         return not_found(ONTOLOGY_IRI + "." + ext)
-    onto = _ontology(current_app._get_current_object())
+    onto = _ontology(current_app)
     if not onto:
         return not_found(ONTOLOGY_IRI)
     chosen = requested(ext)
@@ -132,9 +124,8 @@ def ontology(ext: str | None = None) -> Response:
             body = _html("ontology.html", onto=onto, onto_iri=ONTOLOGY_IRI, terms=onto.terms(),
                          header=onto.header(), linker=linker, path=ONTOLOGY_PATH)
             return decorate(body, ONTOLOGY_PATH, chosen)
-        body = memoised(current_app._get_current_object(), f"ontology.{chosen.extension}",
-                        lambda: serialize(onto.triples, chosen.rdf_format, PREFIXES))
-        return rdf_response(body, chosen, ONTOLOGY_PATH)
+        rdf = memoised(current_app, f"ontology.{chosen.name}", lambda: chosen.serialize(onto.triples, PREFIXES))
+        return rdf_response(rdf, chosen, ONTOLOGY_PATH)
 
     return _validated(chosen, build)
 
@@ -144,10 +135,9 @@ def ontology(ext: str | None = None) -> Response:
 @blueprint.route("/" + VOID_PATH)
 @blueprint.route("/" + VOID_PATH + ".<ext>")
 def void(ext: str | None = None) -> Response:
-    if ext is not None and ext.lower() not in BY_EXTENSION:
+    if ext is not None and from_suffix(ext) is None:
         return not_found(_settings().base_iri + VOID_PATH + "." + ext)
-    app = current_app._get_current_object()
-    stats = memoised(app, "void.stats", lambda: statistics(_store(), _settings().base_iri))
+    stats = memoised(current_app, "void.stats", lambda: statistics(_store(), _settings().base_iri))
     chosen = requested(ext)
     if chosen is None:
         return not_acceptable()
@@ -156,10 +146,10 @@ def void(ext: str | None = None) -> Response:
     def build() -> Response:
         if chosen is HTML:
             linker = Linker(_settings().base_iri, _labeller(language()))
-            linker.labeller.fetch([c for c, _ in stats["classes"]] + [p for p, _ in stats["properties"]])  # type: ignore[attr-defined]
-            return decorate(_html("void.html", stats=stats, linker=linker, dumps=DUMPS, path=path), path, chosen)
+            linker.labeller.fetch([c for c, _ in stats["classes"]] + [p for p, _ in stats["properties"]])
+            return decorate(_html("void.html", stats=stats, linker=linker, dumps=dumps_module.dump_formats(), path=path), path, chosen)
         triples = void_triples(stats, _settings().base_iri)
-        return rdf_response(serialize(triples, chosen.rdf_format, PREFIXES), chosen, path)
+        return rdf_response(chosen.serialize(triples, PREFIXES), chosen, path)
 
     return _validated(chosen, build)
 
@@ -168,16 +158,16 @@ def void(ext: str | None = None) -> Response:
 
 @blueprint.route("/dumps/<name>")
 def dump(name: str) -> Response:
-    rdf_format = dumps_module.FORMATS.get(name)
-    if rdf_format is None:
+    fmt = dumps_module.dump_formats().get(name)
+    if fmt is None:
         return not_found(_settings().base_iri + "dumps/" + name)
-    tag = etag("dump", name)
-    early = not_modified(tag)
-    if early is not None:
-        return early
-    response = Response(dumps_module.gzipped_dump(_store(), rdf_format, _settings().base_iri), content_type="application/gzip")
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    return validate(response, tag)
+
+    def build() -> Response:
+        response = Response(dumps_module.gzipped_dump(_store(), fmt, _settings().base_iri), content_type="application/gzip")
+        response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+    return conditional_get(dataset_version().etag_for("dump", name), build)
 
 
 # --- the query page -----------------------------------------------------------------------------
@@ -187,6 +177,6 @@ def query_page() -> Response:
     prefixes = {p: PREFIXES[p] for p in QUERY_PREFIXES}
     examples = load_examples()
     response = _html("query.html", examples=examples, examples_json=[asdict(e) for e in examples],
-                     prefixes=prefixes, dumps=DUMPS, base_iri=_settings().base_iri, ontology_iri=ONTOLOGY_IRI)
+                     prefixes=prefixes, dumps=dumps_module.dump_formats(), base_iri=_settings().base_iri, ontology_iri=ONTOLOGY_IRI)
     response.vary.add("Accept-Language")
     return response

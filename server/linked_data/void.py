@@ -1,23 +1,23 @@
 """The VoID description of the dataset, computed from the store."""
 from __future__ import annotations
 
+from typing import TypedDict
+
 import pyoxigraph as ox
 
 from vetkg.ontology import DEFAULT_BASE_IRI, ONTOLOGY_IRI
 from vetkg.ontology.graphs import store_graphs
+from vetkg.ontology.vocab import PREFIXES, RDF_TYPE, namespace_of
 from vetkg.store import Store
+from vetkg.store.terms import OxObject
 
-from .vocab import PREFIXES, RDF_TYPE, namespace_of
+from .dumps import dump_formats
 
 VOID = PREFIXES["void"]
 DCTERMS = PREFIXES["dcterms"]
 XSD = PREFIXES["xsd"]
 VET = PREFIXES["vet"]
 VOID_PATH = ".well-known/void"
-DUMPS: dict[str, tuple[str, str]] = {  # file name -> (media type of the content, label)
-    "dataset.nq.gz": ("application/n-quads", "N-Quads"),
-    "dataset.trig.gz": ("application/trig", "TriG"),
-}
 
 
 # The union default graph repeats a triple once per graph that holds it (an organisation's label is
@@ -44,7 +44,17 @@ def _vocabulary_iri(namespace: str) -> str:
     return namespace[:-1] if namespace.endswith("#") else namespace
 
 
-def statistics(store: Store, base_iri: str = DEFAULT_BASE_IRI) -> dict[str, object]:
+class Statistics(TypedDict):
+    triples: int
+    subjects: int
+    objects: int
+    documents: int
+    graphs: int
+    classes: list[tuple[str, int]]  # (class IRI, instances)
+    properties: list[tuple[str, int]]  # (property IRI, triples)
+
+
+def statistics(store: Store, base_iri: str = DEFAULT_BASE_IRI) -> Statistics:
     """Counts VoID reports, over the union of the public graphs (duplicates across graphs count
     once; the write history is not data, see :mod:`vetkg.ontology.graphs`)."""
     public = _public(base_iri)
@@ -69,12 +79,12 @@ def statistics(store: Store, base_iri: str = DEFAULT_BASE_IRI) -> dict[str, obje
     }
 
 
-def void_triples(stats: dict[str, object], base_iri: str) -> list[ox.Triple]:
+def void_triples(stats: Statistics, base_iri: str) -> list[ox.Triple]:
     """VoID for the dataset ``{base}.well-known/void#dataset``; partitions are blank nodes."""
     dataset = ox.NamedNode(base_iri + VOID_PATH + "#dataset")
     out: list[ox.Triple] = []
 
-    def add(s: ox.NamedNode | ox.BlankNode, p: str, o: ox.Term) -> None:
+    def add(s: ox.NamedNode | ox.BlankNode, p: str, o: OxObject) -> None:
         out.append(ox.Triple(s, ox.NamedNode(p), o))
 
     def integer(n: object) -> ox.Literal:
@@ -87,10 +97,10 @@ def void_triples(stats: dict[str, object], base_iri: str) -> list[ox.Triple]:
     add(dataset, VOID + "distinctSubjects", integer(stats["subjects"]))
     add(dataset, VOID + "distinctObjects", integer(stats["objects"]))
     add(dataset, VOID + "documents", integer(stats["documents"]))
-    add(dataset, VOID + "classes", integer(len(stats["classes"])))  # type: ignore[arg-type]
-    add(dataset, VOID + "properties", integer(len(stats["properties"])))  # type: ignore[arg-type]
+    add(dataset, VOID + "classes", integer(len(stats["classes"])))
+    add(dataset, VOID + "properties", integer(len(stats["properties"])))
     add(dataset, VOID + "sparqlEndpoint", ox.NamedNode(base_iri + "sparql"))
-    for name in DUMPS:
+    for name in dump_formats():
         add(dataset, VOID + "dataDump", ox.NamedNode(base_iri + "dumps/" + name))
     add(dataset, VOID + "uriSpace", ox.Literal(base_iri))
     add(dataset, VOID + "rootResource", ox.NamedNode(ONTOLOGY_IRI))
@@ -100,13 +110,13 @@ def void_triples(stats: dict[str, object], base_iri: str) -> list[ox.Triple]:
     add(dataset, VOID + "feature", ox.NamedNode("http://www.w3.org/ns/formats/JSON-LD"))
 
     vocabularies: set[str] = set()
-    for cls, n in stats["classes"]:  # type: ignore[attr-defined]
+    for cls, n in stats["classes"]:
         part = ox.BlankNode()
         add(dataset, VOID + "classPartition", part)
         add(part, VOID + "class", ox.NamedNode(cls))
         add(part, VOID + "entities", integer(n))
         vocabularies.add(namespace_of(cls))
-    for prop, n in stats["properties"]:  # type: ignore[attr-defined]
+    for prop, n in stats["properties"]:
         part = ox.BlankNode()
         add(dataset, VOID + "propertyPartition", part)
         add(part, VOID + "property", ox.NamedNode(prop))

@@ -1,12 +1,6 @@
-"""The SPARQL 1.1 Protocol endpoint at ``/sparql``.
-
-``init_sparql(app)`` registers it; see :mod:`.views` for the request flow, :mod:`.executor` for
-how a query is read and stopped at its deadline in a forked worker, :mod:`.guard` for what the
-worker refuses before Oxigraph runs a query, :mod:`.confine` for what the worker cannot do.
+"""Running SPARQL queries safely, with no web in it: :mod:`.guard` refuses what is too costly
+or unsafe before Oxigraph runs a query, :mod:`.executor` runs it in a forked worker
+(:mod:`.workers`) stopped at its deadline, :mod:`.confine` says what the worker cannot do,
+:mod:`.results` and :mod:`.formats` write the answer. Used by the endpoint
+(:mod:`vetkg.server.sparql_endpoint`) and by the write path (updates pass the same guard).
 """
-from __future__ import annotations
-
-from .errors import ProtocolError
-from .views import UPDATE_HANDLER_KEY, bp, init_sparql
-
-__all__ = ["UPDATE_HANDLER_KEY", "ProtocolError", "bp", "init_sparql"]

@@ -5,10 +5,9 @@ import threading
 
 import pyoxigraph as ox
 
-from vetkg.store import Store
+from vetkg.store import Store, formats
 
 from ..config import Settings
-from .formats import GRAPH_FORMATS, RESULT_FORMATS
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 VOID = "http://rdfs.org/ns/void#"
@@ -20,8 +19,8 @@ def _sd(name: str) -> ox.NamedNode:
     return ox.NamedNode(SD + name)
 
 
-def _count(store: Store, sparql: str, **dataset: bool) -> int:
-    row = next(iter(store.query(sparql, **dataset)))
+def _count(store: Store, sparql: str, union_default_graph: bool) -> int:
+    row = next(iter(store.query(sparql, union_default_graph=union_default_graph)))
     return int(row["n"].value)
 
 
@@ -46,8 +45,9 @@ def describe(store: Store, settings: Settings, endpoint: str, update_enabled: bo
         triples.append(ox.Triple(service, _sd("feature"), _sd("UnionDefaultGraph")))
     if settings.allow_service:
         triples.append(ox.Triple(service, _sd("feature"), _sd("BasicFederatedQuery")))
-    for fmt in (*RESULT_FORMATS, *GRAPH_FORMATS):
-        triples.append(ox.Triple(service, _sd("resultFormat"), ox.NamedNode(fmt.iri)))
+    for fmt in formats.formats():
+        if fmt.iri is not None:
+            triples.append(ox.Triple(service, _sd("resultFormat"), ox.NamedNode(fmt.iri)))
 
     default_size = _count(
         store,

@@ -1,7 +1,6 @@
-"""The one exception a client's mistake becomes, and how it is answered."""
+"""The one exception a client's mistake becomes: a status and a message, answered by the web side
+(:func:`vetkg.server.http.error_response`)."""
 from __future__ import annotations
-
-from flask import Response
 
 
 class ProtocolError(Exception):
@@ -12,10 +11,3 @@ class ProtocolError(Exception):
         self.status = status
         self.message = message
         self.headers = headers or {}
-
-    def response(self) -> Response:
-        # Plain text: the message is read by people at a terminal or in a query page, and every
-        # SPARQL client shows a non-2xx body as text.
-        resp = Response(self.message.rstrip("\n") + "\n", status=self.status, mimetype="text/plain")
-        resp.headers.update(self.headers)
-        return resp

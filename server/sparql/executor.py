@@ -199,6 +199,8 @@ class ForkExecutor:
     def _remote_job(self, job: QueryJob, plan: RemotePlan) -> QueryJob:
         """``job`` with the kind, prefixes and dataset the worker read (the protocol's dataset
         first); asks the store for its graphs when one must be known, under the deadline."""
+        default: list[str] | None
+        named: list[str] | None
         if job.default_graphs is not None or job.named_graphs is not None:
             default, named = job.default_graphs or [], job.named_graphs or []
         else:
@@ -251,7 +253,7 @@ class ForkExecutor:
             done, answer = self.pool.run(job, timeout, fresh)
         except WorkerDied as exc:
             log.error("%s", exc)
-            if exc.exitcode == -signal.SIGABRT and getattr(job, "memory_mb", 0):
+            if exc.exitcode == -signal.SIGABRT and getattr(job, "memory_mb", None):
                 raise _over_budget(job) from None  # Rust aborts when an allocation fails
             raise ProtocolError(
                 503, f"the query stopped its worker ({exc.how}) and was not answered; the server goes on",

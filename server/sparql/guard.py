@@ -33,7 +33,8 @@ from rdflib.plugins.sparql.algebra import translatePrologue
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 
-from ..linked_data.vocab import PREFIXES as KNOWN_PREFIXES
+from vetkg.ontology.vocab import PREFIXES as KNOWN_PREFIXES
+
 from .errors import ProtocolError
 from .formats import Kind
 from .results import QueryJob

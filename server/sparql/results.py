@@ -18,7 +18,7 @@ import pyoxigraph as ox
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
-from vetkg.store import Store
+from vetkg.store import Store, formats
 
 from .formats import Format, Kind, choose
 
@@ -74,13 +74,13 @@ def format_for(job: QueryJob, kind: Kind) -> Format:
     """The job's format, or the one its Accept and format= choose for a ``kind`` result."""
     if job.fmt is not None:
         return job.fmt
-    return _negotiated(kind, job.accept, job.format_name)
+    return _negotiated(kind, job.accept, job.format_name, formats.generation())
 
 
 @lru_cache(maxsize=256)
-def _negotiated(kind: Kind, accept: str, format_name: str | None) -> Format:
+def _negotiated(kind: Kind, accept: str, format_name: str | None, generation: int) -> Format:
     # Clients send the same few Accept headers again and again; matching one costs more than
-    # evaluating ASK {}.
+    # evaluating ASK {}. ``generation`` keys the cache on the registry's contents.
     return choose(kind, parse_accept_header(accept, MIMEAccept), format_name)
 
 
@@ -115,11 +115,11 @@ def _solutions(result: ox.QuerySolutions, job: QueryJob, fmt: Format) -> QueryOu
     truncated = len(rows) > job.max_rows
     rows = rows[: job.max_rows]
     data = _solutions_json(names, rows, truncated and fmt.results == ox.QueryResultsFormat.JSON)
-    if fmt.results == ox.QueryResultsFormat.JSON:
+    if fmt.results == ox.QueryResultsFormat.JSON and fmt.results_writer is None:
         # A "truncated" member is for people and our own page; clients read head/results only.
         return QueryOutcome(data, truncated, len(rows))
     again = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
-    return QueryOutcome(again.serialize(format=fmt.results), truncated, len(rows))
+    return QueryOutcome(fmt.serialize_results(again), truncated, len(rows))
 
 
 def _solutions_json(names: list[str], rows: list[ox.QuerySolution], truncated: bool) -> bytes:
@@ -169,10 +169,7 @@ def _graph(result: ox.QueryTriples, job: QueryJob, fmt: Format) -> QueryOutcome:
     triples = list(islice(result, job.max_rows + 1))
     truncated = len(triples) > job.max_rows
     triples = triples[: job.max_rows]
-    prefixes = None
-    if fmt.rdf in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML):
-        prefixes = job.prefixes or declared_prefixes(job.text)
-    body = ox.serialize(triples, format=fmt.rdf, prefixes=prefixes) or b""
+    body = fmt.serialize(triples, job.prefixes or declared_prefixes(job.text))
     return QueryOutcome(body, truncated, len(triples))
 
 
@@ -199,7 +196,7 @@ def evaluate(store: Store, job: QueryJob) -> QueryOutcome:
     )
     fmt = format_for(job, kind_of(result))
     if isinstance(result, ox.QueryBoolean):
-        return QueryOutcome(result.serialize(format=fmt.results), content_type=fmt.content_type)
+        return QueryOutcome(fmt.serialize_results(result), content_type=fmt.content_type)
     if isinstance(result, ox.QuerySolutions):
         outcome = _solutions(result, job, fmt)
     else:

@@ -53,9 +53,12 @@ class Worker:
         self.process = _FORK.Process(target=_serve, args=(handler, child_end, siblings, idle_seconds, niceness),
                                      daemon=True)
         _FORKER.call(self.process.start)
+        pid = self.process.pid
+        assert pid is not None  # start() set it
+        self.pid = pid
         if niceness:
             try:  # set from here, before the first job: the worker's code stays the same
-                os.setpriority(os.PRIO_PROCESS, self.process.pid, niceness)
+                os.setpriority(os.PRIO_PROCESS, self.pid, niceness)
             except OSError:
                 pass
         child_end.close()  # so the worker's death shows here as EOF
@@ -71,7 +74,7 @@ class Worker:
             return True, self.conn.recv()
         except (EOFError, OSError):
             self.process.join(1.0)  # reaped, so its exit code tells how it ended
-            raise WorkerDied(self.process.pid, self.process.exitcode) from None
+            raise WorkerDied(self.pid, self.process.exitcode) from None
 
     def stop(self) -> None:
         self.conn.close()
@@ -251,7 +254,7 @@ class WorkerPool:
         self._free = threading.Condition()
         # The scheduling priority of every worker (os.setpriority), and then each worker is a
         # session of its own lowered as much (see _own_autogroup): the slow lane of
-        # server/sparql/admission.py runs its long queries at 10, so cheap ones get the CPU first.
+        # server/sparql_endpoint/admission.py runs its long queries at 10, so cheap ones get the CPU first.
         self.niceness = 0
 
     def run(self, job: Any, seconds: float, fresh: bool = False) -> tuple[bool, Any]:

@@ -17,7 +17,7 @@ from flask import Flask
 from vetkg.store import Store
 
 from ..config import Settings
-from ..writes import WRITER_KEY
+from ..write_endpoints import WRITER_KEY
 from .index import SearchIndex
 from .keeper import IndexKeeper
 from .sparql_function import SEARCH, search_function

@@ -252,7 +252,7 @@ def _target_table(store: Store, base: str, a: str, b: str) -> dict[str, Any]:
     text = bound_query(TARGET_QUERY, "doc", [a, b])
     sides: dict[str, dict[tuple[str, str], list[dict[str, Any]]]] = {a: defaultdict(list), b: defaultdict(list)}
     for row in _rows(store, text):
-        target = {
+        target: dict[str, Any] = {
             "iri": row["target"],
             "href": href(base, row["target"]),
             "value": _number(row["value"]),
@@ -274,7 +274,9 @@ def _target_table(store: Store, base: str, a: str, b: str) -> dict[str, Any]:
                 status = "unchanged" if same else "changed"
             else:
                 status = "only_in_a" if ta else "only_in_b"
-            rows.append({"counted": (ta or tb)["counted"], "unit": key[1], "a": ta, "b": tb, "status": status})
+            shown = ta or tb
+            assert shown is not None  # i is below the length of the longer side
+            rows.append({"counted": shown["counted"], "unit": key[1], "a": ta, "b": tb, "status": status})
     order = {"changed": 0, "unchanged": 1, "only_in_a": 2, "only_in_b": 3}
     rows.sort(key=lambda r: order[r["status"]])
     return {"rows": rows, "query": text, "query_href": query_link(text)}
@@ -312,11 +314,11 @@ def compare_regions(store: Store, base: str, names: list[str]) -> dict[str, Any]
             "measures": int(row.get("measures", 0)),
             "targets": int(row.get("targets", 0)),
         })
-    years = []
+    years: list[dict[str, Any]] = []
     for year in sorted(by_year):
         plans = by_year[year]
         years.append({"year": year or None, "plans": [plans[r["iri"]] for r in found]})
-    steps = []  # consecutive plans of one region, to compare
+    steps: list[dict[str, Any]] = []  # consecutive plans of one region, to compare
     for r in found:
         series = [p for y in years for p in y["plans"][found.index(r)]]
         steps.extend({"region": r["label"], "a": x, "b": y} for x, y in itertools.pairwise(series))

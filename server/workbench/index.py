@@ -112,7 +112,7 @@ class SearchIndex:
         """Re-index ``graphs`` (default: every graph of the store) whose content changed; drop
         the index's graphs the store no longer has. Returns the graphs re-indexed."""
         full = graphs is None
-        wanted = set(indexable_graphs(store, base_iri) if full else graphs)
+        wanted = set(indexable_graphs(store, base_iri) if graphs is None else graphs)
         present = set(store.graphs())
         contents = harvest(store, base_iri, sorted(wanted & present))
         with self._write_lock:
@@ -185,7 +185,7 @@ class SearchIndex:
             raise QueryRejected("the query q holds no word (only punctuation or spaces)")
         return words
 
-    def _matches(self, words: list[QueryWord], filters: dict[str, str]) -> tuple[str, list[object], bool]:
+    def _matches(self, words: list[QueryWord], filters: dict[str, str]) -> tuple[str, list[str], bool]:
         """The SQL selecting (node, rank) of the matching entries, its parameters, and whether
         every word had to match (False after falling back to any word)."""
         conditions, params = [], []

@@ -36,9 +36,9 @@ from vetkg.shapes.validate import (
     load_shapes,
     validate_graph,
 )
-from vetkg.store.terms import to_ox, to_rdflib
+from vetkg.store.change import Change
+from vetkg.store.terms import OxSubject, OxTerm, ox_pattern, to_rdflib
 
-from .change import Change
 from .disjoint import Pairs, add_to_report, disjoint_pairs, disjoint_violations
 from .state import PendingState
 
@@ -76,34 +76,27 @@ class DataUnion:
         self.system = system_graphs
         self.before = before
 
-    def _quads(self, s: object, p: object, o: object) -> Iterator[ox.Quad]:
+    def _quads(self, s: OxSubject | None, p: ox.NamedNode | None, o: OxTerm | None) -> Iterator[ox.Quad]:
         if self.before:
             return iter(self.state.base.quads_for_pattern(s, p, o, None))
-        return self.state.quads(s, p, o, None)  # type: ignore[arg-type]
+        return self.state.quads(s, p, o, None)
 
     def triples(self, s: Node | None, p: Node | None, o: Node | None) -> Iterator[Triple]:
-        try:
-            terms = [None if t is None else to_ox(t) for t in (s, p, o)]
-        except ValueError:
-            return
-        if isinstance(terms[0], ox.Literal) or (terms[1] is not None and not isinstance(terms[1], ox.NamedNode)):
+        pattern = ox_pattern(s, p, o)
+        if pattern is None:
             return
         seen: set[ox.Triple] = set()
-        for quad in self._quads(*terms):
+        for quad in self._quads(*pattern):
             if quad.graph_name in self.system or quad.triple in seen:
                 continue
             seen.add(quad.triple)
             yield to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)
 
     def has(self, triple: ox.Triple) -> bool:
-        return any(
-            q.graph_name not in self.system
-            for q in (
-                self.state.base.quads_for_pattern(triple.subject, triple.predicate, triple.object, None)
-                if self.before
-                else self.state.quads(triple.subject, triple.predicate, triple.object, None)
-            )
-        )
+        s, o = triple.subject, triple.object
+        if isinstance(s, ox.Triple) or isinstance(o, ox.Triple):
+            return False  # a quoted triple is no term of vetkg's (store.terms)
+        return any(q.graph_name not in self.system for q in self._quads(s, triple.predicate, o))
 
     def graph(self) -> Graph:
         data = Graph()
@@ -175,11 +168,11 @@ class Checker:
         touches_ontology = change.touches(self.ontology.value)
         touches_shapes = change.touches(self.shapes.value)
         if touches_ontology and state.graph_exists(self.ontology):
-            result = check_consistency(_rdflib_graph(state.quads(g=self.ontology)))
-            verdict.ontology_consistent = result.consistent
-            verdict.unsatisfiable = list(result.unsatisfiable)
-            verdict.ontology_message = result.message
-            if not result.ok:
+            consistency = check_consistency(_rdflib_graph(state.quads(g=self.ontology)))
+            verdict.ontology_consistent = consistency.consistent
+            verdict.unsatisfiable = list(consistency.unsatisfiable)
+            verdict.ontology_message = consistency.message
+            if not consistency.ok:
                 return verdict
         # The base store is unchanged until commit, so "current" is the state before the change.
         shapes, hierarchy = self._current(state)

@@ -16,7 +16,7 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID, Graph
 from rdflib.store import Store
 from rdflib.term import Node, URIRef
 
-from vetkg.store.terms import OxGraph, to_ox, to_rdflib
+from vetkg.store.terms import OxGraph, ox_pattern, to_rdflib
 
 from .state import PendingState
 
@@ -64,17 +64,13 @@ class PendingView(Store):
         return [node]
 
     def triples(self, triple_pattern: Any, context: Graph | None = None) -> Iterator[Any]:
-        s, p, o = triple_pattern
-        try:
-            terms = [None if t is None else to_ox(t) for t in (s, p, o)]
-        except ValueError:
-            return
-        if isinstance(terms[0], ox.Literal) or (terms[1] is not None and not isinstance(terms[1], ox.NamedNode)):
+        pattern = ox_pattern(*triple_pattern)
+        if pattern is None:
             return
         sources = self._sources(context)
         seen: set[ox.Triple] | None = set() if len(sources) > 1 or sources == [None] else None
         for source in sources:
-            for quad in self.state.quads(terms[0], terms[1], terms[2], source):
+            for quad in self.state.quads(*pattern, source):
                 if seen is not None:
                     if quad.triple in seen:
                         continue
@@ -85,14 +81,14 @@ class PendingView(Store):
     def __len__(self, context: Graph | None = None) -> int:
         return sum(1 for _ in self.triples((None, None, None), context))
 
-    def contexts(self, triple: Any = None) -> Iterator[Any]:
+    # rdflib's Store types contexts as Graphs, but its Dataset takes an identifier too (get_context)
+    def contexts(self, triple: Any = None) -> Iterator[URIRef]:  # type: ignore[override]
+        pattern = None if triple is None else ox_pattern(*triple)
         for graph in self.state.named_graphs():
             if self.named is not None and graph not in self.named:
                 continue
-            if triple is not None:
-                s, p, o = (to_ox(t) for t in triple)
-                if not any(True for _ in self.state.quads(s, p, o, graph)):
-                    continue
+            if triple is not None and (pattern is None or not any(True for _ in self.state.quads(*pattern, graph))):
+                continue
             yield URIRef(graph.value)
 
     def add_graph(self, graph: Graph) -> None:

@@ -25,6 +25,7 @@ import sys
 import threading
 import time
 from types import FrameType, TracebackType
+from typing import Literal
 
 _POLL = 0.02  # seconds between two looks of the watchdog
 _REFIRE = 0.25  # seconds between two raises, while the block has not ended
@@ -119,7 +120,7 @@ class deadline:
         self._target = target
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> bool:
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> Literal[False]:
         with self._guard:
             self._done = True
         self._stop.set()

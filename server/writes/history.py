@@ -5,7 +5,7 @@ N-Quads text, which is enough to undo it: :func:`revert` applies the inverse as 
 own, checked like any other, and records that it reverts the earlier change. A record holds the
 change only, never a copy of the history (no request may change the history graph).
 
-On the embedded store the record is split (:mod:`.history_details`): the skeleton (number, time,
+On the embedded store the record is split (:mod:`vetkg.store.history_details`): the skeleton (number, time,
 reverts) in ``graph/history`` of the data store, committed with the change; who and the quads in
 a store beside it, out of the union that queries see.
 """
@@ -21,8 +21,8 @@ import pyoxigraph as ox
 
 from vetkg.ingest.iris import slug
 from vetkg.ontology.namespace import VET
+from vetkg.store.change import Change
 
-from .change import Change
 from .transaction import CommitHook, Outcome, Writer
 
 PROV = "http://www.w3.org/ns/prov#"
@@ -75,7 +75,9 @@ CHUNK_BYTES = 256_000
 def _chunks(text: str) -> list[str]:
     if len(text.encode()) <= CHUNK_BYTES:
         return [text]
-    chunks, current, size = [], [], 0
+    chunks: list[str] = []
+    current: list[str] = []
+    size = 0
     for line in text.split("\n"):
         length = len(line.encode()) + 1
         if current and size + length > CHUNK_BYTES:
@@ -134,7 +136,7 @@ def history_hook(store: Queryable, base_iri: str) -> CommitHook:
 
 def records(store: Queryable, base_iri: str) -> list[Record]:
     """The history, oldest first: skeletons from ``store``, details from beside it when it keeps
-    them there (:mod:`.history_details`), else from the same history graph."""
+    them there (:mod:`vetkg.store.history_details`), else from the same history graph."""
     graph = history_graph(base_iri).value
     side: Any = _details(store) or store
     prefixes = f"PREFIX vet: <{VET}> PREFIX prov: <{PROV}> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>"
@@ -164,12 +166,13 @@ def _count_lines(text: str) -> int:
 def _recorded_change(store: Queryable, base_iri: str, number: int) -> tuple[list[ox.Quad], list[ox.Quad]]:
     graph = history_graph(base_iri).value
     side = _details(store)
+    source: Queryable = side or store
     if not bool(store.query(f"ASK {{ GRAPH <{graph}> {{ ?c <{VET.changeNumber}> {number} ; <{PROV}endedAtTime> ?t }} }}")):
         raise RevertRefused(f"there is no change number {number} in the history")
     parts: dict[str, list[ox.Quad]] = {}
     for kind in ("addedQuads", "removedQuads"):
         query = f"SELECT ?q WHERE {{ GRAPH <{graph}> {{ ?c <{VET.changeNumber}> {number} ; <{VET}{kind}> ?q }} }}"
-        text = "\n".join(r["q"].value for r in (side or store).query(query))
+        text = "\n".join(r["q"].value for r in source.query(query))
         parts[kind] = list(ox.parse(text.encode(), format=ox.RdfFormat.N_QUADS))
     added, removed = parts["addedQuads"], parts["removedQuads"]
     if any(isinstance(t, ox.BlankNode) for q in added + removed for t in (q.subject, q.object)):

@@ -11,8 +11,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from vetkg.ontology.graphs import StoreGraphs
-
-from .change import Change
+from vetkg.store.change import Change
 
 
 class WriteForbidden(Exception):

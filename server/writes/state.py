@@ -9,15 +9,14 @@ from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
 
-from vetkg.store.terms import OxGraph, OxTerm
-
-from .change import Change
-from .source import QuadSource
+from vetkg.store.change import Change
+from vetkg.store.source import QuadSource
+from vetkg.store.terms import OxGraph, OxSubject, OxTerm
 
 GraphPattern = OxGraph | None  # None: every graph
 
 
-def _matches(quad: ox.Quad, s: OxTerm | None, p: OxTerm | None, o: OxTerm | None, g: GraphPattern) -> bool:
+def _matches(quad: ox.Quad, s: OxSubject | None, p: ox.NamedNode | None, o: OxTerm | None, g: GraphPattern) -> bool:
     return (
         (s is None or quad.subject == s)
         and (p is None or quad.predicate == p)
@@ -29,7 +28,7 @@ def _matches(quad: ox.Quad, s: OxTerm | None, p: OxTerm | None, o: OxTerm | None
 class PendingState:
     """``base`` with a change applied on top. ``base`` must not change meanwhile: the writer's lock
     is held from the first read to the commit. It is the embedded store or a remote one read
-    through SPARQL (:mod:`.source`)."""
+    through SPARQL (:mod:`vetkg.store.source`)."""
 
     def __init__(self, base: QuadSource) -> None:
         self.base = base
@@ -41,7 +40,11 @@ class PendingState:
     # -- reading ----------------------------------------------------------------------------------
 
     def quads(
-        self, s: OxTerm | None = None, p: OxTerm | None = None, o: OxTerm | None = None, g: GraphPattern = None
+        self,
+        s: OxSubject | None = None,
+        p: ox.NamedNode | None = None,
+        o: OxTerm | None = None,
+        g: GraphPattern = None,
     ) -> Iterator[ox.Quad]:
         removed = self._removed
         for quad in self.base.quads_for_pattern(s, p, o, g):

@@ -3,7 +3,7 @@
 Writes are serialised by a lock held from the first read of the store to the commit, so a change
 is always checked against the state it is committed to. Readers take no lock: Oxigraph gives each
 query a snapshot, before or after a commit, never between (the commit is one ``update()``). A
-remote store is written in several requests, which readers may see between (:mod:`.journal`);
+remote store is written in several requests, which readers may see between (:mod:`vetkg.store.sparql_journal`);
 the lock only keeps vetkg's own writes apart, so vetkg must be the remote's only writer.
 """
 from __future__ import annotations
@@ -18,10 +18,11 @@ from typing import Generic, TypeVar
 
 import pyoxigraph as ox
 
-from ..http import DatasetVersion
-from .backend import Backend
-from .change import Change
+from vetkg.store.change import Change
+from vetkg.store.write_backend import WriteBackend
+
 from .checks import Checker, Verdict
+from .dataset_version import DatasetVersion
 from .deadline import WriteTimeout, deadline
 from .protect import check_permission
 from .state import PendingState
@@ -53,7 +54,7 @@ class Outcome(Generic[T]):
 
 @dataclass
 class Writer:
-    backend: Backend
+    backend: WriteBackend
     version: DatasetVersion
     checker: Checker
     hooks: list[CommitHook] = field(default_factory=list)

@@ -198,6 +198,9 @@ def _delete(state: PendingState, triple: tuple[Any, Any, Any], graph: Node | Non
         s, p, o = (t if isinstance(t, (ox.NamedNode, ox.BlankNode, ox.Literal)) else to_ox(t) for t in triple)
     except ValueError:
         return
+    if not isinstance(s, (ox.NamedNode, ox.BlankNode)) or not isinstance(p, ox.NamedNode):
+        # only DELETE DATA gets here with one: a template's quads are made valid (_make_quad)
+        raise UpdateFailed(f"DELETE DATA: {s} {p} {o} is not a valid RDF triple")
     if graph is not None:
         targets: list[Any] = [ox.NamedNode(str(graph))]
     elif options.union_default_graph:
@@ -262,7 +265,7 @@ def _modify(state: PendingState, op: CompValue, options: UpdateOptions) -> None:
 def _templates(block: CompValue | None) -> list[tuple[tuple[Node, Node, Node], Node | None]]:
     if not block:
         return []
-    found = [((s, p, o), None) for s, p, o in block.triples or []]
+    found: list[tuple[tuple[Node, Node, Node], Node | None]] = [((s, p, o), None) for s, p, o in block.triples or []]
     for graph, triples in (block.quads or {}).items():
         found.extend(((s, p, o), graph) for s, p, o in triples)
     return found
@@ -288,8 +291,9 @@ def _apply_templates(
         for triple, graph in deletions:
             quad = _make_quad(triple, graph if graph is not None else with_graph, solution, {})
             if quad is not None:
-                explicit = graph is not None or with_graph is not None
-                removed.append(((quad.subject, quad.predicate, quad.object), URIRef(quad.graph_name.value) if explicit else None))
+                named = quad.graph_name if graph is not None or with_graph is not None else None
+                # an explicit graph of a template is an IRI: _make_quad makes it a NamedNode
+                removed.append(((quad.subject, quad.predicate, quad.object), URIRef(named.value) if isinstance(named, ox.NamedNode) else None))
     for triple, graph in removed:
         _delete(state, triple, graph, options)
     insertions = _templates(insert)

@@ -4,7 +4,7 @@ A SPARQL server need not run the requests of one write, or even the operations o
 as one transaction (Virtuoso keeps the operations done before one fails). So before the first
 request of a change the whole list of requests is stored in the history graph as a journal
 entry; it is deleted after the last. An entry still there means a write was interrupted: since
-the requests are idempotent in order (:mod:`.remote_commit`), running them all again completes
+the requests are idempotent in order (:mod:`.sparql_commit`), running them all again completes
 it. The writer does that before its next write; ``vetkg repair`` does it on demand, and
 ``vetkg history`` says when one is pending.
 """
@@ -15,8 +15,7 @@ import logging
 
 import pyoxigraph as ox
 
-from vetkg.store.base import StoreError
-from vetkg.store.sparql import RemoteSparqlStore
+from .base import Store, StoreError
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +36,7 @@ def _entry(base_iri: str, history: ox.NamedNode, requests: list[str]) -> str:
     return f"GRAPH {history} {{ {journal_node(base_iri)} {PENDING_REQUESTS} {text} }}"
 
 
-def pending(store: RemoteSparqlStore, base_iri: str, history: ox.NamedNode) -> list[str] | None:
+def pending(store: Store, base_iri: str, history: ox.NamedNode) -> list[str] | None:
     """The requests of an interrupted write, or None when there is none."""
     rows = list(store.query(f"SELECT ?r WHERE {{ GRAPH {history} {{ {journal_node(base_iri)} {PENDING_REQUESTS} ?r }} }}"))
     if not rows:
@@ -48,7 +47,7 @@ def pending(store: RemoteSparqlStore, base_iri: str, history: ox.NamedNode) -> l
         raise StoreError(f"the journal entry in {history.value} is not readable ({exc}); delete it by hand") from exc
 
 
-def run_journaled(store: RemoteSparqlStore, base_iri: str, history: ox.NamedNode, requests: list[str]) -> None:
+def run_journaled(store: Store, base_iri: str, history: ox.NamedNode, requests: list[str]) -> None:
     """Journal ``requests``, send them in order, then delete the entry.
 
     A failure before the entry is stored leaves the store as it was (StoreError); a failure
@@ -68,7 +67,7 @@ def run_journaled(store: RemoteSparqlStore, base_iri: str, history: ox.NamedNode
         ) from exc
 
 
-def repair(store: RemoteSparqlStore, base_iri: str, history: ox.NamedNode) -> bool:
+def repair(store: Store, base_iri: str, history: ox.NamedNode) -> bool:
     """Complete an interrupted write, if there is one; True when there was."""
     requests = pending(store, base_iri, history)
     if requests is None:
@@ -80,6 +79,6 @@ def repair(store: RemoteSparqlStore, base_iri: str, history: ox.NamedNode) -> bo
     return True
 
 
-def _clear(store: RemoteSparqlStore, base_iri: str, history: ox.NamedNode) -> None:
+def _clear(store: Store, base_iri: str, history: ox.NamedNode) -> None:
     # By pattern, not by its text: a server may store a long literal in a form DELETE DATA misses.
     store.update(f"DELETE WHERE {{ GRAPH {history} {{ {journal_node(base_iri)} {PENDING_REQUESTS} ?r }} }}")

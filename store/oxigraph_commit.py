@@ -9,11 +9,15 @@ graphs get DELETE DATA / INSERT DATA of exactly the change.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
 from .change import Change
-from .state import PendingState
+from .write_backend import StoreAfterChange
+
+if TYPE_CHECKING:
+    from .memory_copy import MemoryCopy
 
 
 def _has_blank(quad: ox.Quad) -> bool:
@@ -31,7 +35,7 @@ def _block(quads: Iterable[ox.Quad]) -> str:
     return "\n".join(parts)
 
 
-def commit_text(change: Change, state: PendingState, extra: Iterable[ox.Quad] = ()) -> str:
+def commit_text(change: Change, state: StoreAfterChange, extra: Iterable[ox.Quad] = ()) -> str:
     """The SPARQL update that takes the store to ``state``; ``extra`` quads (history) are inserted too."""
     rewritten = {q.graph_name for q in change.added | change.removed if _has_blank(q)}
     dropped = {ox.NamedNode(g) for g in change.dropped_graphs}
@@ -48,15 +52,42 @@ def commit_text(change: Change, state: PendingState, extra: Iterable[ox.Quad] = 
     if insertions:
         # One INSERT DATA: a blank node label names one node across all the graphs written here.
         operations.append(f"INSERT DATA {{\n{_block(insertions)}\n}}")
-    for graph in sorted(change.created_graphs):
-        operations.append(f"CREATE SILENT GRAPH <{graph}>")
+    for iri in sorted(change.created_graphs):
+        operations.append(f"CREATE SILENT GRAPH <{iri}>")
     for graph in sorted(rewritten, key=str):
         if isinstance(graph, ox.NamedNode) and graph.value not in change.dropped_graphs and state.graph_exists(graph):
             operations.append(f"CREATE SILENT GRAPH {graph}")  # rewritten to empty, still there
     return " ;\n".join(operations)
 
 
-def commit(store: ox.Store, change: Change, state: PendingState, extra: Iterable[ox.Quad] = ()) -> None:
+def commit(store: ox.Store | MemoryCopy, change: Change, state: StoreAfterChange, extra: Iterable[ox.Quad] = ()) -> None:
     text = commit_text(change, state, extra)
     if text:
         store.update(text)
+
+
+class EmbeddedBackend:
+    """The write backend of the embedded store (:meth:`vetkg.store.oxigraph.OxigraphStore.write_backend`)."""
+
+    atomic = True
+    default_graph = True
+
+    def __init__(self, store: ox.Store | MemoryCopy, details: ox.Store | None = None) -> None:
+        self.store = store
+        #: Where the history records' details live, out of the union (:mod:`.history_details`).
+        self.details = details
+
+    def source(self) -> ox.Store | MemoryCopy:
+        return self.store
+
+    def query(self, sparql: str) -> Any:
+        return self.store.query(sparql)
+
+    def commit(self, change: Change, state: StoreAfterChange, extra: Iterable[ox.Quad]) -> None:
+        commit(self.store, change, state, extra)
+
+    def recover(self) -> bool:
+        return False  # a commit is one transaction: it happened or it did not
+
+    def interrupted(self) -> bool:
+        return False

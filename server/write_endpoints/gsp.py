@@ -14,28 +14,22 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
 
 from vetkg.ontology.graphs import store_graphs
+from vetkg.store import Store, formats
+from vetkg.store.formats import Holds
+from vetkg.store.write_backend import WriteBackend
 
 from ..config import Settings
-from ..http import conditional, dataset_version, not_modified
+from ..http import conditional_get, dataset_version, error_response
 from ..sparql.errors import ProtocolError
+from ..writes.state import PendingState
 from .auth import Principal, authorise, dry_run_requested, gate
-from .backend import EmbeddedBackend, RemoteBackend, backend_for
 from .rdfbody import read_body
 from .report import change_headers
 from .respond import checked_answer, run_write
-from .state import PendingState
 
 bp = Blueprint("gsp", __name__)
 
 GraphName = ox.NamedNode | ox.DefaultGraph
-SERIALISATIONS: dict[str, ox.RdfFormat] = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-    "application/n-quads": ox.RdfFormat.N_QUADS,
-    "application/trig": ox.RdfFormat.TRIG,
-}
 
 
 @dataclass
@@ -47,8 +41,9 @@ def _settings() -> Settings:
     return current_app.extensions["vetkg.settings"]
 
 
-def _backend() -> EmbeddedBackend | RemoteBackend:
-    backend = backend_for(current_app.extensions["vetkg.store"], _settings().base_iri)
+def _backend() -> WriteBackend:
+    store: Store = current_app.extensions["vetkg.store"]
+    backend = store.write_backend(_settings().base_iri)
     if backend is None:
         raise ProtocolError(501, "the Graph Store Protocol cannot read this server's store")
     return backend
@@ -56,7 +51,7 @@ def _backend() -> EmbeddedBackend | RemoteBackend:
 
 @bp.errorhandler(ProtocolError)
 def _protocol_error(exc: ProtocolError) -> Response:
-    return exc.response()
+    return error_response(exc)
 
 
 def _target(rest: str | None) -> Target:
@@ -115,22 +110,18 @@ def _get(target: Target) -> Response:
         if not authorise(request, _settings()).admin:
             raise ProtocolError(403, f"{_describe(graph)} is readable by an admin token only")
     source = _backend().source()
-    media = request.accept_mimetypes.best_match(list(SERIALISATIONS), default="text/turtle") if request.accept_mimetypes else "text/turtle"
-    etag = dataset_version().etag_for("gsp", str(graph), media)
-    cached = not_modified(etag)
-    if cached is not None:
-        return cached
-    if isinstance(graph, ox.NamedNode) and not source.contains_named_graph(graph):
-        raise ProtocolError(404, f"{_describe(graph)} is not in this store")
-    fmt = SERIALISATIONS[media]
-    quads = source.quads_for_pattern(None, None, None, graph)
-    if fmt.supports_datasets:
-        body = ox.serialize(quads, format=fmt)
-    else:
-        body = ox.serialize([q.triple for q in quads], format=fmt)
-    resp = Response(body or b"", content_type=f"{media}; charset=utf-8")
-    resp.vary.add("Accept")
-    return conditional(resp, etag)
+    offers = formats.formats(Holds.GRAPH)
+    # Turtle when nothing offered is acceptable: GSP's clients expect a graph, not a 406.
+    fmt = formats.negotiate(request.accept_mimetypes, offers) or formats.get("turtle")
+    etag = dataset_version().etag_for("gsp", str(graph), fmt.name)
+
+    def build() -> Response:
+        if isinstance(graph, ox.NamedNode) and not source.contains_named_graph(graph):
+            raise ProtocolError(404, f"{_describe(graph)} is not in this store")
+        body = fmt.serialize(source.quads_for_pattern(None, None, None, graph))
+        return Response(body, content_type=fmt.content_type)
+
+    return conditional_get(etag, build, vary=("Accept",))
 
 
 def _body_quads(target: Target) -> list[ox.Quad]:

@@ -5,19 +5,18 @@ from __future__ import annotations
 from vetkg.ontology.graphs import store_graphs
 from vetkg.store.base import Store, StoreError
 
-from ..config import Settings
-from ..http import DatasetVersion
-from .backend import backend_for
-from .checks import Checker
-from .history import history_hook, revert
-from .report import _text, summarise
-from .transaction import Outcome, Writer
-from .update import UpdateOptions, apply_update
+from .config import Settings
+from .write_endpoints.report import _text, summarise
+from .writes.checks import Checker
+from .writes.dataset_version import DatasetVersion
+from .writes.history import history_hook, revert
+from .writes.transaction import Outcome, Writer
+from .writes.update import UpdateOptions, apply_update
 
 
 def offline_writer(store: Store, settings: Settings) -> Writer:
     """A writer over ``store`` with the same checks and history as the server's."""
-    backend = backend_for(store, settings.base_iri)
+    backend = store.write_backend(settings.base_iri)
     if backend is None:
         raise StoreError(f"vetkg cannot write to a store of type {type(store).__name__}")
     return Writer(

@@ -1,6 +1,6 @@
 """A validated change as SPARQL Update requests for a remote store.
 
-The same change :mod:`.commit` writes to Oxigraph in one ``update()``, in the form every SPARQL
+The same change :mod:`.oxigraph_commit` writes to Oxigraph in one ``update()``, in the form every SPARQL
 1.1 server takes: ``DELETE DATA`` / ``INSERT DATA`` of at most ``chunk_triples`` triples each,
 graphs holding changed blank nodes rewritten whole (DROP, then INSERT), the blank-node triples in
 one ``INSERT { … } WHERE {}`` (Virtuoso refuses blank nodes in ``INSERT DATA``), and the
@@ -8,17 +8,23 @@ operations grouped into requests of at most ``max_bytes``.
 
 Each request is idempotent given the ones before it ran: run again from the first, the list
 leaves the store as one uninterrupted run would. That is what makes a write the remote stopped
-half-way repairable (:mod:`.journal`).
+half-way repairable (:mod:`.sparql_journal`).
 """
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
 from .change import Change
-from .commit import _block, _has_blank
-from .state import PendingState
+from .oxigraph_commit import _block, _has_blank
+from .remote_quads import RemoteQuads
+from .sparql_journal import pending, repair, run_journaled
+from .write_backend import StoreAfterChange
+
+if TYPE_CHECKING:
+    from .sparql import RemoteSparqlStore
 
 
 def _chunks(verb: str, quads: list[ox.Quad], size: int) -> list[str]:
@@ -26,7 +32,7 @@ def _chunks(verb: str, quads: list[ox.Quad], size: int) -> list[str]:
     return [f"{verb} {{\n{_block(ordered[i:i + size])}\n}}" for i in range(0, len(ordered), size)]
 
 
-def remote_operations(change: Change, state: PendingState, extra: Iterable[ox.Quad], chunk_triples: int) -> list[str]:
+def remote_operations(change: Change, state: StoreAfterChange, extra: Iterable[ox.Quad], chunk_triples: int) -> list[str]:
     """The operations that take the remote store to ``state``; ``extra`` (history) is inserted last."""
     rewritten = {q.graph_name for q in change.added | change.removed if _has_blank(q)}
     dropped = {ox.NamedNode(g) for g in change.dropped_graphs}
@@ -61,3 +67,32 @@ def requests_of(operations: list[str], max_bytes: int) -> list[str]:
     if current:
         requests.append(" ;\n".join(current))
     return requests
+
+
+class RemoteBackend:
+    """The write backend of a SPARQL 1.1 Query + Update server whose only writer is vetkg
+    (:meth:`vetkg.store.sparql.RemoteSparqlStore.write_backend`)."""
+
+    atomic = False
+    default_graph = False
+
+    def __init__(self, store: RemoteSparqlStore, base_iri: str) -> None:
+        self.store = store
+        self.base_iri = base_iri
+        self.history = ox.NamedNode(f"{base_iri}graph/history")
+
+    def source(self) -> RemoteQuads:
+        return RemoteQuads(self.store)
+
+    def query(self, sparql: str) -> Any:
+        return self.store.query(sparql)
+
+    def commit(self, change: Change, state: StoreAfterChange, extra: Iterable[ox.Quad]) -> None:
+        operations = remote_operations(change, state, extra, self.store.chunk_triples)
+        run_journaled(self.store, self.base_iri, self.history, requests_of(operations, self.store.max_update_bytes))
+
+    def recover(self) -> bool:
+        return repair(self.store, self.base_iri, self.history)
+
+    def interrupted(self) -> bool:
+        return pending(self.store, self.base_iri, self.history) is not None

@@ -7,16 +7,16 @@ from typing import Any, TypeVar
 from flask import Response, current_app, request
 
 from vetkg.store.base import StoreError
+from vetkg.store.sparql_journal import WriteInterrupted
 
 from ..sparql.errors import ProtocolError
+from ..writes.deadline import WriteTimeout
+from ..writes.protect import WriteForbidden
+from ..writes.state import PendingState
+from ..writes.transaction import Outcome, Writer
+from ..writes.update import UpdateFailed
 from .auth import Principal
-from .deadline import WriteTimeout
-from .journal import WriteInterrupted
-from .protect import WriteForbidden
 from .report import change_headers, report_response
-from .state import PendingState
-from .transaction import Outcome, Writer
-from .update import UpdateFailed
 
 T = TypeVar("T")
 WRITER_KEY = "vetkg.writer"

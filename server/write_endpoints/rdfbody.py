@@ -11,18 +11,11 @@ from __future__ import annotations
 import pyoxigraph as ox
 from flask import Request
 
+from vetkg.store import formats
+from vetkg.store.formats import Format, Holds
+
 from ..sparql.errors import ProtocolError
 
-TYPES: dict[str, ox.RdfFormat] = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/x-turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "text/plain": ox.RdfFormat.N_TRIPLES,  # the N-Triples type of RDF 1.0 times
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-    "application/n-quads": ox.RdfFormat.N_QUADS,
-    "application/trig": ox.RdfFormat.TRIG,
-}
 MULTIPART = "multipart/form-data"
 
 
@@ -36,20 +29,20 @@ def _fresh(term: ox.NamedNode | ox.BlankNode | ox.Literal, names: dict[str, ox.B
 
 def parse_rdf(data: bytes, media_type: str, base_iri: str | None, allow_remote_context: bool) -> list[ox.Quad]:
     """The quads of ``data``; a 415 for an unknown type, a 400 with the parser's message for bad RDF."""
-    fmt = TYPES.get(media_type)
-    if fmt is None:
-        known = ", ".join(sorted(TYPES))
+    fmt = formats.by_media_type(media_type, Holds.GRAPH) if media_type else None
+    if fmt is None or not fmt.readable:
+        known = ", ".join(sorted(f.media_type for f in _readable()))
         raise ProtocolError(415, f"unsupported Content-Type {media_type or 'none'!r}: send one of {known}, or {MULTIPART}")
-    if fmt == ox.RdfFormat.RDF_XML and _declares_entities(data):
+    if fmt.rdf == ox.RdfFormat.RDF_XML and _declares_entities(data):
         raise ProtocolError(
             400, "the application/rdf+xml body declares XML entities (<!ENTITY …>); they are refused: "
             "write the IRIs out in full"
         )
     try:
-        if fmt == ox.RdfFormat.JSON_LD and allow_remote_context:
+        if fmt.rdf == ox.RdfFormat.JSON_LD and allow_remote_context:
             quads = _jsonld_with_remote_contexts(data, base_iri)
         else:
-            quads = list(ox.parse(data, format=fmt, base_iri=base_iri))
+            quads = fmt.parse(data, base_iri)
     except SyntaxError as exc:
         raise ProtocolError(400, f"the {media_type} body is not valid: {exc}") from None
     except ValueError as exc:
@@ -59,6 +52,10 @@ def parse_rdf(data: bytes, media_type: str, base_iri: str | None, allow_remote_c
         ox.Quad(_fresh(q.subject, names), q.predicate, _fresh(q.object, names), q.graph_name)  # type: ignore[arg-type]
         for q in quads
     ]
+
+
+def _readable() -> list[Format]:
+    return [f for f in formats.formats(Holds.GRAPH) if f.readable]
 
 
 _ENTITY_MARKS = tuple("<!ENTITY".encode(codec) for codec in ("utf-8", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"))

@@ -3,7 +3,8 @@
 A rejected change (422) and a dry run (200 when it would pass, 422 when not) answer by Accept:
 
 * ``text/turtle`` (the default), ``application/ld+json``, ``application/n-triples``,
-  ``application/rdf+xml``: the ``sh:ValidationReport`` graph as pyshacl made it;
+  ``application/rdf+xml`` (every graph format of :mod:`vetkg.store.formats`): the
+  ``sh:ValidationReport`` graph as pyshacl made it;
 * ``text/plain``: one block per violation, in Chinese and English, with the focus node's label,
   the path, the value and the sentence of the source document the node was read from;
 * ``application/json``: the same summary as data, plus the change's size.
@@ -24,19 +25,26 @@ from rdflib import Graph, Literal, Namespace
 from rdflib.namespace import DCTERMS, RDF, RDFS, SH, SKOS
 from rdflib.term import BNode, Node
 
-from .checks import DataUnion, Verdict
-from .transaction import Outcome
+from vetkg.shapes.validate import violation_lines
+from vetkg.store import formats
+from vetkg.store.formats import Format, Holds
+
+from ..writes.checks import DataUnion, Verdict
+from ..writes.transaction import Outcome
 
 VET = Namespace("https://w3id.org/vetkg/ontology#")
 OA = Namespace("http://www.w3.org/ns/oa#")
 
-RDF_TYPES = {
-    "text/turtle": "turtle",
-    "application/ld+json": "json-ld",
-    "application/n-triples": "nt",
-    "application/rdf+xml": "xml",
-}
-OFFERED = ["text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml", "text/plain", "application/json"]
+# The report's own representations, offered after the RDF formats of the registry.
+TEXT = Format("text", "text/plain", "text", ("txt",))
+JSON = Format("summary-json", "application/json", "JSON", ("json",))
+_REPORT_PREFIXES = {"sh": str(SH), "rdf": str(RDF), "rdfs": str(RDFS), "xsd": "http://www.w3.org/2001/XMLSchema#",
+                    "vet": str(VET)}
+
+
+def _rdf_offers() -> list[Format]:
+    # A report is one graph: the formats a page is offered in, not the dataset syntaxes.
+    return [f for f in formats.formats(Holds.GRAPH) if not f.holds(Holds.DATASET)]
 
 
 @dataclass
@@ -57,7 +65,7 @@ class Item:
 def _first_literal(views: list[DataUnion], node: Node, *predicates: Node) -> str | None:
     for view in views:
         for pred in predicates:
-            for _, _, value in view.triples(node, pred, None):  # type: ignore[arg-type]
+            for _, _, value in view.triples(node, pred, None):
                 if isinstance(value, Literal):
                     return " ".join(str(value).split())
     return None
@@ -70,12 +78,12 @@ def _source_sentence(views: list[DataUnion], node: Node) -> str | None:
     if own:
         return own
     for view in views:
-        for _, _, span in view.triples(node, VET.textSpan, None):  # type: ignore[arg-type]
+        for _, _, span in view.triples(node, VET.textSpan, None):
             for _, _, selector in view.triples(span, OA.hasSelector, None):
                 exact = _first_literal(views, selector, OA.exact)
                 if exact:
                     return exact
-        for _, _, container in view.triples(node, VET.foundIn, None):  # type: ignore[arg-type]
+        for _, _, container in view.triples(node, VET.foundIn, None):
             text = _first_literal(views, container, VET.text)
             if text:
                 return text
@@ -149,20 +157,9 @@ def _text(outcome: Outcome[Any], items: list[Item], dry_run: bool) -> str:
             + (" (all data revalidated)" if verdict.full_validation else "")
             + "."
         )
-    for n, item in enumerate(items, 1):
+    for violation, item in zip(verdict.violations, items, strict=True):
         lines.append("")
-        head = f"[{n}] {item.severity}: <{item.focus}>"
-        if item.label:
-            head += f" «{item.label}»"
-        lines.append(head)
-        if item.path:
-            lines.append(f"    path / 属性: <{item.path}>")
-        if item.value:
-            lines.append(f"    value / 值: {item.value}")
-        lines.append(f"    zh: {item.message_zh}")
-        lines.append(f"    en: {item.message_en}")
-        if item.source:
-            lines.append(f"    source / 原文: {item.source}")
+        lines.extend(violation_lines(violation, verdict.report, label=item.label, source=item.source))
     return "\n".join(lines) + "\n"
 
 
@@ -198,23 +195,31 @@ def _rdf_report(verdict: Verdict) -> Graph:
     return report
 
 
+def _ox_triples(graph: Graph) -> list[ox.Triple]:
+    # pyshacl makes an rdflib graph; the registry's writers take pyoxigraph's triples.
+    data = graph.serialize(format="nt", encoding="utf-8")
+    return [q.triple for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
+
+
 def report_response(outcome: Outcome[Any], request: Request, dry_run: bool, system: set[ox.NamedNode]) -> Response:
     """The answer for a rejected change, or for a dry run."""
     verdict = outcome.verdict
     status = 200 if verdict.ok else 422
-    accept = request.accept_mimetypes
-    chosen = accept.best_match(OFFERED, default="text/turtle") if accept else "text/turtle"
+    # text/plain and application/json are the summary here: as canonical types of offers they
+    # win over the N-Triples and JSON-LD they alias elsewhere.
+    rdf = _rdf_offers()
+    chosen = formats.negotiate(request.accept_mimetypes, [*rdf, TEXT, JSON]) or (rdf[0] if rdf else TEXT)
     ontology_failure = not verdict.ontology_consistent or bool(verdict.unsatisfiable) or bool(verdict.shapes_problems)
-    if ontology_failure and chosen in RDF_TYPES:
-        chosen = "text/plain"
+    if ontology_failure and chosen not in (TEXT, JSON):
+        chosen = TEXT
     items = summarise(outcome, system)
-    if chosen == "text/plain":
-        resp = Response(_text(outcome, items, dry_run), status=status, mimetype="text/plain")
-    elif chosen == "application/json":
-        resp = Response(_json(outcome, items, dry_run), status=status, mimetype="application/json")
+    if chosen is TEXT:
+        body = _text(outcome, items, dry_run).encode("utf-8")
+    elif chosen is JSON:
+        body = _json(outcome, items, dry_run).encode("utf-8")
     else:
-        body = _rdf_report(verdict).serialize(format=RDF_TYPES[chosen], encoding="utf-8")
-        resp = Response(body, status=status, content_type=f"{chosen}; charset=utf-8")
+        body = chosen.serialize(_ox_triples(_rdf_report(verdict)), _REPORT_PREFIXES)
+    resp = Response(body, status=status, content_type=chosen.content_type)
     resp.headers["X-VetKG-Violations"] = str(len(verdict.errors))
     resp.headers["X-VetKG-Dry-Run"] = "true" if dry_run else "false"
     resp.vary.add("Accept")

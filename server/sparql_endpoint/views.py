@@ -5,18 +5,19 @@ from collections.abc import Callable
 
 import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, current_app, redirect, request
+from werkzeug.wrappers import Response as BaseResponse  # what flask's redirect() is typed to give
 
 from vetkg.store import Store
 
 from ..config import Settings
-from ..http import conditional, dataset_version, not_modified
+from ..http import conditional_get, dataset_version, error_response
+from ..sparql.description import PREFIXES, DescriptionCache
+from ..sparql.errors import ProtocolError
+from ..sparql.executor import ForkExecutor
+from ..sparql.formats import Kind, check_format_name, choose, offers
+from ..sparql.results import QueryJob
 from .admission import run_query
-from .description import PREFIXES, DescriptionCache
-from .errors import ProtocolError
-from .executor import ForkExecutor
-from .formats import Kind, check_format_name, choose, offers
 from .protocol import Operation, read_operation
-from .results import QueryJob
 
 bp = Blueprint("sparql", __name__)
 
@@ -41,7 +42,7 @@ def _store() -> Store:
 
 @bp.errorhandler(ProtocolError)
 def _protocol_error(exc: ProtocolError) -> Response:
-    resp = exc.response()
+    resp = error_response(exc)
     resp.vary.add("Accept")
     return resp
 
@@ -54,7 +55,7 @@ def _vary(resp: Response) -> Response:
 
 
 @bp.route("/sparql", methods=["GET", "POST"])
-def endpoint() -> Response:
+def endpoint() -> Response | BaseResponse:
     settings = _settings()
     if request.method == "POST" and request.mimetype == "application/sparql-update":
         _gate_update()  # the token before the body: nobody unauthorised makes the server read it
@@ -76,9 +77,10 @@ def _query(op: Operation, settings: Settings) -> Response:
         op.query or "", repr((op.default_graphs, op.named_graphs)), accept, op.format or "",
         str(settings.max_rows), base_iri or "",
     )
-    cached = not_modified(etag)
-    if cached is not None:
-        return cached
+    return conditional_get(etag, lambda: _answer(op, settings, base_iri, accept), vary=("Accept",))
+
+
+def _answer(op: Operation, settings: Settings, base_iri: str | None, accept: str) -> Response:
     job = QueryJob(
         text=op.query or "",
         kind=None,
@@ -100,8 +102,6 @@ def _query(op: Operation, settings: Settings) -> Response:
     if outcome.truncated:
         resp.headers["X-VetKG-Truncated"] = "true"
         resp.headers["X-VetKG-Max-Rows"] = str(settings.max_rows)
-    if request.method in ("GET", "HEAD"):
-        resp = conditional(resp, etag)
     return resp
 
 
@@ -125,7 +125,7 @@ def _wants_html() -> bool:
     return accept.best_match(offered) == "text/html"
 
 
-def _service_description(op: Operation, settings: Settings) -> Response:
+def _service_description(op: Operation, settings: Settings) -> Response | BaseResponse:
     if op.format is None and _wants_html():
         # A person in a browser: the query page (served at /) describes the endpoint better.
         return redirect("/", code=303)
@@ -134,14 +134,13 @@ def _service_description(op: Operation, settings: Settings) -> Response:
     update_enabled = current_app.extensions.get(UPDATE_HANDLER_KEY) is not None and bool(settings.update_tokens or settings.admin_tokens)
     version = dataset_version()
     etag = version.etag_for("service-description", request.base_url, fmt.media_type, str(update_enabled))
-    cached = not_modified(etag)
-    if cached is not None:
-        return cached
-    cache: DescriptionCache = current_app.extensions["vetkg.sparql.description"]
-    triples = cache.get(version.tag, _store(), settings, request.base_url, update_enabled)
-    prefixes = PREFIXES if fmt.rdf in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML) else None
-    body = ox.serialize(triples, format=fmt.rdf, prefixes=prefixes) or b""
-    return conditional(Response(body, content_type=fmt.content_type), etag)
+
+    def build() -> Response:
+        cache: DescriptionCache = current_app.extensions["vetkg.sparql.description"]
+        triples = cache.get(version.tag, _store(), settings, request.base_url, update_enabled)
+        return Response(fmt.serialize(triples, PREFIXES), content_type=fmt.content_type)
+
+    return conditional_get(etag, build, vary=("Accept",))
 
 
 def _gate_update() -> None:

@@ -12,7 +12,7 @@ import pyoxigraph as ox
 from flask import Request
 from werkzeug.datastructures import MultiDict
 
-from .errors import ProtocolError
+from ..sparql.errors import ProtocolError
 
 FORM = "application/x-www-form-urlencoded"
 QUERY_TYPE = "application/sparql-query"

@@ -11,12 +11,12 @@ from vetkg.ontology.graphs import store_graphs
 from ..config import Settings
 from ..sparql.errors import ProtocolError
 from ..sparql.guard import check_update
-from ..sparql.protocol import Operation
+from ..sparql_endpoint.protocol import Operation
+from ..writes.deadline import WriteTimeout, deadline
+from ..writes.update import UpdateOptions, apply_update
 from .auth import dry_run_requested, gate
-from .deadline import WriteTimeout, deadline
 from .report import change_headers
 from .respond import checked_answer, memory_bound, run_write
-from .update import UpdateOptions, apply_update
 
 
 def _base_iri() -> str | None:

@@ -13,7 +13,7 @@ class Change:
 
     ``added`` and ``removed`` are disjoint; ``added`` holds no quad the store had before and
     ``removed`` only quads it had. Blank node ids in it are those of this change: when a graph
-    holding blank nodes is written, the store gives them new ids (see :mod:`.commit`).
+    holding blank nodes is written, the store gives them new ids (see :mod:`.oxigraph_commit`).
     """
 
     added: frozenset[ox.Quad] = field(default_factory=frozenset)

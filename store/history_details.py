@@ -17,24 +17,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from vetkg.store.oxigraph import OxigraphStore
 
-_ATTRIBUTE = "_vetkg_history_details"
-
-
-def details_store(store: object) -> ox.Store | None:
-    """The details store of a vetkg Oxigraph store (opened once per store object); None for
-    stores that keep whole records in their history graph."""
-    if not isinstance(store, OxigraphStore):
-        return None
-    found = store.__dict__.get(_ATTRIBUTE)
-    if found is None:
-        found = _open(store.path)
-        store.__dict__[_ATTRIBUTE] = found
-    return found
-
-
-def _open(path: Path | None) -> ox.Store:
+def open_details(path: Path | None) -> ox.Store:
+    """The details store beside the Oxigraph store at ``path`` (in memory beside one in memory);
+    :meth:`vetkg.store.base.Store.history_details` gives it, opened once per store object."""
     if path is None:
         return ox.Store()
     side = Path(f"{path}.history")

@@ -2,7 +2,7 @@
 
 The embedded store is its own source. A remote SPARQL store is read through
 :class:`vetkg.store.remote_quads.RemoteQuads`, which answers the same calls with SPARQL
-queries, so :class:`.state.PendingState`, the checks and the reports do not know which it is.
+queries, so :class:`vetkg.server.writes.state.PendingState`, the checks and the reports do not know which it is.
 """
 from __future__ import annotations
 
@@ -11,12 +11,16 @@ from typing import Protocol
 
 import pyoxigraph as ox
 
-from vetkg.store.terms import OxGraph, OxTerm
+from vetkg.store.terms import OxGraph, OxSubject, OxTerm
 
 
 class QuadSource(Protocol):
     def quads_for_pattern(
-        self, subject: OxTerm | None, predicate: OxTerm | None, object: OxTerm | None, graph_name: OxGraph | None = None
+        self,
+        subject: OxSubject | None,
+        predicate: ox.NamedNode | None,
+        object: OxTerm | None,
+        graph_name: OxGraph | None = None,
     ) -> Iterable[ox.Quad]:
         """The quads matching the pattern; ``graph_name`` None means every graph."""
 

@@ -37,9 +37,9 @@ from typing import Protocol
 from flask import Flask, current_app, request
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 
-from .errors import ProtocolError
-from .executor import ForkExecutor, QueryTimeout
-from .results import QueryJob, QueryOutcome
+from ..sparql.errors import ProtocolError
+from ..sparql.executor import ForkExecutor, QueryTimeout
+from ..sparql.results import QueryJob, QueryOutcome
 
 EXTENSION_KEY = "vetkg.sparql.admission"
 
