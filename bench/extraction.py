@@ -87,8 +87,17 @@ def _ontology_classes(store) -> set[str]:
     return {_local(r["c"]) for r in _rows(store, "SELECT ?c WHERE { ?c a owl:Class FILTER(STRSTARTS(STR(?c), STR(vet:))) }")}
 
 
-def _named(store, cls: str, base: str) -> list[gs.FoundName]:
+# A place counts when the text names it: a unit mentions it, or the plan is for it (its title
+# names it). The divisions an organisation or a place lies in (长沙民政职业技术学院 → 长沙市 →
+# 湖南省) come from the gazetteer, not from the text, and the ground truth leaves them out.
+NAMED_WHERE = {
+    "places": "{ ?u vet:mentions ?e } UNION { ?plan a vet:WorkPlan ; vet:locatedIn ?e }",
+}
+
+
+def _named(store, cls: str, base: str, where: str = "") -> list[gs.FoundName]:
     rows = _rows(store, f"""SELECT ?e ?label ?other ?cls WHERE {{
+        {where}
         ?e a ?cls ; rdfs:label ?label . ?cls rdfs:subClassOf* vet:{cls} .
         OPTIONAL {{ ?e skos:prefLabel|skos:altLabel ?other }}
         FILTER(STRSTARTS(STR(?e), "{base}id/")) }}""")
@@ -119,28 +128,33 @@ def found_in_graph(store, base: str) -> gs.Found:
     classes = _ontology_classes(store)
     found = gs.Found()
     for kind, cls in NAMED_CLASS.items():
-        found.names[kind] = _named(store, cls, base) if cls in classes else None
+        found.names[kind] = _named(store, cls, base, NAMED_WHERE.get(kind, "")) if cls in classes else None
     found.targets = [
         gs.FoundTarget(float(r["v"]), r["u"] or "", r["c"] or "")
         for r in _rows(store, """SELECT ?v ?u ?c WHERE { ?t a vet:QuantifiedTarget ; schema:value ?v .
             OPTIONAL { ?t schema:unitText ?u } OPTIONAL { ?t vet:countedThing ?c } }""")
     ]
-    head = _rows(store, """SELECT ?title ?number ?date ?plan WHERE { ?n a vet:Notice .
+    head = _rows(store, """SELECT ?title ?number ?date ?plan ?own WHERE { ?n a vet:Notice .
         OPTIONAL { ?n dcterms:title ?title } OPTIONAL { ?n vet:documentNumber ?number }
-        OPTIONAL { ?n dcterms:issued ?date } OPTIONAL { ?n vet:issues/dcterms:title ?plan } }""")
+        OPTIONAL { ?n dcterms:issued ?date } OPTIONAL { ?n vet:issues/dcterms:title ?plan }
+        OPTIONAL { ?n vet:issues/vet:textSpan ?own } }""")
     h = head[0] if head else {}
-    # the builder titles a notice with no notice title of its own after its plan
-    notice_title = h.get("title") if h.get("title") != h.get("plan") else ""
+    # the builder titles a notice with no notice title of its own after its plan, and a plan
+    # with no title of its own (no span in the text) after its notice
+    own_plan = h.get("own") is not None
+    notice_title = h.get("title") if not (own_plan and h.get("title") == h.get("plan")) else ""
     found.header = {
         "notice_title": notice_title or "",
-        "plan_title": h.get("plan") or "",
+        "plan_title": (h.get("plan") if own_plan else "") or "",
         "number": h.get("number") or "",
         "date": h.get("date") or "",
         "issuers": [r["l"] for r in _rows(store, "SELECT DISTINCT ?l WHERE { ?n a vet:Notice ; vet:issuedBy/rdfs:label ?l }")],
         "addressees": [r["l"] for r in _rows(store, "SELECT DISTINCT ?l WHERE { ?n a vet:Notice ; vet:addressedTo/rdfs:label ?l }")],
         "cc": None,  # no property for 抄送 in the ontology yet
     }
+    # a 专栏's items are its own (scored under boxes), not a work area's
     for r in _rows(store, """SELECT ?u ?title (COUNT(?m) AS ?n) WHERE { ?m a vet:Measure ; vet:partOf ?u .
+            FILTER NOT EXISTS { ?u a vet:Box }
             OPTIONAL { ?u dcterms:title ?t } OPTIONAL { ?u rdfs:label ?l } BIND(COALESCE(?t, ?l, "") AS ?title) }
             GROUP BY ?u ?title"""):
         found.work_areas[r["title"]] = found.work_areas.get(r["title"], 0) + int(r["n"])

@@ -25,7 +25,9 @@ _CN_ORD = "一二三四五六七八九十百"
 # Words that end a name when searching leftwards for its start, besides verbs and punctuation.
 _STOP_WORDS = frozenset(
     "在 对 以 按照 通过 围绕 基于 借助 依托 面向 以及 及其 为 把 将 与 和 并 等 的 是 向 从 由 于 "
-    "各 全面 持续 深入 积极 切实 着力 高质量 高水平 大力 稳步 不断 进一步 定期".split()
+    "各 全面 持续 深入 积极 切实 着力 高质量 高水平 大力 稳步 不断 进一步 定期 "
+    # the writer's own region and year (我省活动周, 今年活动周) name none
+    "我省 我市 我区 我县 我校 今年 明年 本年度".split()
 )
 _NAME_JOINERS = frozenset("和 与 及".split())  # may sit inside a platform name: 国家和天津…平台
 
@@ -59,7 +61,7 @@ def _zone_pattern() -> re.Pattern[str]:
     global _zone_re
     if _zone_re is None:
         _zone_re = re.compile(
-            rf"[{HAN}]{{0,10}}?(保税区|经济技术开发区|开发区|高新区|高新技术产业开发区|自贸区|自由贸易试验区|自由贸易港|"
+            rf"[{HAN}]{{0,10}}?(保税区|经济技术开发区|开发区|高新区|高新技术产业开发区|自贸区|自由贸易试验区|自由贸易区|自由贸易港|"
             r"产业园区|工业园区|新区|合作区|实验区|试验区|示范区|经济区|空港经济区)"
         )
     return _zone_re
@@ -112,6 +114,14 @@ def _before_bracket(s: str, pos: int) -> int:
     return m.start() if m else pos
 
 
+# 省教育厅, 市委, 经省人民政府同意: a body of the document's own region, named relative to it,
+# where a name may begin (after a mark or a verb that takes a body); not 市场, 省级, 市域 …
+_RELATIVE_BODY = re.compile(
+    rf"(?:^|(?<=[，、。；：（由经与和及同为向请])|(?<=落实|会同|联合|支持|报送))[省市](?![场级域内外属直])"
+    rf"(?:人民政府|政府|委|[{HAN}]{{1,10}}?(?:厅|局|委员会|委|办公室|办))(?![{HAN}]*?(?:学院|学校|大学|中心))"
+)
+
+
 def find_orgs(s: str, toks=None) -> list[Mention]:
     toks = tokens(s) if toks is None else toks
     found = []
@@ -130,6 +140,9 @@ def find_orgs(s: str, toks=None) -> list[Mention]:
         start = _consortium_start(s, m.start(), toks)
         if m.start() - start >= 2 and not any(f.start < m.end() and start < f.end for f in found):
             found.append(Mention("org", s[start : m.end()], start, m.end(), "Alliance", sources=(RULE, LEXICON)))
+    for m in _RELATIVE_BODY.finditer(s):
+        if not any(f.start < m.end() and m.start() < f.end for f in found):
+            found.append(Mention("org", m.group(0), m.start(), m.end(), org_class(m.group(0)), sources=(RULE,)))
     bodies = lexicon().bodies
     for name, start in word_index("bodies").occurrences(s):
         end = head_end(s, start + len(name))  # 国家发展改革委办公厅
@@ -149,7 +162,7 @@ def _stops(kind: str) -> frozenset[str]:
     return verbs | _STOP_WORDS - (_NAME_JOINERS if kind == "platform" else frozenset())
 
 
-_QUANTITY_WORD = re.compile(r"\d+|[个所家项批轮]")
+_QUANTITY_WORD = re.compile(r"\d+|[一两每]?[个所家项批轮]|每年|每")
 
 
 def name_start(s: str, end: int, kind: str, toks: list[tuple[str, int, int]]) -> int:
@@ -164,6 +177,8 @@ def name_start(s: str, end: int, kind: str, toks: list[tuple[str, int, int]]) ->
             continue
         if word in stops or any(c in PUNCT for c in word) or _QUANTITY_WORD.fullmatch(word):
             break
+        if kind == "event" and len(word) > 2 and word[-2:] in stops:
+            break  # jieba's 积极参与, 组织参加: an adverb and a verb, no part of a name
         start = ws
     return start
 
@@ -176,10 +191,13 @@ def _inside(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
 
 _BOOK = re.compile(r"《([^《》]{2,60})》")
 _QUOTE = re.compile(r"“([^“”]{1,30})”")
-_LAW_END = re.compile(r"(条例|法|规定|办法|规程|细则|决定|章程)$")
+# laws and regulations, and the policy documents of the Party and the State a plan rests on
+# (…的意见, …规划纲要, …的建议); a period in brackets after the title (（2024—2035年）) is no part of its kind
+_LAW_END = re.compile(r"(条例|法|规定|办法|规程|细则|决定|章程|意见|纲要|建议)(?:[（(][^（）()]*[）)])?$")
 _PERIODICAL_AFTER = re.compile(r"^(国际刊物|刊物|期刊|杂志|学报)")
 _KIND_WORDS = {
     "行动计划": "kindPlan",
+    "激励政策": "kindInitiative",  # “金融+财政+土地+信用”组合式激励政策
     "专项行动": "kindAction",
     "计划": "kindPlan",
     "行动": "kindAction",
@@ -194,6 +212,9 @@ _KIND_WORDS = {
 }
 _KIND_ALT = "|".join(sorted(_KIND_WORDS, key=len, reverse=True))
 _QUOTE_TAIL = re.compile(rf"^(?:[{HAN}A-Za-z0-9+]|“[^“”]{{1,15}}”){{0,14}}?({_KIND_ALT})")
+_QUOTE_SERIES = re.compile(
+    rf"(?P<quotes>(?:“[^“”]{{1,15}}”[、和]?){{2,}})(?:[{_CN_ORD}两\d]+(?:项|大|个))(?P<kind>{_KIND_ALT})"
+)
 _ACRONYM = re.compile(r"^[（(]([A-Za-z][A-Za-z0-9+\-]{1,12})[）)]")
 
 
@@ -222,7 +243,17 @@ def find_quoted_programmes(s: str, toks: list[tuple[str, int, int]]) -> tuple[li
         if _inside(m.start(), m.end(), covered):
             continue
         content = m.group(1)
+        series = _QUOTE_SERIES.match(s, m.start())
+        if series:  # “粤菜师傅”“广东技工”“南粤家政”三项工程: each quoted name is one of them
+            kind = _KIND_WORDS[series.group("kind")]
+            for q in _QUOTE.finditer(s, m.start(), series.end("quotes")):
+                mentions.append(Mention("programme", q.group(1), q.start(), q.end(), kind))
+            mentions.append(Mention("programme", series.group(0), m.start(), series.end(), kind))  # and all of them
+            covered.append((m.start(), series.end()))
+            continue
         tail = _QUOTE_TAIL.match(s[m.end() :])
+        if tail and _clause_in(s, m.end(), m.end() + tail.start(1), toks):
+            tail = None  # “一带一路”国家建设鲁班工坊: a verb makes a clause, not one name
         if tail and not s[m.end() : m.end() + 1] == "的":
             end = m.end() + tail.end()
             end = _extend_kind(s, end)
@@ -243,12 +274,24 @@ def find_quoted_programmes(s: str, toks: list[tuple[str, int, int]]) -> tuple[li
     return mentions, spans
 
 
+def _clause_in(s: str, start: int, end: int, toks) -> bool:
+    """A verb with its own object before the kind word (国家|建设|鲁班|工坊), not one that
+    qualifies the kind word right after it (教学|指导|方案)."""
+    stops = _stops("programme")
+    return any(w in stops and end - we >= 2 for w, ws, we in toks if start <= ws and we <= end)
+
+
 _MODIFIER_END = re.compile("[型式化性]$")
+
+
+_MORE_QUOTES = re.compile(r"(?:[、和]?“[^“”]{1,10}”)*")
 
 
 def _modifies_next(s: str, m: re.Match[str]) -> bool:
     """“双师型”教师, “订单式”培养: a quoted word that qualifies the noun after it is no programme."""
-    return bool(_MODIFIER_END.search(m.group(1))) and bool(re.match(f"[{HAN}]", s[m.end() : m.end() + 1]))
+    more = _MORE_QUOTES.match(s, m.end())  # “订单式”“菜单式”培训
+    after = more.end() if more else m.end()
+    return bool(_MODIFIER_END.search(m.group(1))) and bool(re.match(f"[{HAN}]", s[after : after + 1]))
 
 
 def _extend_kind(s: str, end: int) -> int:
@@ -270,9 +313,9 @@ def _with_acronym(s: str, end: int) -> int:
 # ---------------------------------------------------------------- names by head word
 
 # 工程 in 常州工程职业技术学院 is part of an institution's name, not a programme's kind word
-_PROGRAMME_HEAD = re.compile(r"(行动计划|计划|项目|工程|产业学院)(?![式制化]|职业|技术|学院|大学|学校|有限|公司|集团)")
+_PROGRAMME_HEAD = re.compile(r"(行动计划|计划|项目|工程|产业学院)(?![式制化师]|职业|技术|学院|大学|学校|有限|公司|集团)")
 _PLATFORM_HEAD = re.compile(r"平台")
-_EVENT_HEAD = re.compile(r"(大会|峰会|论坛|活动周|大赛|博览会|展览会|交流会|年会|研讨会|运动会|技能节)")
+_EVENT_HEAD = re.compile(r"(大会|峰会|论坛|活动周|大赛|竞赛|博览会|展览会|交易会|交流会|年会|研讨会|运动会|技能节)")
 _REPORT_HEAD = re.compile(r"(蓝皮书|白皮书|年度报告|质量报告|发展报告|报告|年报)(?![制书])")
 
 
@@ -286,14 +329,59 @@ def _headed(s: str, toks, head: re.Pattern[str], kind: str, min_core: int) -> li
     return out
 
 
+def _with_quoted_head(s: str, start: int, head: int) -> int:
+    """Where a name begins that a quoted word shortly before its head word opens
+    (“技能兴鲁”职业技能大赛, “一带一路”产教协同联盟年会), or ``start``."""
+    close = s.rfind("”", max(0, head - 10), head)
+    if close < 0 or not re.fullmatch(f"[{HAN}]*", s[close + 1 : head]):
+        return start
+    opening = s.rfind("“", max(0, close - 15), close)
+    return opening if opening >= 0 and opening < start else start
+
+
+# the words before an event's head that make a kind of event, not one event
+_GENERIC_EVENT_CORES = re.compile("技能|联盟|学术|专题|工作|国际|学生|教师")
+
+
+_WORKS_PHASE = re.compile(f"[{_CN_ORD}\\d]期")
+
+
+def _generic_work(s: str, start: int, head: int, word: str, toks) -> bool:
+    """校企合作项目, 虚拟仿真实训项目: a kind of project, named by what is done in it, with
+    nothing of its own (a place, a quote, a figure, a sector or a programme of the lexicon);
+    园区一期主体工程: a construction works."""
+    core = s[start:head]
+    if word == "工程":
+        return bool(_WORKS_PHASE.search(core))
+    if word == "计划":
+        return bool(re.fullmatch("(?:年度|工作|实施|招生|培训)+", core))  # 年度工作计划, 招生计划
+    if word != "项目" or re.match(r"[（(][A-Za-z]", s[head + len(word) :]):
+        return False  # 工程实践创新项目（EPIP）: an acronym is a name's
+    if core.endswith("建设") and any(m.start == start and m.end == head - 2 for m in find_places(s, toks)):
+        return True  # 哈尔滨新区建设项目: the building of a place, which is what the text names
+    return bool(_ACTIVITY_WORDS.fullmatch(core))
+
+
+# what is done in a project of no name of its own: 校企合作项目, 虚拟仿真实训项目, 海外办学项目
+_ACTIVITY_WORDS = re.compile(
+    "(?:校企|产教|国际|海外|企业|横向|纵向|短期|长期|真实|虚拟仿真|合作|融合|交流|实训|培训|科研|研发|"
+    "工艺|改进|技术|攻关|办学|专业群|专业|建设|服务|示范|试点|重点|相关|有关)+"
+)
+
+
 def find_headed_names(s: str, toks) -> list[Mention]:
     found = []
-    for start, end, _word in _headed(s, toks, _PROGRAMME_HEAD, "programme", 3):
+    for start, end, word in _headed(s, toks, _PROGRAMME_HEAD, "programme", 3):
+        if _generic_work(s, start, end - len(word), word, toks):
+            continue
         end = _with_acronym(s, end)
         found.append(Mention("programme", s[start:end], start, end, _kind_of(s[start:end].split("（")[0].split("(")[0])))
     for start, end, _ in _headed(s, toks, _PLATFORM_HEAD, "platform", 3):
         found.append(Mention("platform", s[start:end], start, end, "Platform"))
-    for start, end, _ in _headed(s, toks, _EVENT_HEAD, "event", 2):
+    for start, end, word in _headed(s, toks, _EVENT_HEAD, "event", 2):
+        start = _with_quoted_head(s, start, end - len(word))
+        if not re.sub(_GENERIC_EVENT_CORES, "", s[start : end - len(word)]):
+            continue  # 技能大赛, 联盟年会, 国际技能竞赛: a kind of event
         year = re.search(r"(?:19|20)\d{2}(?:年$|$(?=年))", s[:start] if s[start] != "年" else s[: start + 1])
         start = year.start() if year else start
         found.append(Mention("event", s[start:end], start, end, "Event"))
@@ -305,6 +393,25 @@ def find_headed_names(s: str, toks) -> list[Mention]:
         if m.start() - start >= 3:
             found.append(Mention("publication", s[start : m.end()], start, m.end(), "Report"))
     return found
+
+
+_HEADING_NAME = re.compile(rf"^(?:“[^“”]{{1,12}}”|[{HAN}A-Za-z0-9+])+?(行动|工程|计划|项目)$")
+
+
+def heading_programme(heading: str) -> Mention | None:
+    """The programme a unit's heading names (（一）专业布局优化行动, 专栏1 职业教育办学能力提升工程,
+    （四）实施民族地区职业教育振兴行动): the heading is the name, after the verb that launches it."""
+    text = heading.strip()
+    start = 0
+    toks = tokens(text)
+    if toks and toks[0][0] in lexicon().verbs and toks[0][0] not in NAME_INTERNAL_VERBS:
+        start = toks[0][2]
+    name = text[start:]
+    m = _HEADING_NAME.match(name)
+    if m is None or len(name) < 6 or not re.search(f"[{HAN}]", name[: -len(m.group(1))]):
+        return None
+    offset = heading.find(name)
+    return Mention("programme", name, offset, offset + len(name), _KIND_WORDS[m.group(1)])
 
 
 # ---------------------------------------------------------------- lexicon words
@@ -325,10 +432,21 @@ def _lexicon_hits(
     return out
 
 
-_INDUSTRY_TAIL = re.compile(
-    rf"((?:[{HAN}]{{2,10}}、)*[{HAN}]{{2,10}}?)(?<![高中])等(?:第[{_CN_ORD}]+批|\d+(?:个|家))?"
-    r"(行业|产业|领域|专业|紧缺岗位|岗位|市域产教联合体|行业产教融合共同体|产教融合共同体|产业链|产业集群)"
+# an enumeration of sectors before the kind word that sums it up: …、…等产业, …、…等重点领域,
+# …、…六大优势产业, …、…等战略性产业集群 (a bare 专业 sums up specialties, not sectors)
+_SECTOR_KIND = (
+    rf"(?:第[{_CN_ORD}]+批|\d+(?:个|家)|[{_CN_ORD}两\d]+大)?(?:重点|优势|战略性|新兴|支柱|主导|特色|民生紧缺|紧缺|相关)*"
+    r"(?:行业|产业|领域|企业|专业群|紧缺专业|紧缺岗位|岗位|市域产教联合体|行业产教融合共同体|产教融合共同体|产业链|产业集群)"
 )
+_INDUSTRY_TAIL = re.compile(
+    rf"(?P<list>(?:[{HAN}]{{2,10}}、)*[{HAN}]{{2,10}}?)(?<![高中])等{_SECTOR_KIND}"
+    rf"|(?P<long>(?:[{HAN}]{{2,10}}、)+[{HAN}]{{2,10}}?){_SECTOR_KIND}"
+)
+# what makes an industry's word name a specialty, a subject or a tool instead (护理专业,
+# 交通运输类专业群, 工业机器人技术, 人工智能通识课程, 人工智能赋能…)
+_SUBJECT_AFTER = re.compile("(类|专业(?!群)|技术|课程|通识|助教|赋能|教育)")
+# a broad sector narrowed by a standard qualifier of industrial policy: 现代商贸, 特色农业, 绿色食品
+_SECTOR_QUALIFIERS = frozenset("现代 特色 绿色 高端 先进 清洁 智能 新一代".split())
 
 
 def find_places(s: str, toks) -> list[Mention]:
@@ -341,8 +459,12 @@ def find_places(s: str, toks) -> list[Mention]:
             continue
         if place.name == "中国" and re.match("(特色|式)", s[b:]):
             continue
+        if _DESIGNATION.match(s, b):
+            continue  # 浙江省高水平中职学校: a rank the province awards, not a place the text names
         source = GAZETTEER if place.codes else LEXICON
         found.append(Mention("place", place.name, a, b, place.cls, sources=(source,), codes=place.codes))
+    for m in _NATIONAL_ZONE.finditer(s):
+        found.append(Mention("place", m.group(0), m.start(), m.end(), "EconomicZone", sources=(RULE,)))
     for m in _zone_pattern().finditer(s):
         start = _zone_start(s, m, toks)
         if start is not None:
@@ -351,6 +473,31 @@ def find_places(s: str, toks) -> list[Mention]:
 
 
 _ORG_WORD = re.compile("(学院|大学|学校|公司|集团|中心|委员会|局)")
+_DESIGNATION = re.compile("[省市区县]?(?:高水平|示范性|一流|优质|骨干|卓越)")
+# the pilot free-trade zones and their areas (中国（山东）自由贸易试验区, …哈尔滨片区) and the
+# free-trade areas of China with a partner (中国—东盟自由贸易区)
+_NATIONAL_ZONE = re.compile(
+    rf"中国(?:（[{HAN}]{{2,4}}）|[—－\-][{HAN}]{{2,4}})自由贸易(?:试验)?区(?:[{HAN}]{{2,6}}?片区)?"
+)
+_ZONE_OWN_NAME = 8  # characters between a zone's place and its kind word (郑州|航空港经济综合|实验区)
+
+
+@cache
+def _county_short_names() -> frozenset[str]:
+    """Counties and districts by their name without 区/县/市 (萧山, 曹妃甸, 平潭): matched only
+    where a zone's kind word follows, which tells them from ordinary words."""
+    from .gazetteer import gazetteer
+
+    out = set()
+    for d in gazetteer().divisions.values():
+        if d.level == "county" and len(d.name) >= 3 and d.name[-1] in "区县市":
+            out.add(d.name[:-1])
+    return frozenset(out)
+
+
+@cache
+def _clause_verbs() -> frozenset[str]:
+    return lexicon().verbs - NAME_INTERNAL_VERBS
 
 
 def _zone_start(s: str, m: re.Match[str], toks) -> int | None:
@@ -360,15 +507,24 @@ def _zone_start(s: str, m: re.Match[str], toks) -> int | None:
     if any(b == m.end() - m.start() and place.codes and not place.short for place, _, b in occurrences):
         return None
     head = m.end() - m.start() - len(m.group(1))
-    verbs = lexicon().verbs
+    verbs = _clause_verbs()  # 曹妃甸协同发展示范区: a zone's name may hold 协同, 发展…
     for place, a, b in occurrences:
         if needs_boundary(place) and not place.short:
             continue
         # what lies between the place and the zone word is the zone's own name, not a clause
         # (海南职业技术学院对接自由贸易港 names no zone)
         between = [w for w, ws, we in toks if m.start() + b <= ws and we <= m.start() + head]
-        if head - b <= 6 and not any(w in verbs for w in between) and not _ORG_WORD.search(s, m.start() + b, m.start() + head):
+        if head - b <= _ZONE_OWN_NAME and not any(w in verbs for w in between) and not _ORG_WORD.search(s, m.start() + b, m.start() + head):
             return m.start() + a
+    starts = {ws for _, ws, _ in toks}
+    shorts = _county_short_names()
+    for i in range(head - 1):
+        for size in (3, 2):
+            a, b = m.start() + i, m.start() + i + size
+            if a in starts and s[a:b] in shorts and head - i - size <= _ZONE_OWN_NAME:
+                between = [w for w, ws, we in toks if b <= ws and we <= m.start() + head]
+                if not any(w in verbs for w in between) and not _ORG_WORD.search(s, b, m.start() + head):
+                    return a
     return None
 
 
@@ -381,8 +537,10 @@ def _with_modifier(s: str, m: Mention, toks) -> Mention:
     if not before:
         return m
     word, ws = before[0]
-    if not (2 <= len(word) <= 3 and re.fullmatch(f"[{HAN}]+", word)):
-        return m
+    if word in _SECTOR_QUALIFIERS and len(m.name) <= 3:
+        return Mention("industry", word + m.name, ws, m.end, m.cls, sources=(RULE, LEXICON))
+    if not (len(word) == 2 and re.fullmatch(f"[{HAN}]+", word)):
+        return m  # 比亚迪新能源汽车: a brand, not a narrower sector
     lex = lexicon()
     if word in _list_head_stops() or word in lex.industries or word in lex.programmes or _is_place(word):
         return m
@@ -399,19 +557,33 @@ def _is_place(word: str) -> bool:
 
 
 def find_industries(s: str, toks) -> list[Mention]:
-    found = [_with_modifier(s, m, toks) for m in _lexicon_hits(s, "industries", "industry", lambda w: "Industry", toks)]
+    hits = _lexicon_hits(s, "industries", "industry", lambda w: "Industry", toks)
+    subjects = [(m.start, m.end) for m in hits if _SUBJECT_AFTER.match(s, m.end)]
+    found = [_with_modifier(s, m, toks) for m in hits if not _inside(m.start, m.end, subjects)]
     for m in _INDUSTRY_TAIL.finditer(s):
-        pos = m.start(1)
-        for item in m.group(1).split("、"):
-            start, name = pos, item
-            if pos == m.start(1):  # the first item may begin with the verb that governs the list
-                toks = tokens(item)
+        group = "list" if m.group("list") is not None else "long"
+        # without 等, or summed up as 领域/岗位 (招生、基建、采购等重点领域), a list is of sectors
+        # only when the lexicon knows one of them
+        vague = group == "long" or m.group(0).endswith(("领域", "岗位"))
+        if vague and not word_index("industries").occurrences(m.group(group)):
+            continue
+        pos = m.start(group)
+        for item in m.group(group).split("、"):
+            start, name = pos, item.split("等")[0]  # …汽车零部件等园区主导产业
+            if pos == m.start(group):  # the first item may begin with the clause that governs the list
+                item_toks = tokens(item)
                 stops = _list_head_stops()
-                while toks and (toks[0][0] in stops or toks[0][0] in {"在", "对"}):
-                    toks = toks[1:]
-                if toks:
-                    start, name = pos + toks[0][1], item[toks[0][1] :]
-            if 2 <= len(name) <= 8:
+                last = max((k for k, (w, _, _) in enumerate(item_toks) if w in stops or w in {"在", "对", "重点"}), default=-1)
+                known = [a for _, a in word_index("industries").occurrences(name)]
+                if known:  # 加快发展家政服务, 吸纳汽车及零部件: the sector begins with the word the lexicon knows
+                    first = min(known)
+                    qualifier = next((q for q in _SECTOR_QUALIFIERS if name.endswith(q, 0, first)), "")
+                    start, name = pos + first - len(qualifier), name[first - len(qualifier) :]
+                elif 0 <= last < len(item_toks) - 1:
+                    start, name = pos + item_toks[last + 1][1], item[item_toks[last + 1][1] :]
+                elif last == len(item_toks) - 1:
+                    name = ""
+            if 2 <= len(name) <= 8 and not _SUBJECT_AFTER.search(name[-2:]):
                 found.append(Mention("industry", name, start, start + len(name), "Industry"))
             pos += len(item) + 1
     return found
@@ -423,8 +595,11 @@ def _list_head_stops() -> frozenset[str]:
 
 
 def find_lexicon_programmes(s: str) -> list[Mention]:
+    """The programmes of the lexicon; a bare kind of institution (产业学院, 产教融合型企业)
+    names none, though a name may end with it (现代港口物流产业学院)."""
     lex = lexicon()
-    return _lexicon_hits(s, "programmes", "programme", lambda w: lex.programmes[w])
+    hits = _lexicon_hits(s, "programmes", "programme", lambda w: lex.programmes[w])
+    return [m for m in hits if m.name not in lex.generic_institutions]
 
 
 # ---------------------------------------------------------------- overlaps
@@ -518,6 +693,9 @@ def action_verbs(s: str, toks, mentions: list[Mention]) -> list[str]:
     return out
 
 
+_OWN_TITLE_DROPS = frozenset({"programme", "platform", "event", "publication"})
+
+
 def extract(s: str, plan_titles: AbstractSet[str] = frozenset()) -> Extraction:
     """Everything ``s`` (one sentence of normalised text) names."""
     toks = tokens(s)
@@ -534,7 +712,12 @@ def extract(s: str, plan_titles: AbstractSet[str] = frozenset()) -> Extraction:
     )
     org_names = {m.name for m in candidates if m.kind == "org"}
     # 联盟平台: the platform of an institution is that institution at work, not a second thing
-    candidates = [m for m in candidates if not (m.kind == "platform" and m.name[:-2] in org_names)]
+    # …and that of an event (中国—非洲经贸博览会平台) is the event
+    event_names = {m.name for m in candidates if m.kind == "event"}
+    candidates = [m for m in candidates if not (m.kind == "platform" and m.name[:-2] in org_names | event_names)]
+    # the title of the plan itself, cited in its notice, names the document, not a programme
+    own = [(m.start(), m.end()) for m in _BOOK.finditer(s) if m.group(1) in plan_titles]
+    candidates = [m for m in candidates if m.kind not in _OWN_TITLE_DROPS or not _inside(m.start, m.end, own)]
     protected = book_spans + quote_spans
     mentions = resolve(candidates, protected)
     assign_roles(s, mentions)

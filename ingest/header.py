@@ -42,6 +42,7 @@ class Header:
     date_text: MappedText | None = None
     end: int = 0  # index of the first line after the header
     warnings: list[str] = field(default_factory=list)
+    named_lines: list[MappedText] = field(default_factory=list)  # read for the bodies they name only
 
 
 def is_heading_line(line: MappedText) -> bool:

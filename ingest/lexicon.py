@@ -17,7 +17,7 @@ with warnings.catch_warnings():
 # Verbs that commonly sit inside the name of a programme or platform (…素质提高计划,
 # …综合服务平台): a leftward search for the start of a name does not stop at them.
 NAME_INTERNAL_VERBS = frozenset(
-    "提升 提高 培育 培养 服务 对接 联合 赋能 创新 发展 融合 评估 研究 调整 设置 开发 注册 转化 引领 共享".split()
+    "提升 提高 培育 培养 服务 对接 联合 赋能 创新 发展 融合 评估 研究 调整 设置 开发 注册 转化 引领 共享 协同".split()
 )
 
 
@@ -41,6 +41,7 @@ class Lexicon:
     generic_institutions: frozenset[str]
     bodies: dict[str, str]  # name -> vet class local name
     programme_names: dict[str, tuple[str, ...]]  # a programme's label -> its other names
+    place_labels: dict[str, str]  # a region's other name -> its label (成渝 -> 成渝地区双城经济圈)
 
 
 
@@ -56,6 +57,7 @@ def lexicon() -> Lexicon:
         generic_institutions=frozenset(r[0] for r in _rows("generic-institutions.txt")),
         bodies={r[0]: r[1] for r in _rows("bodies.txt")},
         programme_names={r[0]: tuple(r[1:]) for r in _rows("programme-aliases.txt")},
+        place_labels={r[0]: r[2] for r in _rows("places.txt") if len(r) > 2},
     )
 
 

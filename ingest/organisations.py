@@ -43,7 +43,7 @@ _CLASSES: list[tuple[re.Pattern[str], str]] = [
     (re.compile("(研究院|研究所|科学院)$"), "ResearchInstitute"),
     (re.compile("中心$"), "Centre"),
     (re.compile("(联盟|协会|学会|联合会|研究会|基金会|共同体|联合体)$"), "Alliance"),
-    (re.compile("(委员会|局|厅|部|办公室|督导室|政府|委|(?<!公)司)$"), "GovernmentBody"),
+    (re.compile("(委员会|局|厅|部|办公室|办|督导室|政府|委|(?<!公)司)$"), "GovernmentBody"),
     (re.compile("(公司|集团|企业)$"), "Enterprise"),
 ]
 
@@ -65,7 +65,8 @@ _NOT_HEAD = re.compile(rf"(?:[化式型制]|附属|(?:{ORG_SUFFIX}))")
 _NEXT_SUFFIX = re.compile(rf"[{HAN}]{{0,12}}?(?:{ORG_SUFFIX})")
 _JOINER = re.compile("[和与及]")
 _BODY_END = re.compile("(?:人民政府|管理委员会|委员会|政府|教育部|国家发展改革委|部|委)$")
-_UNIT = re.compile(f"(?:[{HAN}]{{0,6}}?(?:办公厅|督导室|服务局|管理局|事务局|办公室))")
+# a body's own office or department: …办公厅, 教育部职业教育与成人教育司 (a 司 that ends the name)
+_UNIT = re.compile(f"(?:[{HAN}]{{0,6}}?(?:办公厅|督导室|服务局|管理局|事务局|办公室)|[{HAN}]{{2,10}}?(?<!公)司(?![{HAN}]))")
 _CAMPUS = re.compile(f"（[{HAN}]{{2,4}}）")
 # strong endings: a name with one of these is an institution even without a place before it
 STRONG_SUFFIX = re.compile(

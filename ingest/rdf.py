@@ -17,10 +17,10 @@ from rdflib.namespace import DCTERMS, PROV, SDO
 
 from vetkg.ontology.namespace import OA, VET
 
-from .entities import Extraction, Mention, extract
+from .entities import _RELATIVE_BODY, Extraction, Mention, extract, find_places, heading_programme
 from .gazetteer import gazetteer, short_form
 from .iris import Minter, document_key, slug
-from .lexicon import lexicon, programme_label
+from .lexicon import lexicon, programme_label, tokens
 from .places import needs_boundary, place_occurrences
 from .structure import Attachment, Document, Row, Section, split_sentences
 from .targets import Target, table_targets
@@ -171,6 +171,19 @@ class GraphBuilder:
                 return code
         return None
 
+    def full_name(self, name: str) -> str | None:
+        """The full name of a body named relative to the document's region (省教育厅 → 广东省教育厅,
+        市委 → 成都市委), or None."""
+        if not _RELATIVE_BODY.fullmatch(name):
+            return None
+        gaz = gazetteer()
+        for code in self.region_codes:  # smallest first
+            d = gaz.division(code)
+            if _fits(name[0], d):
+                rest = "人民政府" if name[1:] == "政府" else name[1:]  # 省政府 is 省人民政府
+                return d.name + rest if d.name.endswith(name[0]) else None
+        return None
+
     def home(self, name: str) -> str | None:
         """The division an organisation's name begins with (长沙民政职业技术学院: 长沙市), the
         smallest of several (天津市滨海新区教育体育局: 滨海新区)."""
@@ -201,10 +214,22 @@ class GraphBuilder:
         if m.kind == "programme":
             label = programme_label(label)
             iri = self.mint.entity("programme", label)
+        elif m.kind == "place" and not m.codes:
+            # one region, one IRI, whichever of its names the text uses (成渝, 成渝地区双城经济圈)
+            labels = lexicon().place_labels
+            label = labels.get(m.name, m.name)
+            iri = self.mint.entity(_ENTITY_PATH[m.kind], label)
+            for other in sorted(n for n, to in labels.items() if to == label):
+                add(iri, _ALT_LABEL, zh(other))
         elif m.kind == "event" and (scope := self.event_scope(m.name)) is not None:
             # 全市教育大会 of Tianjin is not that of Ningbo: the IRI carries the region's code
             iri = self.mint.entity("event", f"{scope}-{m.name}")
             add(iri, _vet("locatedIn"), self.division(scope))
+        elif m.kind == "org" and (full := self.full_name(m.name)) is not None:
+            # 省教育厅 of a Guangdong plan is 广东省教育厅: one IRI, the text's form as altLabel
+            label = full
+            iri = self.mint.entity(_ENTITY_PATH[m.kind], full)
+            add(iri, _ALT_LABEL, zh(m.name))
         else:
             iri = self.mint.entity(_ENTITY_PATH[m.kind], m.name)
         add(iri, _LABEL, zh(label))
@@ -288,11 +313,17 @@ class GraphBuilder:
 
     # ------------------------------------------------------------ text units
 
-    def annotate(self, unit: str, sentence: MappedText) -> Extraction:
-        """Mentions, involvements and targets of one sentence, attached to ``unit``."""
+    def annotate(
+        self, unit: str, sentence: MappedText, targets: bool = True, orgs_only: bool = False, mentions: bool = True
+    ) -> Extraction:
+        """Mentions (unless ``mentions`` is false), involvements and (unless ``targets`` is false)
+        targets of one sentence, attached to ``unit``; with ``orgs_only``, the organisations it
+        names and nothing else."""
         add = self.add
         ex = extract(sentence.text, self.plan_titles)
         for m in ex.mentions:
+            if not mentions or (orgs_only and m.kind != "org"):
+                continue
             entity = self.mention(m, sentence, unit)
             if m.kind == "org":
                 k = self._involvements[unit] = self._involvements.get(unit, 0) + 1
@@ -306,8 +337,9 @@ class GraphBuilder:
                 add(unit, _vet("targetsIndustry"), entity)
             elif m.kind == "law":
                 add(unit, _vet("citesLaw"), entity)
-        for t in ex.targets:
-            self.target(t, sentence, unit)
+        if targets:
+            for t in ex.targets:
+                self.target(t, sentence, unit)
         return ex
 
     def measure(self, iri: str, parent: str, ordinal: int, sentence: MappedText) -> None:
@@ -375,8 +407,13 @@ class GraphBuilder:
         if whole is not None:
             add(iri, _vet("text"), zh(whole.text))
             add(iri, _vet("textSpan"), self.span_of(whole))
+        if sec.heading is not None:
+            self.heading(iri, sec.heading)
         if sec.is_requirements:
             self.requirements(iri, sec.body, own_text=False)
+        elif sec.is_background:
+            for sentence in sec.sentences():  # its names and baselines, as no measure
+                self.annotate(iri, sentence)
         else:
             for k, sentence in enumerate(sec.sentences(), start=1):
                 self.measure(self.mint.doc(f"{path}/measure/{k}"), iri, k, sentence)
@@ -385,6 +422,14 @@ class GraphBuilder:
         self.table(iri, path, sec.rows)
         for child in sec.children:
             self.section(child, iri, f"{path}/{child.segment}")
+
+    def heading(self, unit: str, heading: MappedText) -> None:
+        """A heading names what its unit is about (深化东北地区职业教育协作), and may be the name
+        of a programme itself (（一）专业布局优化行动)."""
+        self.annotate(unit, heading, targets=False)
+        named = heading_programme(heading.text)
+        if named is not None:
+            self.mention(named, heading, unit)
 
     def box(self, sec: Section, iri: str, parent: str, path: str) -> None:
         """A 专栏: its items are its measures, one an item, numbered in the box."""
@@ -397,17 +442,29 @@ class GraphBuilder:
         label = f"{sec.marker} {sec.heading.text}" if sec.heading is not None else sec.marker
         add(iri, _TITLE, zh(label))
         add(iri, _LABEL, zh(label))
+        if sec.heading is not None:
+            self.heading(iri, sec.heading)
         whole = _joined([sec.heading, *sec.body])
         if whole is not None:
             add(iri, _vet("text"), zh(whole.text))
             add(iri, _vet("textSpan"), self.span_of(whole))
         for k, item in enumerate(sec.body, start=1):
-            self.measure(self.mint.doc(f"{path}/measure/{k}"), iri, k, item)
+            measure = self.mint.doc(f"{path}/measure/{k}")
+            self.measure(measure, iri, k, item)
+            # an item titled by its project (3.技能人才培训项目。每年…): the title names it
+            title = re.match(r"^(?:\d{1,2}[.．、]\s*)?([^。；，]{4,24})。", item.text)
+            named = heading_programme(title.group(1)) if title else None
+            if title is not None and named is not None:
+                self.mention(named, item[title.start(1) : title.end(1)], measure)
         self.table(iri, path, sec.rows)
 
     def table(self, parent: str, path: str, rows: list[Row]) -> None:
-        """Rows of a table turned to text, read row by row (never glued across columns)."""
+        """Rows of a table turned to text, read row by row (never glued across columns). The
+        numbers of an indicator table (a header of years or 目标 columns) are read column by
+        column; those of any other table, sentence by sentence."""
         add = self.add
+        indicator = any(table_targets([row.text.text for row in rows]))
+        units = []
         for k, row in enumerate(rows, start=1):
             iri = self.unit(f"{path}/row/{k}" if path else f"row/{k}")
             add(iri, _TYPE, _vet("TableRow"))
@@ -416,7 +473,14 @@ class GraphBuilder:
             add(iri, _vet("text"), zh(row.text.text))
             add(iri, _LABEL, zh(_short(" | ".join(c.text for c in row.cells))))
             add(iri, _vet("textSpan"), self.span_of(row.text))
-            self.annotate(iri, row.text)
+            # a name never runs across cells (…共同体 | 义乌工商职业技术学院): each is read alone
+            for cell in row.cells:
+                self.annotate(iri, cell, targets=False)
+            if not indicator:
+                self.annotate(iri, row.text, mentions=False)
+            units.append((iri, row.text))
+        if indicator:
+            self.table_targets(units)
 
     def attachment(self, att: Attachment) -> None:
         add = self.add
@@ -456,13 +520,19 @@ class GraphBuilder:
             add(notice, _vet("textSpan"), self.span_of(doc.number))
         if doc.date is not None:
             add(notice, _ISSUED, Lit(doc.date.isoformat(), None, _DATE))
-        for issuer in doc.issuers:
+        for issuer in doc.issuers or self.title_issuer():
             m = Mention("org", issuer.text, 0, len(issuer), _org_cls(issuer.text))
             add(notice, _vet("issuedBy"), self.mention(m, issuer, notice))
+        # the bodies an addressee or 抄送 line names (新疆生产建设兵团教育局, 财政部办公厅) are
+        # organisations of the text, beside the group the line is
         for addressee in doc.addressees:
             add(notice, _vet("addressedTo"), self.addressee(addressee))
+            self.annotate(notice, addressee, targets=False, orgs_only=True)
         for copy in doc.copies:
             add(notice, _vet("copiedTo"), self.addressee(copy))
+            self.annotate(notice, copy, targets=False, orgs_only=True)
+        for line in doc.named_lines:
+            self.annotate(notice, line, targets=False, orgs_only=True)
         for para in doc.notice_body:
             for sentence in split_sentences(para):
                 self.annotate(notice, sentence)
@@ -478,7 +548,14 @@ class GraphBuilder:
             add(plan, _vet("year"), Lit(year.group(0), None, _GYEAR))
         if doc.plan_title is not None:
             add(plan, _vet("textSpan"), self.span_of(doc.plan_title))
-            region = next((m for m in extract(plan_title).mentions if m.kind == "place"), None)
+            # the place the plan is for, even when the title is also read as a programme's name
+            # (江苏省职业教育…行动计划) that would swallow it
+            # …but not one inside the name of the body the title begins with (九江职业技术学院
+            # 2025年工作要点 is the college's plan, not Jiujiang's)
+            orgs = [m for m in extract(plan_title).mentions if m.kind == "org"]
+            places = [p for p in find_places(plan_title, tokens(plan_title))
+                      if not any(o.start <= p.start and p.end <= o.end for o in orgs)]
+            region = min(places, key=lambda m: (m.start, m.start - m.end), default=None)
             if region is not None:
                 add(plan, _vet("locatedIn"), self.entity(region))
         if doc.requirements:
@@ -492,6 +569,15 @@ class GraphBuilder:
         for att in doc.attachments:
             self.attachment(att)
         return self.triples
+
+    def title_issuer(self) -> list[MappedText]:
+        """A plan with no issuer line nor signature is issued by the body its title begins with
+        (深圳职业技术大学2025年工作要点: a college's own plan)."""
+        title = self.doc.plan_title
+        if title is None:
+            return []
+        orgs = [m for m in extract(title.text).mentions if m.kind == "org" and m.start == 0]
+        return [title[0 : orgs[0].end]] if orgs else []
 
     def addressee(self, name: MappedText) -> str:
         iri = self.mint.entity("addressee", name.text)

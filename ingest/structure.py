@@ -90,6 +90,11 @@ class Section:
         return self.kind != "box" and self.heading is not None and bool(_REQUIREMENTS.search(self.heading.text))
 
     @property
+    def is_background(self) -> bool:
+        """基本情况, 发展基础: where things stand, whose sentences report and commit to nothing."""
+        return self.kind != "box" and self.heading is not None and bool(_BASELINE.match(self.heading.text))
+
+    @property
     def is_box(self) -> bool:
         return self.kind == "box"
 
@@ -127,6 +132,9 @@ class Document:
     attachment_titles: list[MappedText] = field(default_factory=list)  # named on the 附件 lines
     attachments: list[Attachment] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # lines read only for the bodies they name: a forwarded notice's own addressee line, the
+    # printing office (山东省教育厅办公室 2025年4月21日印发), a signature beside a header's issuers
+    named_lines: list[MappedText] = field(default_factory=list)
 
     def walk(self) -> list[Section]:
         out: list[Section] = []
@@ -186,6 +194,7 @@ def _split_heading(rest: MappedText) -> tuple[MappedText | None, MappedText]:
 class _Footer:
     copies: list[MappedText] = field(default_factory=list)
     signature: list[MappedText] = field(default_factory=list)
+    printed: list[MappedText] = field(default_factory=list)
     dates: list[MappedText] = field(default_factory=list)
 
 
@@ -206,7 +215,9 @@ def _drop_footer(lines: list[MappedText]) -> tuple[list[MappedText], _Footer]:
         if copies := _COPIES.match(t):
             rest = ln[copies.end() :]
             footer.copies += [squeeze_spaces(p).strip() for p in rest.split(re.compile("[，,、；;。]")) if p.text.strip()]
-        elif _RELEASE_NOTE.match(t) or _PRINTED.search(t) or _CONTACT.match(t):
+        elif _PRINTED.search(t):
+            footer.printed.append(ln)
+        elif _RELEASE_NOTE.match(t) or _CONTACT.match(t):
             continue
         elif looks_like_date(t):
             footer.dates.append(ln)
@@ -471,7 +482,7 @@ def _mark_parts(sections: list[Section], top: bool = True) -> None:
             continue
         leaf = not nested(s)
         baseline = s.heading is not None and bool(_BASELINE.search(s.heading.text))
-        s.is_area = leaf and not s.is_requirements and not (divided and baseline)
+        s.is_area = leaf and not s.is_requirements and not s.is_background and not (divided and baseline)
         s.is_part = not leaf or divided or not s.is_area
         _mark_parts(s.children, top=False)
 
@@ -505,7 +516,9 @@ def _plan_title(lines: list[MappedText], header: Header) -> tuple[MappedText | N
             except ValueError:
                 header.warnings.append(f"the date in {lines[end].text.strip()} is not a calendar day: no date recorded")
         end += 1  # or a note: （2025年2月17日学校党委常委会审议通过）, （征求意见稿）
-    return title, _skip_forwarded_header(lines[end:])
+    rest = _skip_forwarded_header(lines[end:])
+    header.named_lines += lines[end : len(lines) - len(rest)]
+    return title, rest
 
 
 def _skip_forwarded_header(lines: list[MappedText]) -> list[MappedText]:
@@ -596,6 +609,7 @@ def parse(source: SourceText) -> Document:
         attachment_titles=header.attachment_titles,
         attachments=attachments,
         warnings=warnings,
+        named_lines=header.named_lines + footer.printed + (footer.signature if header.issuers else []),
     )
     _date_from_footer(doc, footer)
     _check(doc)

@@ -382,8 +382,15 @@ def _post_posed(after: str, end: int, toks: list[Token]) -> bool:
     it (新增校企合作企业40家。安排专项资金800万元支持…)."""
     if not after or after[0] in "，。；、：）)" or after.startswith("等") or after.startswith("用于"):
         return True
+    if re.match("(赴|前往|到)", after):
+        return True  # 选派骨干教师十名赴港研修: the teachers go, the number counts them
     word = next((w for w, ws, _ in toks if ws == end), "")
+    if _MONEY_OF.match(after, len(word)):
+        return False  # 给予50万元建设经费: 建设 names what the money is for
     return word in _verbs() - {"有", "共"}
+
+
+_MONEY_OF = re.compile("(经费|补助|资金|补贴|奖励|奖补)")
 
 
 def find_quantities(s: str, toks: list[Token], mentions: list[Mention], quoted: list[tuple[int, int]]) -> list[Target]:

@@ -97,6 +97,8 @@ _MARKER = re.compile(
     rf"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、](?!\d)|第[{HAN}\d]+[章节条部分])"
 )
 _BREAK = re.compile(r"[ \t]*\n[ \t\n\f]*")
+# cells of a table turned to text: tabs or runs of spaces between them (structure.table_row)
+_TABLE_CELLS = re.compile(r"\S(?:\t+|[ \u3000]{2,})\S")
 
 
 def rejoin_lines(text: MappedText) -> MappedText:
@@ -119,6 +121,8 @@ def rejoin_lines(text: MappedText) -> MappedText:
             continue
         if _MARKER.match(nxt) or not (is_han(line[-1]) or line[-1].isalnum()):
             continue
+        if _TABLE_CELLS.search(line) or _TABLE_CELLS.search(nxt.strip()):
+            continue  # a row of a table turned to text ends at its line, however long its cells
         if _MARKER.match(line) and not re.search("[。；！？]", line):
             continue  # a numbered heading on its own line (一、深化产教融合、推进校企合作)
         drop.update(range(m.start(), m.end()))

@@ -146,12 +146,27 @@ class ChangedView:
 
     def __init__(self, base: DataView, plus: set[Triple], minus: set[Triple]) -> None:
         self.base, self.plus, self.minus = base, plus, minus
+        # ``plus`` by the term at one position (0, 1, 2), built at the first lookup bound there:
+        # scanning it whole for every lookup made the check of a large removal quadratic (a
+        # DROP ALL of 100k triples read the 100k once per node it checked).
+        self._plus_by: dict[int, dict[Node, list[Triple]]] = {}
+
+    def _plus_candidates(self, pattern: tuple[Node | None, Node | None, Node | None]) -> Iterable[Triple]:
+        for position, term in enumerate(pattern):
+            if term is not None:
+                index = self._plus_by.get(position)
+                if index is None:
+                    index = self._plus_by[position] = {}
+                    for t in self.plus:
+                        index.setdefault(t[position], []).append(t)
+                return index.get(term, ())
+        return self.plus
 
     def triples(self, s: Node | None, p: Node | None, o: Node | None) -> Iterator[Triple]:
         for t in self.base.triples(s, p, o):
             if t not in self.minus and t not in self.plus:
                 yield t
-        for t in self.plus:
+        for t in self._plus_candidates((s, p, o)):
             if (s is None or t[0] == s) and (p is None or t[1] == p) and (o is None or t[2] == o):
                 yield t
 

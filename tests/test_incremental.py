@@ -24,6 +24,7 @@ from rdflib.term import Node
 from vetkg.ontology.namespace import OA, VET
 from vetkg.shapes.incremental import (
     Change,
+    ChangedView,
     GraphView,
     IncrementalResult,
     StoreView,
@@ -534,3 +535,32 @@ def test_quads_of_other_graphs_and_triples_still_held_elsewhere_change_nothing(s
     assert change.removed == {label} and not change.added
     # Adding a triple the union already has, to another graph, changes nothing either.
     assert not Change.from_quads([(*label, GRAPH_ENTITIES + "-other")], [], before=view)
+
+
+class _Triples:
+    def __init__(self, triples: set[tuple[Node, Node, Node]]) -> None:
+        self.held = triples
+
+    def triples(self, s: Node | None, p: Node | None, o: Node | None) -> Iterator[tuple[Node, Node, Node]]:
+        return (t for t in self.held if all(x is None or x == y for x, y in zip((s, p, o), t, strict=True)))
+
+
+def test_a_changed_view_answers_every_pattern_as_the_changed_set_would() -> None:
+    # ChangedView indexes what it adds by position at the first lookup (a large removal was
+    # checked in quadratic time): every pattern, before and after the index exists, must match
+    # the plain set arithmetic.
+    ex = Namespace("http://example.org/")
+    terms = [ex.a, ex.b, ex.c, Literal("x")]
+    every = {(s, p, o) for s in terms[:3] for p in (ex.p, ex.q) for o in terms}
+    base = {t for i, t in enumerate(sorted(every)) if i % 3}
+    minus = {t for i, t in enumerate(sorted(base)) if i % 4 == 0}
+    plus = {t for i, t in enumerate(sorted(every - base)) if i % 2}
+    view = ChangedView(_Triples(base), plus=plus, minus=minus)
+    expected_all = (base - minus) | plus
+    for _ in range(2):  # the second round reads through the indexes the first built
+        for s in (None, *terms[:3]):
+            for p in (None, ex.p, ex.q):
+                for o in (None, *terms):
+                    got = list(view.triples(s, p, o))
+                    want = {t for t in expected_all if all(x is None or x == y for x, y in zip((s, p, o), t, strict=True))}
+                    assert len(got) == len(set(got)) and set(got) == want, (s, p, o)

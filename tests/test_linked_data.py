@@ -4,6 +4,7 @@ from __future__ import annotations
 import gzip
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import quote
 
@@ -287,6 +288,28 @@ def test_void_counts(ld: FlaskClient, ld_store: MemoryStore) -> None:
     vocabularies = set(graph.objects(dataset, void.vocabulary))
     assert {rdflib.URIRef(ONTOLOGY_IRI), rdflib.URIRef("http://www.w3.org/ns/oa"),
             rdflib.URIRef("http://purl.org/dc/terms/")} <= vocabularies
+
+
+def test_void_leaves_the_write_history_out() -> None:
+    store = load_store()
+    client = create_app(replace(Settings(store="memory"), update_tokens={"alice": "s3cret"}), store).test_client()
+    written = f'INSERT DATA {{ GRAPH <{BASE}graph/extra> {{ <{BASE}id/x> <http://www.w3.org/2000/01/rdf-schema#comment> "c" }} }}'
+    resp = client.post("/sparql", data=written.encode(),
+                       headers={"Content-Type": "application/sparql-update", "Authorization": "Bearer s3cret"})
+    assert resp.status_code == 204, resp.text
+    history = BASE + "graph/history"
+    assert any(q.graph_name.value == history for q in store.quads())  # the record's skeleton, in the union
+    graph = parse(client.get("/.well-known/void").data, "text/turtle")
+    void = rdflib.Namespace("http://rdfs.org/ns/void#")
+    dataset = rdflib.URIRef(BASE + ".well-known/void#dataset")
+    public = {q.triple for q in store.quads() if q.graph_name.value != history}
+    assert graph.value(dataset, void.triples).toPython() == len(public)
+    assert graph.value(dataset, void.distinctSubjects).toPython() == len({t.subject for t in public})
+    assert graph.value(dataset, void.distinctObjects).toPython() == len({t.object for t in public})
+    classes = {graph.value(p, void["class"]) for p in graph.objects(dataset, void.classPartition)}
+    properties = {graph.value(p, void.property) for p in graph.objects(dataset, void.propertyPartition)}
+    assert rdflib.URIRef(VET + "Change") not in classes and rdflib.URIRef(VET + "Notice") in classes
+    assert rdflib.URIRef(VET + "changeNumber") not in properties
 
 
 def test_void_is_negotiated_like_the_pages(ld: FlaskClient) -> None:

@@ -5,7 +5,7 @@ from typing import TypedDict
 
 import pyoxigraph as ox
 
-from vetkg.ontology import ONTOLOGY_IRI
+from vetkg.ontology import DEFAULT_BASE_IRI, ONTOLOGY_IRI
 from vetkg.ontology.graphs import store_graphs
 from vetkg.ontology.vocab import PREFIXES, RDF_TYPE, namespace_of
 from vetkg.store import Store, formats
@@ -23,7 +23,16 @@ VOID_PATH = ".well-known/void"
 
 # The union default graph repeats a triple once per graph that holds it (an organisation's label is
 # in every document that names it); VoID counts the triple once.
-_DISTINCT = "SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o }"
+_DISTINCT = "SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o %s }"
+
+
+def _public(base_iri: str) -> str:
+    """A FILTER leaving out the history's skeleton, which the union holds (its records' number and
+    time, in the data store so a record exists exactly when its change does). Its subjects are
+    the records, ``{base}history/N``, IRIs no client may write: the filter drops exactly those
+    triples, where naming every other graph as the default graph would slow every join."""
+    prefix = store_graphs(base_iri).history_prefix
+    return f'FILTER(!(isIRI(?s) && STRSTARTS(STR(?s), "{prefix}")))'  # STR of a blank node: an error
 
 
 def _count(store: Store, query: str) -> int:
@@ -46,22 +55,26 @@ class Statistics(TypedDict):
     properties: list[tuple[str, int]]  # (property IRI, triples)
 
 
-def statistics(store: Store) -> Statistics:
-    """Counts VoID reports, over the union of the graphs (duplicates across graphs count once)."""
+def statistics(store: Store, base_iri: str = DEFAULT_BASE_IRI) -> Statistics:
+    """Counts VoID reports, over the union of the public graphs (duplicates across graphs count
+    once; the write history is not data, see :mod:`vetkg.ontology.graphs`)."""
+    public = _public(base_iri)
+    distinct = _DISTINCT % public
     classes = [
         (r["c"].value, int(r["n"].value))
-        for r in store.query("SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c FILTER(isIRI(?c)) } GROUP BY ?c ORDER BY ?c")
+        for r in store.query(f"SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a ?c FILTER(isIRI(?c)) {public} }} "
+                             "GROUP BY ?c ORDER BY ?c")
     ]
     properties = [
         (r["p"].value, int(r["n"].value))
-        for r in store.query(f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ {_DISTINCT} }} GROUP BY ?p ORDER BY ?p")
+        for r in store.query(f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ {distinct} }} GROUP BY ?p ORDER BY ?p")
     ]
     return {
-        "triples": _count(store, f"SELECT (COUNT(*) AS ?n) WHERE {{ {_DISTINCT} }}"),
-        "subjects": _count(store, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }"),
-        "objects": _count(store, "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o }"),
+        "triples": _count(store, f"SELECT (COUNT(*) AS ?n) WHERE {{ {distinct} }}"),
+        "subjects": _count(store, f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s ?p ?o {public} }}"),
+        "objects": _count(store, f"SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE {{ ?s ?p ?o {public} }}"),
         "documents": _count(store, f"SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE {{ ?d a <{VET}Notice> }}"),
-        "graphs": len(store_graphs().public_graphs(store.graphs())),
+        "graphs": len(store_graphs(base_iri).public_graphs(store.graphs())),
         "classes": classes,
         "properties": properties,
     }
