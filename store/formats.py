@@ -223,13 +223,17 @@ def negotiate(accept: MIMEAccept, offers: Sequence[OfferT]) -> OfferT | None:
     """The best of ``offers`` for ``accept`` (werkzeug weighs q-values and wildcards), or None.
 
     Offers are tried in their order, so ``*/*`` and ties get the first; aliases come after every
-    canonical type, so a wildcard never picks one. No Accept at all means anything (RFC 9110
-    §12.5.1): the first offer.
+    canonical type, so a wildcard never picks one. Media-type parameters are ignored. No Accept
+    at all means anything (RFC 9110 §12.5.1): the first offer.
     """
     if not offers:
         return None
     if not accept:
         return offers[0]
+    # Parameters (charset=utf-8, a JSON-LD profile) do not change which format is meant, but
+    # werkzeug matches a ranged type only to an offer with the same ones: every offer is UTF-8
+    # and says so, so the bare types are matched (q stays, werkzeug keeps it apart).
+    accept = type(accept)([(value.split(";")[0].strip(), quality) for value, quality in accept])
     by_type: dict[str, OfferT] = {}
     for offer in offers:
         by_type.setdefault(offer.media_type, offer)
@@ -248,7 +252,10 @@ def _register_builtins() -> None:
         Format("xml", "application/sparql-results+xml", "SPARQL XML", ("srx",), ("srx",), results=results.XML),
         Format("csv", "text/csv", "CSV", ("csv",), results=results.CSV),
         Format("tsv", "text/tab-separated-values", "TSV", ("tsv",), results=results.TSV),
-        Format("turtle", "text/turtle", "Turtle", ("ttl", "n3"), ("ttl",), ("application/x-turtle",),
+        # Turtle is N3 without formulae and rules: a client asking N3 (SPARQLWrapper's N3, a
+        # Accept: text/n3) for a graph gets Turtle, which its N3 reader reads.
+        Format("turtle", "text/turtle", "Turtle", ("ttl", "n3"), ("ttl", "n3"),
+               ("application/x-turtle", "application/turtle", "text/n3", "text/rdf+n3", "application/n3"),
                rdf=rdf.TURTLE),
         Format("json-ld", "application/ld+json", "JSON-LD", ("jsonld", "json"), ("jsonld", "json"),
                ("application/json",), rdf=rdf.JSON_LD,
@@ -256,7 +263,7 @@ def _register_builtins() -> None:
                format_iri="http://www.w3.org/ns/formats/JSON-LD"),
         Format("n-triples", "application/n-triples", "N-Triples", ("nt",), ("nt", "ntriples"),
                ("text/plain",), rdf=rdf.N_TRIPLES),  # text/plain: N-Triples' RDF 1.0 media type
-        Format("rdf-xml", "application/rdf+xml", "RDF/XML", ("rdf", "xml", "owl"), ("rdfxml", "rdf", "xml", "rdf/xml"),
+        Format("rdf-xml", "application/rdf+xml", "RDF/XML", ("rdf", "xml", "owl"), ("rdfxml", "rdf+xml", "rdf", "xml", "rdf/xml"),
                rdf=rdf.RDF_XML),
         Format("n-quads", "application/n-quads", "N-Quads", ("nq",), ("nq", "nquads"), rdf=rdf.N_QUADS,
                dataset=True),

@@ -3,17 +3,21 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import subprocess
 import time
 from concurrent.futures import ThreadPoolExecutor
+from xml.dom.minidom import Document
 
+import pyoxigraph as ox
 import pytest
 import rdflib
+import rdflib.query
 import requests
 from conftest import BASE, GRAPH_A, VET
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
-from SPARQLWrapper import JSON, XML, SPARQLWrapper
+from SPARQLWrapper import CSV, JSON, JSONLD, N3, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
 
 pytestmark = pytest.mark.slow
 
@@ -50,6 +54,188 @@ def test_sparqlwrapper_ask_and_construct(live_server):
     sparql.setQuery(f"CONSTRUCT WHERE {{ ?d a <{VET}Notice> }}")
     graph = sparql.queryAndConvert()
     assert isinstance(graph, rdflib.Graph) and len(graph) == 2
+
+
+# -- SPARQLWrapper: every return format it offers x every query form, read as its users read it ----
+#
+# SPARQLWrapper sends the same format= (plus output= and results=) whatever the query form, with
+# the media type as a second format= for TSV, RDF/XML and JSON-LD, and an Accept of */* where it
+# knows no type for the pair (Turtle for a SELECT, CSV for a CONSTRUCT). A format that cannot
+# hold the result gets the first one Accept allows: SPARQL JSON for solutions and booleans,
+# Turtle for graphs; N3 is answered in Turtle.
+
+SRJ, SRX, CSV_TYPE, TSV_TYPE = ("application/sparql-results+json", "application/sparql-results+xml", "text/csv",
+                                "text/tab-separated-values")
+TTL, RDFXML_TYPE, JSONLD_TYPE = "text/turtle", "application/rdf+xml", "application/ld+json"
+# return format -> (media type answered for SELECT and ASK, for CONSTRUCT and DESCRIBE)
+SPARQLWRAPPER_MATRIX = {
+    JSON: (SRJ, JSONLD_TYPE),
+    XML: (SRX, RDFXML_TYPE),
+    CSV: (CSV_TYPE, TTL),
+    TSV: (TSV_TYPE, TTL),
+    N3: (SRJ, TTL),
+    TURTLE: (SRJ, TTL),
+    RDFXML: (SRJ, RDFXML_TYPE),
+    JSONLD: (SRJ, JSONLD_TYPE),
+}
+DOC_A, DOC_B = BASE + "doc/a", BASE + "doc/b"
+ASK_YES = f"ASK {{ <{DOC_A}> a <{VET}Notice> }}"
+ASK_NO = f"ASK {{ <{DOC_B}> <{VET}documentNumber> ?number }}"  # doc/b has none
+CONSTRUCT_NOTICES = f"""PREFIX vet: <{VET}>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+CONSTRUCT {{ ?doc a vet:Notice ; dcterms:title ?title }} WHERE {{ ?doc a vet:Notice ; dcterms:title ?title }}"""
+DESCRIBE_A = f"DESCRIBE <{DOC_A}>"
+FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+
+
+def fixture_graph(keep) -> set:
+    """The fixture's triples (as rdflib terms) that ``keep`` keeps: what a graph answer must hold."""
+    from conftest import fixture_quads
+
+    triples = [q.triple for q in fixture_quads() if keep(q.triple)]
+    graph = rdflib.Graph().parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode(), format="nt")
+    return set(graph)
+
+
+def answered(sparql: SPARQLWrapper) -> tuple[str, object]:
+    """The media type of the answer, and what SPARQLWrapper's convert() makes of it."""
+    result = sparql.query()
+    media = result.info()["content-type"].split(";")[0].strip()
+    return media, result.convert()
+
+
+def solutions_of(media: str, converted: object) -> list[tuple]:
+    """The rows of a SELECT answer, as rdflib terms, read by rdflib's parser of its format."""
+    if isinstance(converted, dict):
+        data = json.dumps(converted).encode()
+    elif isinstance(converted, Document):
+        data = converted.toxml("utf-8")
+    else:
+        assert isinstance(converted, bytes), type(converted)
+        data = converted
+    names = {SRJ: "json", SRX: "xml", CSV_TYPE: "csv", TSV_TYPE: "tsv"}
+    return [tuple(row) for row in rdflib.query.Result.parse(io.BytesIO(data), format=names[media])]
+
+
+def boolean_of(media: str, converted: object) -> bool:
+    if isinstance(converted, dict):
+        assert set(converted) == {"head", "boolean"}
+        return converted["boolean"]
+    if isinstance(converted, Document):
+        (node,) = converted.getElementsByTagName("boolean")
+        text = node.firstChild.data
+    else:
+        assert isinstance(converted, bytes) and media in (CSV_TYPE, TSV_TYPE), media
+        text = converted.decode().strip()
+    assert text in ("true", "false"), text
+    return text == "true"
+
+
+def graph_of(media: str, converted: object) -> set:
+    if isinstance(converted, rdflib.Graph):  # RDF/XML and JSON-LD: SPARQLWrapper has parsed them
+        return set(converted)
+    assert isinstance(converted, bytes) and media == TTL, media  # Turtle (and N3): the text
+    return set(rdflib.Graph().parse(data=converted.decode("utf-8"), format="turtle"))
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # its "Format requested was TURTLE, but JSON …"
+@pytest.mark.parametrize("method", ["GET", "POST"])
+@pytest.mark.parametrize("form", FORMS)
+@pytest.mark.parametrize("return_format", list(SPARQLWRAPPER_MATRIX))
+def test_sparqlwrapper_matrix(live_server, return_format, form, method):
+    sparql = SPARQLWrapper(live_server + "/sparql")
+    sparql.setMethod(method)
+    sparql.setReturnFormat(return_format)
+    results_type, graph_type = SPARQLWRAPPER_MATRIX[return_format]
+    if form == "SELECT":
+        sparql.setQuery(NOTICES)
+        media, converted = answered(sparql)
+        assert media == results_type
+        rows = solutions_of(media, converted)
+        plain = [(str(doc), str(title)) for doc, title in rows]
+        assert plain == [(DOC_A, TITLES[0]), (DOC_B, TITLES[1])]
+        if media != CSV_TYPE:  # CSV drops language tags, by its definition
+            assert {title.language for _, title in rows} == {"zh"}
+    elif form == "ASK":
+        for query, expected in ((ASK_YES, True), (ASK_NO, False)):
+            sparql.setQuery(query)
+            media, converted = answered(sparql)
+            assert media == results_type
+            assert boolean_of(media, converted) is expected
+    else:
+        if form == "CONSTRUCT":
+            query = CONSTRUCT_NOTICES
+            expected = fixture_graph(lambda t: t.subject.value in (DOC_A, DOC_B) and t.predicate.value in (
+                str(rdflib.RDF.type), "http://purl.org/dc/terms/title"))
+        else:
+            query, expected = DESCRIBE_A, fixture_graph(lambda t: t.subject.value == DOC_A)
+        assert len(expected) == (4 if form == "CONSTRUCT" else 5)  # the fixture is as this test thinks
+        sparql.setQuery(query)
+        media, converted = answered(sparql)
+        assert media == graph_type
+        assert graph_of(media, converted) == expected
+
+
+# -- pyoxigraph's results parser, and media types and format= as other clients send them --------
+
+CAPPED = "SELECT ?a ?b ?c ?d WHERE { ?a ?p ?x . ?b ?q ?y . ?c ?r ?z . ?d ?s ?w }"  # 19^4 rows, over max_rows
+
+
+@pytest.mark.parametrize(("media", "oxformat"), [(SRJ, ox.QueryResultsFormat.JSON), (SRX, ox.QueryResultsFormat.XML),
+                                                 (TSV_TYPE, ox.QueryResultsFormat.TSV)])
+def test_pyoxigraph_reads_every_results_format_capped_or_not(live_server, media, oxformat):
+    resp = requests.get(live_server + "/sparql", params={"query": NOTICES}, headers={"Accept": media}, timeout=20)
+    assert resp.headers["Content-Type"].split(";")[0] == media
+    rows = list(ox.parse_query_results(resp.content, format=oxformat))
+    assert [(row["doc"].value, row["title"].value, row["title"].language) for row in rows] == [
+        (DOC_A, TITLES[0], "zh"), (DOC_B, TITLES[1], "zh")]
+    for query, expected in ((ASK_YES, True), (ASK_NO, False)):
+        asked = requests.get(live_server + "/sparql", params={"query": query}, headers={"Accept": media}, timeout=20)
+        assert bool(ox.parse_query_results(asked.content, format=oxformat)) is expected
+    capped = requests.get(live_server + "/sparql", params={"query": CAPPED}, headers={"Accept": media}, timeout=60)
+    assert capped.status_code == 200
+    max_rows = int(capped.headers["X-VetKG-Max-Rows"])
+    assert capped.headers["X-VetKG-Truncated"] == "true"
+    solutions = ox.parse_query_results(capped.content, format=oxformat)
+    assert [v.value for v in solutions.variables] == ["a", "b", "c", "d"]
+    assert sum(1 for _ in solutions) == max_rows
+
+
+def test_csv_capped_or_not_is_read_by_rdflib(live_server):
+    # pyoxigraph refuses to parse CSV results at all (lossy by design); rdflib reads them.
+    resp = requests.get(live_server + "/sparql", params={"query": NOTICES}, headers={"Accept": CSV_TYPE}, timeout=20)
+    rows = rdflib.query.Result.parse(io.BytesIO(resp.content), format="csv")
+    assert [(str(d), str(t)) for d, t in rows] == [(DOC_A, TITLES[0]), (DOC_B, TITLES[1])]
+    capped = requests.get(live_server + "/sparql", params={"query": CAPPED}, headers={"Accept": CSV_TYPE}, timeout=60)
+    assert capped.headers["X-VetKG-Truncated"] == "true"
+    assert len(list(rdflib.query.Result.parse(io.BytesIO(capped.content), format="csv"))) == int(capped.headers["X-VetKG-Max-Rows"])
+
+
+@pytest.mark.parametrize(("accept", "media"), [
+    ("text/csv; charset=utf-8", CSV_TYPE),
+    ("application/sparql-results+json; charset=utf-8", SRJ),
+    ("application/sparql-results+xml;charset=UTF-8;q=0.9, text/csv;q=0.2", SRX),
+    ("text/tab-separated-values; charset=utf-8", TSV_TYPE),
+])
+def test_media_types_with_parameters(live_server, accept, media):
+    resp = requests.get(live_server + "/sparql", params={"query": NOTICES}, headers={"Accept": accept}, timeout=20)
+    assert resp.status_code == 200, resp.text
+    assert resp.headers["Content-Type"].split(";")[0] == media
+    fmt = {SRJ: "json", SRX: "xml", CSV_TYPE: "csv", TSV_TYPE: "tsv"}[media]
+    rows = rdflib.query.Result.parse(io.BytesIO(resp.content), format=fmt)
+    assert [str(t) for _, t in rows] == TITLES
+
+
+def test_a_repeated_format_that_agrees_and_one_that_does_not(live_server):
+    url = live_server + "/sparql"
+    same = requests.get(url, params=[("query", NOTICES), ("format", "json"), ("format", "json")], timeout=20)
+    assert same.status_code == 200 and [b["title"]["value"] for b in same.json()["results"]["bindings"]] == TITLES
+    spelt = requests.get(url, params=[("query", NOTICES), ("format", "tsv"), ("format", TSV_TYPE)], timeout=20)
+    assert spelt.headers["Content-Type"].split(";")[0] == TSV_TYPE
+    assert [str(t) for _, t in rdflib.query.Result.parse(io.BytesIO(spelt.content), format="tsv")] == TITLES
+    clash = requests.get(url, params=[("query", NOTICES), ("format", "json"), ("format", "xml")], timeout=20)
+    assert clash.status_code == 400
+    assert "2 times" in clash.text and "SPARQL JSON" in clash.text and "SPARQL XML" in clash.text
 
 
 def test_rdflib_sparqlstore(live_server):

@@ -47,7 +47,7 @@ class QueryJob:
     prefixes: dict[str, str] = field(default_factory=dict)
     base_iri: str | None = None  # relative IRIs resolve against the endpoint (SPARQL Protocol 2.1.4)
     accept: str = ""
-    format_name: str | None = None
+    format_name: str | tuple[str, ...] | None = None  # format= (given more than once: a tuple)
     allow_service: bool = False
     allow_unknown_graphs: bool = False
     max_nesting: int = 0  # 0: no limit
@@ -78,7 +78,7 @@ def format_for(job: QueryJob, kind: Kind) -> Format:
 
 
 @lru_cache(maxsize=256)
-def _negotiated(kind: Kind, accept: str, format_name: str | None, generation: int) -> Format:
+def _negotiated(kind: Kind, accept: str, format_name: str | tuple[str, ...] | None, generation: int) -> Format:
     # Clients send the same few Accept headers again and again; matching one costs more than
     # evaluating ASK {}. ``generation`` keys the cache on the registry's contents.
     return choose(kind, parse_accept_header(accept, MIMEAccept), format_name)
@@ -114,15 +114,16 @@ def _solutions(result: ox.QuerySolutions, job: QueryJob, fmt: Format) -> QueryOu
     rows = list(islice(result, job.max_rows + 1))
     truncated = len(rows) > job.max_rows
     rows = rows[: job.max_rows]
-    data = _solutions_json(names, rows, truncated and fmt.results == ox.QueryResultsFormat.JSON)
+    data = _solutions_json(names, rows)
     if fmt.results == ox.QueryResultsFormat.JSON and fmt.results_writer is None:
-        # A "truncated" member is for people and our own page; clients read head/results only.
+        # The cap is said in the response headers (X-VetKG-Truncated), never in the document:
+        # a key outside SPARQL JSON's makes strict parsers (pyoxigraph's) refuse it.
         return QueryOutcome(data, truncated, len(rows))
     again = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
     return QueryOutcome(fmt.serialize_results(again), truncated, len(rows))
 
 
-def _solutions_json(names: list[str], rows: list[ox.QuerySolution], truncated: bool) -> bytes:
+def _solutions_json(names: list[str], rows: list[ox.QuerySolution]) -> bytes:
     """SPARQL JSON of ``rows``, written as text: the same term recurs row after row, so each
     is encoded once (this is about twice as fast as json.dumps of the whole document)."""
     keys = [json.dumps(name, ensure_ascii=False) + ":" for name in names]
@@ -141,8 +142,7 @@ def _solutions_json(names: list[str], rows: list[ox.QuerySolution], truncated: b
             items.append(keys[i] + text)
         bindings.append("{" + ",".join(items) + "}")
     head = json.dumps({"vars": names}, ensure_ascii=False)
-    tail = ',"truncated":true}' if truncated else "}"
-    return ('{"head":' + head + ',"results":{"bindings":[' + ",".join(bindings) + "]}" + tail).encode("utf-8")
+    return ('{"head":' + head + ',"results":{"bindings":[' + ",".join(bindings) + "]}}").encode("utf-8")
 
 
 _SKIP = re.compile(r"(?:\s+|#[^\n\r]*)*")

@@ -1,8 +1,8 @@
 """Reading a SPARQL 1.1 Protocol request: which operation, which dataset, which limits.
 
 The rules are those of the W3C protocol (sections 2.1 and 2.2): a query by GET, by URL-encoded
-POST or by direct POST; an update only by POST; the text once; dataset IRIs repeatable. Every
-breach is a 400 naming the problem.
+POST or by direct POST; an update only by POST; the text once; dataset IRIs repeatable (and
+``format=``, as SPARQLWrapper repeats it). Every breach is a 400 naming the problem.
 """
 from __future__ import annotations
 
@@ -29,7 +29,9 @@ class Operation:
     update: str | None = None
     default_graphs: list[str] = field(default_factory=list)  # default-graph-uri / using-graph-uri
     named_graphs: list[str] = field(default_factory=list)  # named-graph-uri / using-named-graph-uri
-    format: str | None = None
+    # format= values, in their order: a client may repeat it if the values agree (checked by
+    # vetkg.server.sparql.formats, which knows what the names mean).
+    formats: tuple[str, ...] = ()
     timeout: float | None = None
 
     @property
@@ -146,6 +148,6 @@ def read_operation(request: Request, max_timeout: float, max_query_bytes: int = 
             raise ProtocolError(400, f"{name} does not apply to {what}; use {' or '.join(mine)}")
     op.default_graphs = _iris(params, mine[0])
     op.named_graphs = _iris(params, mine[1])
-    op.format = _single(params, "format")
+    op.formats = tuple(params.getlist("format"))
     op.timeout = _timeout(_single(params, "timeout"), max_timeout)
     return op

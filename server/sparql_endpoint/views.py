@@ -60,7 +60,7 @@ def endpoint() -> Response | BaseResponse:
     if request.method == "POST" and request.mimetype == "application/sparql-update":
         _gate_update()  # the token before the body: nobody unauthorised makes the server read it
     op = read_operation(request, settings.query_timeout, settings.max_query_bytes)
-    check_format_name(op.format)
+    check_format_name(op.formats)
     if op.update is not None:
         return _update(op, settings)
     if op.query is None:
@@ -74,7 +74,7 @@ def _query(op: Operation, settings: Settings) -> Response:
     base_iri = _endpoint_iri()
     accept = request.headers.get("Accept", "")
     etag = dataset_version().etag_for(
-        op.query or "", repr((op.default_graphs, op.named_graphs)), accept, op.format or "",
+        op.query or "", repr((op.default_graphs, op.named_graphs)), accept, repr(op.formats),
         str(settings.max_rows), base_iri or "",
     )
     return conditional_get(etag, lambda: _answer(op, settings, base_iri, accept), vary=("Accept",))
@@ -91,7 +91,7 @@ def _answer(op: Operation, settings: Settings, base_iri: str | None, accept: str
         named_graphs=op.named_graphs if op.has_dataset else None,
         base_iri=base_iri,
         accept=accept,
-        format_name=op.format,
+        format_name=op.formats,
         allow_service=settings.allow_service,
         allow_unknown_graphs=settings.allow_unknown_graphs,
         max_nesting=settings.max_query_nesting,
@@ -126,10 +126,10 @@ def _wants_html() -> bool:
 
 
 def _service_description(op: Operation, settings: Settings) -> Response | BaseResponse:
-    if op.format is None and _wants_html():
+    if not op.formats and _wants_html():
         # A person in a browser: the query page (served at /) describes the endpoint better.
         return redirect("/", code=303)
-    fmt = choose(Kind.GRAPH, request.accept_mimetypes, op.format)
+    fmt = choose(Kind.GRAPH, request.accept_mimetypes, op.formats)
     # Updates are on offer only when a token can authorise them.
     update_enabled = current_app.extensions.get(UPDATE_HANDLER_KEY) is not None and bool(settings.update_tokens or settings.admin_tokens)
     version = dataset_version()
