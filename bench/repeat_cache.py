@@ -21,6 +21,7 @@ import sys
 import time
 import urllib.parse
 from contextlib import ExitStack
+from functools import partial
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
@@ -89,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     import pyoxigraph as ox
 
     store = ox.Store.read_only(str(args.store))
-    texts = rendered(sample_parameters(lambda q: engines.oxigraph_select(store, q)))
+    texts = rendered(sample_parameters(partial(engines.oxigraph_select, store)))
     nquads = args.store.with_name(args.store.name + ".repeat.nq")
     store.dump(str(nquads), format=ox.RdfFormat.N_QUADS)
     del store
