@@ -123,6 +123,14 @@ def main(argv: list[str] | None = None) -> int:
             if "oxigraph serve" in p50:
                 ratios.append(p50["cache on"] / p50["oxigraph serve"])
             print(f"{q.name:<28}" + "".join(f"{p50[name]:>16.2f}" for name in clients))
+        conn = http.client.HTTPConnection("127.0.0.1", on.port, timeout=10)
+        conn.request("GET", "/metrics")
+        counts = {line.split()[0]: line.split()[1] for line in conn.getresponse().read().decode().splitlines()
+                  if line.startswith("vetkg_result_cache_")}
+        conn.close()
+        print("cache on: " + ", ".join(f"{name.removeprefix('vetkg_result_cache_')} {counts.get(name, '?')}"
+                                       for name in ("vetkg_result_cache_hits_total", "vetkg_result_cache_misses_total",
+                                                    "vetkg_result_cache_bytes")))
         if ratios:
             print(f"geometric mean of p50 ratios, cache on / oxigraph serve: {statistics.geometric_mean(ratios):.2f}")
     nquads.unlink()
