@@ -212,3 +212,14 @@ def test_the_memory_bound_evicts_through_the_endpoint(seed_nquads: bytes) -> Non
     calls = app.extensions["test.worker_calls"]
     _get(client, texts[0])  # the oldest: evicted, asked again
     assert len(calls) == len(texts) + 1
+
+
+def test_a_different_dataset_is_a_different_entry(app: Flask, client: FlaskClient) -> None:
+    calls = app.extensions["test.worker_calls"]
+    text = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    union = _get(client, text)
+    entities = _get(client, text, **{"default-graph-uri": "https://w3id.org/vetkg/graph/entities"})
+    assert len(calls) == 2
+    n = lambda r: int(r.json["results"]["bindings"][0]["n"]["value"])  # noqa: E731
+    assert 0 < n(entities) < n(union)
+    assert n(_get(client, text)) == n(union) and len(calls) == 2
