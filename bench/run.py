@@ -114,6 +114,9 @@ def options(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--updates", type=positive(int), default=30, help="one-triple updates timed per path")
     parser.add_argument("--full-runs", type=int, default=1, help="full validations of the union (0 to skip)")
     parser.add_argument("--query-timeout", type=positive(float), default=120, help="the server's query timeout")
+    # Every query here runs --repeat times: with the cache on, all but the first would be hits.
+    parser.add_argument("--result-cache-mb", type=float, default=0,
+                        help="the server's result cache (0, the default: off, so the figures are of evaluation)")
     args = parser.parse_args(argv)
     if args.full_runs < 0:
         parser.error("--full-runs must be 0 or more")
@@ -244,7 +247,8 @@ def one_scale(args: argparse.Namespace, workdir: Path, triples: int, paths: list
     token = secrets.token_hex(16)
     say(f"[{name}] vetkg serve and pyoxigraph in-process, turn about: {len(texts)} queries × {args.repeat}; "
         f"then {args.clients} clients for {args.load_seconds:g} s …")
-    settings = {"update_tokens": f"bench:{token}", "query_timeout": str(args.query_timeout)}
+    settings = {"update_tokens": f"bench:{token}", "query_timeout": str(args.query_timeout),
+                "result_cache_mb": str(args.result_cache_mb)}
     with http_load.Server(store_path, settings, log=workdir / f"serve-{name}.log") as server, \
             http_load.MemorySampler(server.pid) as memory:
         store, fig.ox_in_memory = _in_process(store_path, nquads, fig.quads)

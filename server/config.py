@@ -105,6 +105,10 @@ class Settings:
     heavy_query_after: float = 0.25
     heavy_query_slots: int = -1
     heavy_query_queue: int = 4
+    # Megabytes of query results kept in the server process (server/sparql/result_cache.py), least
+    # recently used evicted first, emptied by every committed write; 0: no cache. Off for a
+    # remote store (store = "sparql"), whose data may change without a write through here.
+    result_cache_mb: float = 64.0
 
     def as_flask_config(self) -> dict[str, Any]:
         return {f"VETKG_{k.upper()}": v for k, v in asdict(self).items()}

@@ -16,7 +16,7 @@ from ..sparql.errors import ProtocolError
 from ..sparql.executor import ForkExecutor
 from ..sparql.formats import Kind, check_format_name, choose, offers
 from ..sparql.results import QueryJob
-from .admission import run_query
+from .cached_queries import answer
 from .protocol import Operation, read_operation
 
 bp = Blueprint("sparql", __name__)
@@ -97,7 +97,7 @@ def _answer(op: Operation, settings: Settings, base_iri: str | None, accept: str
         max_nesting=settings.max_query_nesting,
         memory_mb=settings.query_memory_mb,
     )
-    outcome = run_query(job, op.timeout or settings.query_timeout)  # probe, then slow lane if heavy
+    outcome = answer(job, op.timeout or settings.query_timeout)  # the cache, else probe, then slow lane if heavy
     resp = Response(outcome.body, content_type=outcome.content_type)
     if outcome.truncated:
         resp.headers["X-VetKG-Truncated"] = "true"
