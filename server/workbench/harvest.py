@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from vetkg.ingest.pipeline import entities_graph_iri
 from vetkg.ontology import ONTOLOGY_IRI
+from vetkg.ontology.graphs import store_graphs
 from vetkg.store import Store
 
 PREFIXES = f"""PREFIX vet: <{ONTOLOGY_IRI}#>
@@ -135,7 +135,7 @@ def _local(iri: str) -> str:
 def harvest(store: Store, base_iri: str, graphs: Iterable[str]) -> dict[str, GraphContent]:
     """The index content of each of ``graphs`` (a graph with nothing to index maps to an empty one)."""
     contents = {g: GraphContent(g) for g in graphs}
-    entities_graph = entities_graph_iri(base_iri)
+    entities_graph = store_graphs(base_iri).entities
     for graph, content in contents.items():
         if graph == entities_graph:
             _harvest_entities(store, content)
