@@ -30,13 +30,12 @@ PREFIX oa: <http://www.w3.org/ns/oa#>
 ENTITY_GROUPS = (
     "Organization", "AddresseeGroup", "Programme", "Platform", "Industry", "Place", "Law", "Event", "Publication",
 )
-PART_KINDS = ("Notice", "WorkPlan", "Part", "WorkArea", "GeneralRequirements", "Measure")
 
 
 @dataclass(frozen=True)
 class Entry:
     node: str
-    kind: str  # a vet: class local name (PART_KINDS or ENTITY_GROUPS)
+    kind: str  # a vet: class local name (a document's unit, or one of ENTITY_GROUPS)
     title: str  # a title or label: weighs more in the ranking
     body: str = ""  # running text
 
