@@ -28,16 +28,20 @@ from collections.abc import Callable, Generator, Iterator
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import pyoxigraph as ox
 
+from vetkg.ontology.graphs import store_graphs
 from vetkg.ontology.namespace import VET
 from vetkg.store import Store
 
 from .errors import InputError
 from .reader import read_document
 from .report import DocumentReport, document_report
+
+if TYPE_CHECKING:
+    from .rdf import DocumentTriples
 
 NT = ox.RdfFormat.N_TRIPLES
 NQ = ox.RdfFormat.N_QUADS
@@ -161,26 +165,32 @@ class CheckedText:
     report: DocumentReport
 
 
+def document_triples(path: Path, base_iri: str, data: bytes | None = None) -> DocumentTriples:
+    """One document read (``data``, or the file ``path`` when None), parsed and built, before
+    any check: what a worker of the build makes of it."""
+    from .rdf import build_triples
+    from .reader import decode
+    from .structure import parse
+
+    source = read_document(path) if data is None else decode(data, str(path))
+    return build_triples(parse(source), base_iri)
+
+
 def check_text(index: int, name: str, data: bytes | None, base_iri: str, strict: bool = False) -> CheckedText | Rejected:
     """Read (``data``, or the file ``name`` when None), parse, build and check one document.
     ``strict`` refuses a document the ingest had to warn about."""
     from vetkg.shapes.validate import NonConformingGraph, ensure_conforms_ntriples
 
-    from .pipeline import BuiltDocument
-    from .rdf import build_triples
-    from .reader import decode
-    from .structure import parse
     from .triples import joined, statements
 
     path = Path(name)
     try:
-        source = read_document(path) if data is None else decode(data, name)
-        doc = BuiltDocument(path, build_triples(parse(source), base_iri))
-        if strict and doc.built.warnings:
-            return Rejected(index, f"{path}: {doc.built.warnings[0]} (--strict refuses a document with warnings)", True)
-        said = statements(doc.built.triples)
+        doc = document_triples(path, base_iri, data)
+        if strict and doc.warnings:
+            return Rejected(index, f"{path}: {doc.warnings[0]} (--strict refuses a document with warnings)", True)
+        said = statements(doc.triples)
         # no rdflib graph on the way: it is made only to report a document that fails
-        ensure_conforms_ntriples(joined([statement for _, statement in said]), str(path), doc.built.graph)
+        ensure_conforms_ntriples(joined([statement for _, statement in said]), str(path), doc.graph)
     except InputError as exc:
         return Rejected(index, str(exc), conformance=False)
     except NonConformingGraph as exc:
@@ -191,9 +201,9 @@ def check_text(index: int, name: str, data: bytes | None, base_iri: str, strict:
     shared: list[str] = []
     for subject, statement in said:
         (shared if subject.startswith(entity_prefix) else own).append(statement)
-    report = document_report(str(path), doc.built.triples, base_iri, list(doc.built.warnings))
+    report = document_report(str(path), doc.triples, base_iri, list(doc.warnings))
     return CheckedText(
-        index, path, str(doc.graph_iri), doc.built.digest, len(said), joined(own, str(doc.graph_iri)), joined(shared), report
+        index, path, str(doc.graph_iri), doc.digest, len(said), joined(own, str(doc.graph_iri)), joined(shared), report
     )
 
 
@@ -351,22 +361,47 @@ def _write_batch(store: Store, batch: list[Checked]) -> None:
     native.bulk_load(_nquads(batch), format=NQ)
 
 
+def _entity_descriptions_update(base_iri: str, triples: list[ox.Triple], replace: bool = True) -> str:
+    """Replace (or, with ``replace=False``, add to) the descriptions of the entities in ``triples``.
+
+    Descriptions live once, in the entities graph, because a triple stored in two graphs is
+    counted twice by Oxigraph's union default graph (a bag, where SPARQL's merge is a set).
+    """
+    graph = store_graphs(base_iri).entities
+    subjects = " ".join(sorted({str(t.subject) for t in triples}))
+    body = "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in triples)
+    if not replace:
+        return f"INSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}"
+    return (
+        f"DELETE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} VALUES ?s {{ {subjects} }} }} ;\n"
+        f"INSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}"
+    )
+
+
+def _entity_prune_update(base_iri: str) -> str:
+    """Drop the descriptions of entities that no graph refers to any more."""
+    graph = store_graphs(base_iri).entities
+    return (
+        f"DELETE {{ GRAPH <{graph}> {{ ?e ?p ?o }} }} WHERE {{ GRAPH <{graph}> {{ ?e ?p ?o }} "
+        f"FILTER NOT EXISTS {{ GRAPH ?g {{ ?x ?q ?e }} FILTER(?x != ?e) }} }}"
+    )
+
+
 def write_documents(store: Store, checked: list[Checked], base_iri: str, show: bool | None, replace: bool) -> None:
     """Write the checked documents; ``replace`` recomputes the descriptions of the entities they
     name from them alone, which is right only when they are every document of the store."""
     from rdflib import Graph
 
-    from vetkg.ontology import ONTOLOGY_IRI
+    from vetkg.ontology import ONTOLOGY_FILE
     from vetkg.shapes import SHAPES_FILE
     from vetkg.store.terms import triples_from_rdflib
 
-    from .pipeline import entity_descriptions_update, entity_prune_update, ontology_graph
-
+    graphs = store_graphs(base_iri)
     # descriptions before the documents that point at them, so that a build stopped half way
     # leaves no written document with an undescribed entity
     entities = _entity_triples(checked)
     if entities:
-        store.update(entity_descriptions_update(base_iri, entities, replace=replace))
+        store.update(_entity_descriptions_update(base_iri, entities, replace=replace))
     del entities
     with _progress(len(checked), "writing", show) as bar:
         for batch in _batches(checked):
@@ -374,10 +409,10 @@ def write_documents(store: Store, checked: list[Checked], base_iri: str, show: b
             bar.update(len(batch))
     store.replace_graphs(
         {
-            ONTOLOGY_IRI: triples_from_rdflib(ontology_graph()),
-            f"{base_iri}graph/shapes": triples_from_rdflib(Graph().parse(SHAPES_FILE, format="turtle")),
+            graphs.ontology: triples_from_rdflib(Graph().parse(ONTOLOGY_FILE, format="turtle")),
+            graphs.shapes: triples_from_rdflib(Graph().parse(SHAPES_FILE, format="turtle")),
         },
-        then=entity_prune_update(base_iri),
+        then=_entity_prune_update(base_iri),
     )
     if sum(doc.triples for doc in checked) >= BATCH_TRIPLES:
         _compact(store)

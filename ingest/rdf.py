@@ -658,10 +658,4 @@ def build_triples(doc: Document, base: str) -> DocumentTriples:
     )
 
 
-def build_graph(doc: Document, base: str) -> tuple[URIRef, URIRef, Graph]:
-    """(graph IRI, notice IRI, graph) for ``doc``."""
-    built = build_triples(doc, base)
-    return built.graph_iri, built.notice, built.graph()
-
-
-__all__ = ["DocumentTriples", "build_graph", "build_triples", "slug"]
+__all__ = ["DocumentTriples", "build_triples", "slug"]

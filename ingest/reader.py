@@ -47,3 +47,13 @@ def read_document(path: Path) -> SourceText:
     except OSError as exc:
         raise InputError(f"{path}: cannot read the file ({exc.strerror or exc})") from exc
     return decode(data, str(path))
+
+
+DOCUMENT_SUFFIXES = {".txt", ".text"}
+
+
+def seed_files(directory: Path) -> list[Path]:
+    """The documents in ``directory`` that `vetkg build` reads when given no files, in name order."""
+    if not directory.is_dir():
+        return []
+    return sorted(p for p in directory.iterdir() if p.suffix in DOCUMENT_SUFFIXES and p.is_file())

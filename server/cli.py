@@ -135,7 +135,7 @@ def build(
     """
     from vetkg.ingest import parallel
     from vetkg.ingest.errors import InputError
-    from vetkg.ingest.pipeline import seed_files
+    from vetkg.ingest.reader import seed_files
     from vetkg.store.entailment import refresh_inferred
 
     from .workbench import refresh_index

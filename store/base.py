@@ -6,7 +6,7 @@ they serialise straight to every SPARQL results format.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import AbstractContextManager, nullcontext
 from typing import IO, Any
 
@@ -58,10 +58,6 @@ class Store(ABC):
     @abstractmethod
     def graphs(self) -> list[str]:
         """The IRIs of the named graphs."""
-
-    @abstractmethod
-    def replace_graph(self, graph: str, triples: Iterable[ox.Triple]) -> None:
-        """Make ``graph`` hold exactly ``triples``, atomically."""
 
     @abstractmethod
     def replace_graphs(self, graphs: dict[str, list[ox.Triple]], then: str = "") -> None:

@@ -5,7 +5,7 @@ rdflib graphs with :func:`triples_from_rdflib`.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -92,9 +92,6 @@ class OxigraphStore(Store):
 
     def graphs(self) -> list[str]:
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
-
-    def replace_graph(self, graph: str, triples: Iterable[ox.Triple]) -> None:
-        self.replace_graphs({graph: list(triples)})
 
     def replace_graphs(self, graphs: dict[str, list[ox.Triple]], then: str = "") -> None:
         # Oxigraph's update is one transaction: clearing and inserting in a single call means a

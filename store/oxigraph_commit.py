@@ -69,7 +69,6 @@ def commit(store: ox.Store | MemoryCopy, change: Change, state: StoreAfterChange
 class EmbeddedBackend:
     """The write backend of the embedded store (:meth:`vetkg.store.oxigraph.OxigraphStore.write_backend`)."""
 
-    atomic = True
     default_graph = True
 
     def __init__(self, store: ox.Store | MemoryCopy, details: ox.Store | None = None) -> None:

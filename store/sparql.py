@@ -444,9 +444,6 @@ class RemoteSparqlStore(Store):
         except StoreError as exc:
             raise StoreError(f"{exc}; the store may hold part of this write: run the same build again") from exc
 
-    def replace_graph(self, graph: str, triples: Iterable[ox.Triple]) -> None:
-        self.replace_graphs({graph: list(triples)})
-
     def remove_graph(self, graph: str) -> None:
         self.update(f"DROP SILENT GRAPH {ox.NamedNode(graph)}")
 

@@ -73,7 +73,6 @@ class RemoteBackend:
     """The write backend of a SPARQL 1.1 Query + Update server whose only writer is vetkg
     (:meth:`vetkg.store.sparql.RemoteSparqlStore.write_backend`)."""
 
-    atomic = False
     default_graph = False
 
     def __init__(self, store: RemoteSparqlStore, base_iri: str) -> None:

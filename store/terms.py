@@ -75,11 +75,3 @@ def _bnode_id(raw: str) -> str:
     return raw if raw.replace("_", "").replace("-", "").isalnum() else "b" + raw.encode("utf-8").hex()
 
 
-def graph_to_rdflib(graph: OxGraph) -> URIRef | None:
-    """None for the default graph."""
-    return URIRef(graph.value) if isinstance(graph, ox.NamedNode) else None
-
-
-def quad_text(quad: ox.Quad) -> str:
-    """One quad in N-Quads, the form the change is kept and logged in."""
-    return str(quad) + " ."

@@ -36,8 +36,6 @@ class StoreAfterChange(Protocol):
 
 
 class WriteBackend(Protocol):
-    #: Whether one commit is one transaction (False: see :mod:`.sparql_journal`).
-    atomic: bool
     #: Whether the store's own default graph may be written (a remote's is not vetkg's).
     default_graph: bool
 

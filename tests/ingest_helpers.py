@@ -1,9 +1,11 @@
-"""Building documents into a store for tests, and asking it questions in SPARQL."""
+"""Building documents into a store for tests, as `vetkg build` does, and asking it questions in
+SPARQL."""
 from __future__ import annotations
 
 from pathlib import Path
 
-from vetkg.ingest.pipeline import build_into_store, ingest_files
+from vetkg.ingest import parallel
+from vetkg.ingest.rdf import DocumentTriples
 from vetkg.ontology import DEFAULT_BASE_IRI
 from vetkg.store import Store, get_store
 
@@ -22,10 +24,27 @@ PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
 """
 
 
+def build_into(store: Store, *paths: Path, force: bool = False) -> parallel.BuildReport:
+    """The build of `vetkg build` (in this process): raises InputError or NotConforming for the
+    first bad file, having written nothing."""
+    return parallel.build(parallel.scan(list(paths)), store, DEFAULT_BASE_IRI, jobs=1, progress=False, force=force)
+
+
 def build_store(*paths: Path) -> Store:
     store = get_store("memory")
-    build_into_store(ingest_files(list(paths), DEFAULT_BASE_IRI), store, DEFAULT_BASE_IRI)
+    build_into(store, *paths)
     return store
+
+
+def document(path: Path) -> DocumentTriples:
+    """One document as a worker of the build makes it (read, parsed, built), before the shapes."""
+    return parallel.document_triples(path, DEFAULT_BASE_IRI)
+
+
+def checked_document(path: Path) -> DocumentTriples:
+    """:func:`document`, once the build has accepted it (it raises as :func:`build_into` does)."""
+    build_store(path)
+    return document(path)
 
 
 def select(store: Store, query: str) -> list[dict[str, str]]:

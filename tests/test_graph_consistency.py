@@ -1,10 +1,9 @@
 """The ingested data fits the ontology: HermiT finds ontology + data consistent."""
 from __future__ import annotations
 
-from ingest_helpers import BINHAI, SEED
+from ingest_helpers import BINHAI, SEED, document
 from rdflib import Graph, Literal, URIRef
 
-from vetkg.ingest.pipeline import ingest_file
 from vetkg.ontology import DEFAULT_BASE_IRI
 from vetkg.ontology.namespace import VET
 from vetkg.ontology.owl import check_consistency
@@ -13,7 +12,7 @@ from vetkg.ontology.owl import check_consistency
 def built_data() -> Graph:
     data = Graph()
     for path in (SEED, BINHAI):
-        data += ingest_file(path, DEFAULT_BASE_IRI).graph
+        data += document(path).graph()
     return data
 
 

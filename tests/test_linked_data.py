@@ -386,7 +386,7 @@ def test_other_base_serves_its_own_iris_and_still_the_ontology() -> None:
                   ox.Literal("天津职业大学", language="zh")),
     ]
     store = load_store()
-    store.replace_graph(base + "graph/other", triples)
+    store.replace_graphs({base + "graph/other": list(triples)})
     client = create_app(Settings(store="memory", base_iri=base), store).test_client()
     graph = parse(client.get(ORG_PATH, headers={"Accept": "text/turtle"}).data, "text/turtle")
     assert {str(s) for s in graph.subjects()} == {base + "id/org/天津职业大学"}

@@ -11,9 +11,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from ingest_helpers import build_into
 
 from vetkg.ingest.parallel import text_digest
-from vetkg.ingest.pipeline import build_into_store, ingest_files
 from vetkg.ingest.reader import read_document
 from vetkg.ontology import DEFAULT_BASE_IRI, ONTOLOGY_IRI
 from vetkg.store import get_store
@@ -76,7 +76,7 @@ def built(documents, tmp_path_factory) -> Path:
 def test_parallel_build_stores_what_a_sequential_build_stores(built, documents, tmp_path):
     sequential = tmp_path / "sequential"
     store = get_store("oxigraph", path=sequential)
-    build_into_store(ingest_files(documents, DEFAULT_BASE_IRI), store, DEFAULT_BASE_IRI)
+    build_into(store, *documents)  # in this process, one document after another
     store.close()
     del store
     gc.collect()

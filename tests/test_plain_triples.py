@@ -6,12 +6,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from ingest_helpers import BINHAI, DATA, SEED
+from ingest_helpers import BINHAI, DATA, SEED, document
 from rdflib import Graph, Literal
 from test_corpus import corpus
 
 from vetkg.ingest.parallel import Checked, check_document
-from vetkg.ingest.pipeline import ingest_file
 from vetkg.ingest.triples import Lit, nt_term
 from vetkg.ontology import DEFAULT_BASE_IRI
 from vetkg.ontology.namespace import VET
@@ -30,12 +29,13 @@ def _lines(text: str) -> list[str]:
 
 def test_plain_ntriples_are_rdflibs(paths: list[Path]) -> None:
     for path in paths:
-        doc = ingest_file(path, DEFAULT_BASE_IRI)
-        rdflib_nt = doc.graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
-        plain = doc.built.ntriples()
+        doc = document(path)
+        graph = doc.graph()
+        rdflib_nt = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
+        plain = doc.ntriples()
         assert _lines(plain) == _lines(rdflib_nt), path.name
-        assert len(_lines(plain)) == len(doc.built.triples) == len(doc.graph), f"{path.name}: a triple said twice"
-        assert set(Graph().parse(data=plain, format="nt")) == set(doc.graph), path.name
+        assert len(_lines(plain)) == len(doc.triples) == len(graph), f"{path.name}: a triple said twice"
+        assert set(Graph().parse(data=plain, format="nt")) == set(graph), path.name
 
 
 def test_escapes_as_rdflib_does() -> None:
@@ -54,14 +54,15 @@ def test_worker_writes_the_document_and_its_entities(paths: list[Path], tmp_path
     for index, path in enumerate(paths[:4]):
         result = check_document((index, str(path), DEFAULT_BASE_IRI, str(tmp_path)))
         assert isinstance(result, Checked), path.name
-        doc = ingest_file(path, DEFAULT_BASE_IRI)
+        doc = document(path)
+        graph = doc.graph()
         quads = list(ox.parse(path=result.document_file, format=ox.RdfFormat.N_QUADS))
         assert {q.graph_name.value for q in quads} == {result.graph_iri}
         mine = {(term_to_rdflib(q.subject), term_to_rdflib(q.predicate), term_to_rdflib(q.object)) for q in quads}
         shared = Graph().parse(result.entity_file, format="nt")
         assert all(str(s).startswith(f"{DEFAULT_BASE_IRI}id/") for s in shared.subjects())
         assert not any(str(s).startswith(f"{DEFAULT_BASE_IRI}id/") for s, _, _ in mine)
-        assert mine | set(shared) == set(doc.graph)
-        assert result.triples == len(doc.graph)
-        assert result.digest == str(doc.graph.value(doc.notice, VET.contentDigest))
+        assert mine | set(shared) == set(graph)
+        assert result.triples == len(graph)
+        assert result.digest == str(graph.value(doc.notice, VET.contentDigest))
         assert result.graph_iri == str(doc.graph_iri)

@@ -5,12 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from ingest_helpers import document
 from rdflib import Graph
 
-from vetkg.ingest.pipeline import ingest_file
 from vetkg.ingest.script import to_simplified
 from vetkg.ingest.text import MappedText, normalise
-from vetkg.ontology.namespace import DEFAULT_BASE_IRI
 
 TRADITIONAL = """河北省教育廳關於印發《2025年河北省職業教育工作要點》的通知
 
@@ -76,7 +75,7 @@ def test_a_conversion_that_changes_lengths_keeps_the_map():
 def graph(tmp_path_factory) -> Graph:
     path = Path(tmp_path_factory.mktemp("trad")) / "trad.txt"
     path.write_text(TRADITIONAL, encoding="utf-8")
-    return ingest_file(path, DEFAULT_BASE_IRI).graph
+    return document(path).graph()
 
 
 PREFIXES = """PREFIX vet: <https://w3id.org/vetkg/ontology#> PREFIX oa: <http://www.w3.org/ns/oa#>

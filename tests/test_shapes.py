@@ -481,17 +481,17 @@ def test_ensure_conforms_raises_with_one_line() -> None:
 
 def test_validate_store_uses_document_graphs_only() -> None:
     store = get_store("memory")
-    store.replace_graph(BASE + "graph/津教职函-2025-1号", triples_from_rdflib(valid_graph()))
+    store.replace_graphs({BASE + "graph/津教职函-2025-1号": list(triples_from_rdflib(valid_graph()))})
     # Shapes and history hold things the data shapes would reject (English labels): left out.
     # (The stored shapes graph is the one validated against, as the write gate does: it holds the
     # shapes and the junk triple.)
     junk = Graph()
     junk.add((URIRef(BASE + "history/1"), RDFS.label, Literal("build", lang="en")))
-    store.replace_graph(BASE + "graph/history", triples_from_rdflib(junk))
+    store.replace_graphs({BASE + "graph/history": list(triples_from_rdflib(junk))})
     shapes = Graph()
     shapes += load_shapes()
     shapes += junk
-    store.replace_graph(BASE + "graph/shapes", triples_from_rdflib(shapes))
+    store.replace_graphs({BASE + "graph/shapes": list(triples_from_rdflib(shapes))})
     result = validate_store(store)
     assert result.conforms, result.text
     assert "1 data graph" in result.text
@@ -503,7 +503,7 @@ def test_validate_store_uses_document_graphs_only() -> None:
     other.add((stray, VET.partOf, AREA))
     other.add((stray, VET.ordinal, Literal(2)))
     other.add((stray, VET.text, zh("推进产教融合。")))
-    store.replace_graph(BASE + "graph/other", triples_from_rdflib(other))
+    store.replace_graphs({BASE + "graph/other": list(triples_from_rdflib(other))})
     result = validate_store(store)
     assert not result.conforms
     assert [(v.focus_node, v.path) for v in result.violations] == [(stray, VET.textSpan)]
@@ -511,7 +511,7 @@ def test_validate_store_uses_document_graphs_only() -> None:
 
 def test_validate_store_checks_against_the_stored_shapes_as_the_write_gate_does() -> None:
     store = get_store("memory")
-    store.replace_graph(BASE + "graph/津教职函-2025-1号", triples_from_rdflib(valid_graph()))
+    store.replace_graphs({BASE + "graph/津教职函-2025-1号": list(triples_from_rdflib(valid_graph()))})
     assert validate_store(store).conforms
     SH = Namespace("http://www.w3.org/ns/shacl#")
     strict = Graph()
@@ -522,7 +522,7 @@ def test_validate_store_checks_against_the_stored_shapes_as_the_write_gate_does(
     strict.add((shape, SH.property, prop))
     strict.add((prop, SH.path, RDFS.comment))
     strict.add((prop, SH.minCount, Literal(1)))
-    store.replace_graph(BASE + "graph/shapes", triples_from_rdflib(strict))
+    store.replace_graphs({BASE + "graph/shapes": list(triples_from_rdflib(strict))})
     result = validate_store(store)
     assert not result.conforms
     assert {v.path for v in result.violations} == {RDFS.comment}
@@ -537,8 +537,8 @@ def test_validate_store_takes_the_hierarchy_from_the_stored_ontology() -> None:
     for sub, sup in class_hierarchy():
         ontology.add((sub, RDFS.subClassOf, sup))
     ontology.add((PILOT_COLLEGE, RDFS.subClassOf, VET.Organization))
-    store.replace_graph(BASE + "graph/d", triples_from_rdflib(g))
-    store.replace_graph("https://w3id.org/vetkg/ontology", triples_from_rdflib(ontology))
+    store.replace_graphs({BASE + "graph/d": list(triples_from_rdflib(g))})
+    store.replace_graphs({"https://w3id.org/vetkg/ontology": list(triples_from_rdflib(ontology))})
     assert result_conforms(validate_store(store))
     # Without the stored ontology the class is unknown and the college is no organisation.
     store.remove_graph("https://w3id.org/vetkg/ontology")

@@ -7,15 +7,13 @@ from __future__ import annotations
 import logging
 
 import pytest
-from ingest_helpers import BINHAI, DATA, SEED
+from ingest_helpers import BINHAI, DATA, SEED, document
 from rdflib import BNode, Graph
 from rdflib.namespace import SH
 from rdflib.term import Node
 from shape_mutations import breakable, ill_typed_mutations, mutations
 from test_corpus import corpus
 
-from vetkg.ingest.pipeline import ingest_file
-from vetkg.ontology import DEFAULT_BASE_IRI
 from vetkg.shapes.validate import (
     NonConformingGraph,
     class_hierarchy,
@@ -37,7 +35,7 @@ def documents(tmp_path_factory) -> dict[str, Graph]:
     layouts = ["chapters-plan.txt", "sections-boxes-plan.txt", "notice-attachments.txt"]
     paths = [DATA / "layouts" / name for name in layouts] + [BINHAI, SEED]
     paths += corpus.write_corpus(GENERATED, tmp_path_factory.mktemp("corpus"), seed=7)
-    return {p.name: ingest_file(p, DEFAULT_BASE_IRI).graph for p in paths}
+    return {p.name: document(p).graph() for p in paths}
 
 
 def _nt(g: Graph) -> str:

@@ -9,12 +9,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from ingest_helpers import checked_document
 from rdflib import RDF, RDFS, Graph, URIRef
 from rdflib.namespace import DCTERMS
 
 from vetkg.ingest.header import DOC_NUMBER, parse_date
 from vetkg.ingest.markers import cn_number
-from vetkg.ingest.pipeline import ingest_files
 from vetkg.ingest.reader import SourceText
 from vetkg.ingest.structure import parse
 from vetkg.ingest.text import normalise
@@ -26,8 +26,7 @@ UNIT_CLASSES = (VET.Part, VET.WorkArea, VET.Box, VET.Attachment, VET.TableRow, V
 
 
 def graph_of(path: Path) -> Graph:
-    (doc,) = ingest_files([path], DEFAULT_BASE_IRI)  # ingest_files also runs the shapes gate
-    return doc.graph
+    return checked_document(path).graph()  # the build also runs the shapes gate
 
 
 def doc_of(text: str, name: str = "t.txt"):
@@ -275,9 +274,9 @@ def test_a_plan_of_paragraphs_is_kept_as_text_with_a_warning(tmp_path: Path):
     text = "某某学院2026年工作要点\n\n全面加强党的建设，深化教育教学改革，提升社会服务能力。新增专业3个，培训5000人次。\n"
     path = tmp_path / "paragraphs.txt"
     path.write_text(text, encoding="utf-8")
-    (doc,) = ingest_files([path], DEFAULT_BASE_IRI)
-    assert any("no numbered work areas" in w for w in doc.built.warnings)
-    assert any("新增专业3个" in str(t) for t in doc.graph.objects(None, VET.text))
+    doc = checked_document(path)
+    assert any("no numbered work areas" in w for w in doc.warnings)
+    assert any("新增专业3个" in str(t) for t in doc.graph().objects(None, VET.text))
 
 
 # ---------------------------------------------------------------- vetkg build

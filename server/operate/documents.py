@@ -23,8 +23,8 @@ import pyoxigraph as ox
 
 from vetkg.ingest.errors import InputError
 from vetkg.ingest.parallel import Checked, Rejected, check_document, stored_digests, text_digest
-from vetkg.ingest.pipeline import entities_graph_iri
 from vetkg.ingest.reader import decode
+from vetkg.ontology.graphs import store_graphs
 from vetkg.ontology.namespace import VET
 from vetkg.store.write_backend import WriteBackend
 
@@ -73,7 +73,7 @@ def safe_name(name: str | None) -> str:
 
 def _document_quads(checked: Checked, base_iri: str) -> tuple[list[ox.Quad], list[ox.Quad]]:
     own = list(ox.parse(path=checked.document_file, format=ox.RdfFormat.N_QUADS))
-    entities = ox.NamedNode(entities_graph_iri(base_iri))
+    entities = ox.NamedNode(store_graphs(base_iri).entities)
     described = [ox.Quad(t.subject, t.predicate, t.object, entities)
                  for t in (q.triple for q in ox.parse(path=checked.entity_file, format=ox.RdfFormat.N_TRIPLES))]
     return own, described
@@ -81,7 +81,7 @@ def _document_quads(checked: Checked, base_iri: str) -> tuple[list[ox.Quad], lis
 
 def _compute(graph: ox.NamedNode, own: list[ox.Quad], described: list[ox.Quad], base_iri: str):
     entity_prefix = f"{base_iri}id/"
-    entities = ox.NamedNode(entities_graph_iri(base_iri))
+    entities = ox.NamedNode(store_graphs(base_iri).entities)
 
     def compute(state: PendingState) -> None:
         old = list(state.quads(g=graph))

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from vetkg.ingest.pipeline import entities_graph_iri
 from vetkg.ontology import ONTOLOGY_IRI
 from vetkg.ontology.graphs import store_graphs
 from vetkg.store import Store
@@ -31,13 +30,12 @@ PREFIX oa: <http://www.w3.org/ns/oa#>
 ENTITY_GROUPS = (
     "Organization", "AddresseeGroup", "Programme", "Platform", "Industry", "Place", "Law", "Event", "Publication",
 )
-PART_KINDS = ("Notice", "WorkPlan", "Part", "WorkArea", "GeneralRequirements", "Measure")
 
 
 @dataclass(frozen=True)
 class Entry:
     node: str
-    kind: str  # a vet: class local name (PART_KINDS or ENTITY_GROUPS)
+    kind: str  # a vet: class local name (a document's unit, or one of ENTITY_GROUPS)
     title: str  # a title or label: weighs more in the ranking
     body: str = ""  # running text
 
@@ -136,7 +134,7 @@ def _local(iri: str) -> str:
 def harvest(store: Store, base_iri: str, graphs: Iterable[str]) -> dict[str, GraphContent]:
     """The index content of each of ``graphs`` (a graph with nothing to index maps to an empty one)."""
     contents = {g: GraphContent(g) for g in graphs}
-    entities_graph = entities_graph_iri(base_iri)
+    entities_graph = store_graphs(base_iri).entities
     for graph, content in contents.items():
         if graph == entities_graph:
             _harvest_entities(store, content)

@@ -13,8 +13,8 @@ import threading
 
 import pyoxigraph as ox
 
-from vetkg.ingest.pipeline import entities_graph_iri
 from vetkg.ontology import ONTOLOGY_IRI
+from vetkg.ontology.graphs import store_graphs
 from vetkg.store import Store
 
 from ..writes import Change
@@ -65,7 +65,7 @@ class IndexKeeper:
         touched = [g.value for g in change.graphs() if isinstance(g, ox.NamedNode)]
         # Labels of shared things (entities graph) and the class hierarchy (ontology) show in
         # every document's entries and facets: re-read them all (only changed ones are re-segmented).
-        if entities_graph_iri(self.base_iri) in touched or ONTOLOGY_IRI in touched:
+        if store_graphs(self.base_iri).entities in touched or ONTOLOGY_IRI in touched:
             graphs: set[str] = {EVERY_GRAPH}
         else:
             graphs = {g for g in touched if indexable(g, self.base_iri)}

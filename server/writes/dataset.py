@@ -7,14 +7,14 @@ the store's default graph, or the USING / using-graph-uri graphs) and which name
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pyoxigraph as ox
 import rdflib
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID, Graph
 from rdflib.store import Store
-from rdflib.term import Node, URIRef
+from rdflib.term import URIRef
 
 from vetkg.store.terms import OxGraph, ox_pattern, to_rdflib
 
@@ -106,8 +106,3 @@ class PendingView(Store):
 
 def view_dataset(state: PendingState, default: str | list[str] | None, named: list[str] | None) -> rdflib.Dataset:
     return rdflib.Dataset(store=PendingView(state, default, named))
-
-
-def iter_rdflib(quads: Iterable[ox.Quad]) -> Iterator[tuple[Node, Node, Node]]:
-    for quad in quads:
-        yield to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)

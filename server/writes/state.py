@@ -66,11 +66,6 @@ class PendingState:
                 if _matches(quad, s, p, o, None):
                     yield quad
 
-    def contains(self, quad: ox.Quad) -> bool:
-        if quad in self._removed:
-            return False
-        return quad in self._added.get(quad.graph_name, ()) or quad in self.base
-
     def graph_exists(self, graph: ox.NamedNode) -> bool:
         explicit = self._exists.get(graph)
         if explicit is not None:
