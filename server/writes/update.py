@@ -59,20 +59,23 @@ class UpdateOptions:
     system_graphs: frozenset[str] = frozenset()
 
 
-def parse_update(text: str, base_iri: str | None) -> Any:
-    """rdflib's algebra for ``text``; UpdateFailed on a syntax error (normally caught earlier)."""
+def parse_update(text: str, base_iri: str | None, tree: Any = None) -> Any:
+    """rdflib's algebra for ``text``, from its parse ``tree`` when the caller has one (the
+    endpoint's guard parsed it already: pyparsing takes seconds per megabyte, so an update is
+    parsed once); UpdateFailed on a syntax error (normally caught earlier)."""
     try:
         with _PARSER_LOCK:
-            return translateUpdate(parseUpdate(text), base=base_iri)
+            return translateUpdate(tree if tree is not None else parseUpdate(text), base=base_iri)
     except ParseException as exc:
         raise UpdateFailed(f"syntax error at line {exc.lineno}, column {exc.col}: {exc.msg}") from None
     except Exception as exc:
         raise UpdateFailed(f"cannot read the update: {exc}") from None
 
 
-def apply_update(state: PendingState, text: str, options: UpdateOptions) -> None:
-    """Carry out every operation of ``text`` on ``state`` in order; raises UpdateFailed."""
-    update = parse_update(text, options.base_iri)
+def apply_update(state: PendingState, text: str, options: UpdateOptions, tree: Any = None) -> None:
+    """Carry out every operation of ``text`` on ``state`` in order; raises UpdateFailed.
+    ``tree`` is rdflib's parse tree of ``text`` when the caller has parsed it (:func:`parse_update`)."""
+    update = parse_update(text, options.base_iri, tree)
     # An update holding only a prologue or comments has no operations: a no-op, not an error.
     operations = list(getattr(update, "algebra", None) or [])
     _check_data_blocks(operations)
