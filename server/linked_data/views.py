@@ -137,7 +137,7 @@ def ontology(ext: str | None = None) -> Response:
 def void(ext: str | None = None) -> Response:
     if ext is not None and from_suffix(ext) is None:
         return not_found(_settings().base_iri + VOID_PATH + "." + ext)
-    stats = memoised(current_app, "void.stats", lambda: statistics(_store()))
+    stats = memoised(current_app, "void.stats", lambda: statistics(_store(), _settings().base_iri))
     chosen = requested(ext)
     if chosen is None:
         return not_acceptable()

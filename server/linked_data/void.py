@@ -6,7 +6,7 @@ from typing import TypedDict
 import pyoxigraph as ox
 
 from vetkg.ontology import ONTOLOGY_IRI
-from vetkg.ontology.graphs import store_graphs
+from vetkg.ontology.graphs import DEFAULT_BASE_IRI, store_graphs
 from vetkg.ontology.vocab import PREFIXES, RDF_TYPE, namespace_of
 from vetkg.store import Store, formats
 from vetkg.store.formats import Holds
@@ -46,8 +46,9 @@ class Statistics(TypedDict):
     properties: list[tuple[str, int]]  # (property IRI, triples)
 
 
-def statistics(store: Store) -> Statistics:
-    """Counts VoID reports, over the union of the graphs (duplicates across graphs count once)."""
+def statistics(store: Store, base_iri: str = DEFAULT_BASE_IRI) -> Statistics:
+    """Counts VoID reports, over the union of the graphs (duplicates across graphs count once);
+    the graphs counted are the public ones of the store whose base IRI is ``base_iri``."""
     classes = [
         (r["c"].value, int(r["n"].value))
         for r in store.query("SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c FILTER(isIRI(?c)) } GROUP BY ?c ORDER BY ?c")
@@ -61,7 +62,7 @@ def statistics(store: Store) -> Statistics:
         "subjects": _count(store, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }"),
         "objects": _count(store, "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o }"),
         "documents": _count(store, f"SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE {{ ?d a <{VET}Notice> }}"),
-        "graphs": len(store_graphs().public_graphs(store.graphs())),
+        "graphs": len(store_graphs(base_iri).public_graphs(store.graphs())),
         "classes": classes,
         "properties": properties,
     }
