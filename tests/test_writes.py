@@ -126,6 +126,27 @@ def test_valid_update_is_committed_and_visible(client, store):
     assert ask(client, f'ASK {{ <{org}> rdfs:comment "一所高职院校"@zh }}')
 
 
+def test_an_update_is_parsed_once(client, monkeypatch):
+    # pyparsing takes seconds per megabyte: the guard's parse is the one the evaluation uses
+    from rdflib.plugins.sparql import parser
+
+    parses: list[str] = []
+    original = parser.UpdateUnit.parse_string
+
+    def counting(text, *args, **kwargs):
+        parses.append(text)
+        return original(text, *args, **kwargs)
+
+    monkeypatch.setattr(parser.UpdateUnit, "parse_string", counting)
+    org = BASE + "id/org/天津职业大学"
+    resp = update(client, f'INSERT DATA {{ GRAPH <{ENTITIES}> {{ <{org}> rdfs:comment "一所高职院校"@zh }} }} ;\n'
+                          f'INSERT {{ GRAPH <{ENTITIES}> {{ ?o rdfs:seeAlso <{org}> }} }} '
+                          f'WHERE {{ GRAPH <{ENTITIES}> {{ ?o rdfs:comment "一所高职院校"@zh }} }}')
+    assert resp.status_code == 204, resp.text
+    assert len(parses) == 1
+    assert ask(client, f"ASK {{ <{org}> rdfs:seeAlso <{org}> }}")
+
+
 def test_update_bumps_the_dataset_version(client, app):
     before = app.extensions["vetkg.version"].tag
     assert update(client, f'INSERT DATA {{ GRAPH <{ENTITIES}> {{ <{BASE}id/org/x> rdfs:comment "c" }} }}').status_code == 204

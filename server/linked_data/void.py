@@ -5,8 +5,8 @@ from typing import TypedDict
 
 import pyoxigraph as ox
 
-from vetkg.ontology import DEFAULT_BASE_IRI, ONTOLOGY_IRI
-from vetkg.ontology.graphs import store_graphs
+from vetkg.ontology import ONTOLOGY_IRI
+from vetkg.ontology.graphs import DEFAULT_BASE_IRI, store_graphs
 from vetkg.ontology.vocab import PREFIXES, RDF_TYPE, namespace_of
 from vetkg.store import Store, formats
 from vetkg.store.formats import Holds
@@ -56,8 +56,9 @@ class Statistics(TypedDict):
 
 
 def statistics(store: Store, base_iri: str = DEFAULT_BASE_IRI) -> Statistics:
-    """Counts VoID reports, over the union of the public graphs (duplicates across graphs count
-    once; the write history is not data, see :mod:`vetkg.ontology.graphs`)."""
+    """Counts VoID reports, over the union of the public graphs of the store whose base IRI is
+    ``base_iri`` (duplicates across graphs count once; the write history is not data, see
+    :mod:`vetkg.ontology.graphs`)."""
     public = _public(base_iri)
     distinct = _DISTINCT % public
     classes = [

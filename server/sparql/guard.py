@@ -58,6 +58,9 @@ LOAD_DISABLED = "LOAD is disabled on this endpoint: it makes no requests to othe
 class CheckedUpdate:
     text: str
     names_dataset: bool  # has USING, USING NAMED or WITH
+    # rdflib's parse tree of ``text``, handed on to the evaluation so that an update is parsed
+    # once: pyparsing takes seconds per megabyte (server/writes/update.py)
+    tree: Any = None
 
 
 @dataclass
@@ -361,4 +364,4 @@ def check_update(text: str, *, allow_service: bool, using_given: bool) -> Checke
         raise ProtocolError(
             400, "using-graph-uri/using-named-graph-uri cannot be combined with USING, USING NAMED or WITH"
         )
-    return CheckedUpdate(text, names_dataset)
+    return CheckedUpdate(text, names_dataset, parsed)

@@ -57,7 +57,7 @@ def handle_update(op: Operation) -> Response:
         system_graphs=store_graphs(settings.base_iri).system,
     )
     left = max(settings.update_timeout - (time.monotonic() - started), 0.001)
-    outcome = run_write(lambda state: apply_update(state, checked.text, options), who, dry_run, timeout=left)
+    outcome = run_write(lambda state: apply_update(state, checked.text, options, checked.tree), who, dry_run, timeout=left)
     answer = checked_answer(outcome, dry_run)
     if answer is not None:
         return answer

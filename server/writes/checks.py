@@ -128,7 +128,8 @@ class Checker:
         self._pairs: Pairs | None = None
 
     def is_data_graph(self, graph: object) -> bool:
-        return graph not in self.system
+        """:mod:`vetkg.ontology.graphs`' rule for a quad's graph name (the default graph is data)."""
+        return self.graphs.is_data(graph.value if isinstance(graph, ox.NamedNode) else None)
 
     def _shapes_of(self, state: PendingState) -> Graph:
         if state.graph_exists(self.shapes):

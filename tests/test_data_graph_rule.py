@@ -1,0 +1,31 @@
+"""One data-graph rule (issue 12): the VoID counts and the write gate follow
+:mod:`vetkg.ontology.graphs` for the store's own base IRI, not the default one."""
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from vetkg.ontology.graphs import store_graphs
+from vetkg.server.linked_data.void import statistics
+from vetkg.server.writes.checks import Checker
+from vetkg.store.oxigraph import MemoryStore
+
+BASE = "https://example.org/kg/"
+
+
+def test_void_leaves_out_the_history_graph_of_the_stores_base_iri():
+    store = MemoryStore()
+    roles = store_graphs(BASE)
+    thing = ox.NamedNode(BASE + "id/x")
+    for graph in (roles.history, roles.entities, BASE + "graph/doc-1"):
+        store.oxigraph.add(ox.Quad(thing, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"),
+                                   ox.Literal(graph), ox.NamedNode(graph)))
+    assert statistics(store, BASE)["graphs"] == 2
+
+
+def test_the_write_gate_takes_data_graphs_from_the_rule():
+    checker = Checker(BASE)
+    roles = store_graphs(BASE)
+    assert checker.is_data_graph(ox.DefaultGraph())
+    assert checker.is_data_graph(ox.NamedNode(BASE + "graph/doc-1"))
+    assert checker.is_data_graph(ox.NamedNode(store_graphs().shapes))  # another base's shapes are data here
+    assert not any(checker.is_data_graph(ox.NamedNode(g)) for g in roles.system)
