@@ -35,6 +35,7 @@ import pyoxigraph as ox
 from vetkg.ontology.graphs import store_graphs
 from vetkg.ontology.namespace import VET
 from vetkg.store import Store
+from vetkg.store.entailment import refresh_inferred
 
 from .errors import InputError
 from .reader import read_document
@@ -457,5 +458,7 @@ def build(
             # changed document gave stays until a build rewrites everything.
             everything = set(stored.values()) <= {c.graph_iri for c in checked}
             write_documents(store, checked, base_iri, progress, replace=everything)
+            # what the ontology entails of them, which queries read by default
+            refresh_inferred(store, base_iri)
     reports = tuple(c.report for c in checked)
     return BuildReport(len(checked), sum(c.triples for c in checked), unchanged, len(store), reports)

@@ -136,7 +136,6 @@ def build(
     from vetkg.ingest import parallel
     from vetkg.ingest.errors import InputError
     from vetkg.ingest.reader import seed_files
-    from vetkg.store.entailment import refresh_inferred
 
     from .workbench import refresh_index
 
@@ -164,7 +163,6 @@ def build(
         report = parallel.build(
             inputs, store, settings.base_iri, jobs=jobs, progress=progress, force=force, strict=strict, engine=engine
         )
-        refresh_inferred(store, settings.base_iri)  # what the ontology entails, for queries
         refresh_index(settings, store)  # the index of /search, so vetkg serve starts without segmenting
     except InputError as exc:
         raise CliError(str(exc), EXIT_INPUT) from exc

@@ -15,7 +15,8 @@ from ingest_helpers import build_into
 
 from vetkg.ingest.parallel import text_digest
 from vetkg.ingest.reader import read_document
-from vetkg.ontology import DEFAULT_BASE_IRI, ONTOLOGY_IRI
+from vetkg.ontology import DEFAULT_BASE_IRI
+from vetkg.ontology.graphs import store_graphs
 from vetkg.store import get_store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,10 +43,11 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def data_quads(path: Path) -> set[str]:
-    """The quads of the document and entity graphs (not the ontology or the shapes)."""
+    """The quads of the document and entity graphs (not the ontology, the shapes, the history or
+    what the ontology entails of them)."""
     store = get_store("oxigraph", path=path)
     try:
-        skip = {ONTOLOGY_IRI, f"{DEFAULT_BASE_IRI}graph/shapes"}
+        skip = store_graphs(DEFAULT_BASE_IRI).system
         return {str(q) for q in store.quads() if q.graph_name.value not in skip}
     finally:
         store.close()
