@@ -130,6 +130,21 @@ def test_a_client_cannot_write_the_inferred_graph(nquads: bytes) -> None:
     assert f"{BASE}id/x" not in _column(client, "SELECT ?x WHERE { ?x a vet:Organization }")
 
 
+def test_a_writer_deleting_types_over_every_graph_is_not_refused_for_their_entailed_copies(nquads: bytes) -> None:
+    # DELETE WHERE { GRAPH ?g { <x> a ?o } } meets the inferred graph too (found by
+    # tests/test_write_gate_property.py): the data's types go, the entailed ones follow them.
+    client = _app(nquads, update_tokens={"alice": TOKEN}).test_client()
+    firm = "https://w3id.org/vetkg/id/org/test-firm"
+    graph = BASE + "graph/test-writes"
+    assert _update(client, f'INSERT DATA {{ GRAPH <{graph}> {{ <{firm}> a vet:Enterprise ; rdfs:label "测试企业"@zh }} }}') in (200, 204)
+    assert _column(client, f"SELECT ?p WHERE {{ GRAPH <{INFERRED}> {{ <{firm}> ?p ?o }} }}", "p")
+    assert _update(client, f"DELETE WHERE {{ GRAPH ?g {{ <{firm}> a ?type }} }}") in (200, 204)
+    assert firm not in _column(client, "SELECT ?x WHERE { ?x a vet:Organization }")
+    assert _column(client, f"SELECT ?p WHERE {{ GRAPH <{INFERRED}> {{ <{firm}> ?p ?o }} }}", "p") == set()
+    # a writer still cannot add to it
+    assert _update(client, f'INSERT DATA {{ GRAPH <{INFERRED}> {{ <{firm}> a vet:Organization }} }}') == 403
+
+
 def test_a_change_to_the_ontology_is_entailed_everywhere(nquads: bytes) -> None:
     client = _app(nquads, admin_tokens={"root": ADMIN}).test_client()
     organisations = _column(client, "SELECT ?x WHERE { ?x a vet:Organization }")

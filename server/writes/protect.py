@@ -3,10 +3,15 @@
 * The history graph is written by the write path alone, in the commit of each change: no request
   may add to it, remove from it, clear or drop it, whatever its token.
 * The ontology and shapes graphs may be changed by an admin token only.
+* What the ontology entails (``{base}graph/inferred``) follows the data: a write that would
+  remove from it (a ``DELETE WHERE`` over ``GRAPH ?g`` meets the entailed copies of what it
+  deletes) removes from the data alone, and the graph is brought in step after the commit.
 * IRIs under ``{base}history/`` name history records: no request may write a triple about one,
   in any graph, so no record can be forged beside the real ones.
 """
 from __future__ import annotations
+
+import dataclasses
 
 import pyoxigraph as ox
 
@@ -16,6 +21,17 @@ from vetkg.store.change import Change
 
 class WriteForbidden(Exception):
     """The token may not make this change (403); nothing is written."""
+
+
+def without_entailed_removals(change: Change, graphs: StoreGraphs, admin: bool) -> Change:
+    """``change`` without what it removes from the inferred graph, unless an admin makes it: those
+    triples are recomputed from the data after the commit (:mod:`vetkg.store.entailment`), so a
+    writer's delete of a thing's types is not refused for meeting their entailed copies."""
+    if admin:
+        return change
+    inferred = ox.NamedNode(graphs.inferred)
+    entailed = frozenset(q for q in change.removed if q.graph_name == inferred)
+    return dataclasses.replace(change, removed=change.removed - entailed) if entailed else change
 
 
 def check_permission(change: Change, graphs: StoreGraphs, admin: bool) -> None:

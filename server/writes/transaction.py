@@ -24,7 +24,7 @@ from vetkg.store.write_backend import WriteBackend
 from .checks import Checker, Verdict
 from .dataset_version import DatasetVersion
 from .deadline import WriteTimeout, deadline
-from .protect import check_permission
+from .protect import check_permission, without_entailed_removals
 from .state import PendingState
 from .update import UpdateFailed
 
@@ -110,6 +110,7 @@ class Writer:
                     "this store is remote and keeps vetkg's data in named graphs only: name the graph "
                     "(GRAPH <…> in an update, ?graph=IRI in the Graph Store Protocol)"
                 )
+            change = without_entailed_removals(change, self.checker.graphs, admin)
             check_permission(change, self.checker.graphs, admin)
             verdict = self.checker.check(change, state)
         if not verdict.ok or dry_run or not change:
