@@ -33,7 +33,7 @@ from vetkg.store.write_backend import WriteBackend
 from ..config import Settings
 from ..http import error_response
 from ..sparql.errors import ProtocolError
-from ..write_endpoints.auth import Principal, dry_run_requested, gate
+from ..write_endpoints.auth import Principal, dry_run_requested, flag_value, gate
 from ..write_endpoints.report import _text, summarise
 from ..write_endpoints.respond import run_write, writer
 from ..writes.history import RevertRefused, records, revert
@@ -56,15 +56,7 @@ def _settings() -> Settings:
 
 
 def _flag(name: str) -> bool:
-    raw = request.args.get(name)
-    if raw is None:
-        return False
-    value = raw.strip().lower()
-    if value in ("", "true", "1", "yes"):
-        return True
-    if value in ("false", "0", "no"):
-        return False
-    raise ProtocolError(400, f"{name} must be true or false, not {raw!r}")
+    return flag_value(name, request.args.get(name))
 
 
 def _admin(who: Principal, what: str) -> None:

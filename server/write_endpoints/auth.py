@@ -99,6 +99,11 @@ def dry_run_requested(request: Request) -> bool:
     raw = request.args.get("dry-run")
     if raw is None and request.mimetype == "application/x-www-form-urlencoded":
         raw = request.form.get("dry-run")
+    return flag_value("dry-run", raw)
+
+
+def flag_value(name: str, raw: str | None) -> bool:
+    """A boolean request parameter: absent is false; ``""``, true, 1, yes; false, 0, no; else 400."""
     if raw is None:
         return False
     value = raw.strip().lower()
@@ -106,4 +111,4 @@ def dry_run_requested(request: Request) -> bool:
         return True
     if value in ("false", "0", "no"):
         return False
-    raise ProtocolError(400, f"dry-run must be true or false, not {raw!r}")
+    raise ProtocolError(400, f"{name} must be true or false, not {raw!r}")
