@@ -202,6 +202,22 @@ def test_format_parameter_overrides_accept(client, query, fmt, expected):
     assert resp.mimetype == expected
 
 
+@pytest.mark.parametrize(("query", "value", "expected"), [
+    (NOTICES, "csv", "text/csv"),
+    (NOTICES, "xml", "application/sparql-results+xml"),
+    (CONSTRUCT, "ttl", "text/turtle"),
+])
+def test_output_parameter_is_fusekis_name_for_format(client, query, value, expected):
+    resp = get(client, query, {"Accept": "application/sparql-results+json, application/ld+json"}, output=value)
+    assert resp.status_code == 200
+    assert resp.mimetype == expected
+
+
+def test_output_and_format_that_disagree_are_refused(client):
+    resp = get(client, NOTICES, {}, format="csv", output="tsv")
+    assert resp.status_code == 400
+
+
 @pytest.mark.parametrize(
     ("query", "values", "expected"),
     [

@@ -2,7 +2,8 @@
 
 The rules are those of the W3C protocol (sections 2.1 and 2.2): a query by GET, by URL-encoded
 POST or by direct POST; an update only by POST; the text once; dataset IRIs repeatable (and
-``format=``, as SPARQLWrapper repeats it). Every breach is a 400 naming the problem.
+``format=``, as SPARQLWrapper repeats it; ``output=``, Fuseki's name for it, is read as the same
+parameter). Every breach is a 400 naming the problem.
 """
 from __future__ import annotations
 
@@ -148,6 +149,7 @@ def read_operation(request: Request, max_timeout: float, max_query_bytes: int = 
             raise ProtocolError(400, f"{name} does not apply to {what}; use {' or '.join(mine)}")
     op.default_graphs = _iris(params, mine[0])
     op.named_graphs = _iris(params, mine[1])
-    op.formats = tuple(params.getlist("format"))
+    # Fuseki reads output= as format=: scripts written against it send output=json.
+    op.formats = tuple(params.getlist("format")) + tuple(params.getlist("output"))
     op.timeout = _timeout(_single(params, "timeout"), max_timeout)
     return op
