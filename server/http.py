@@ -63,9 +63,10 @@ def conditional(response: Response, etag: str) -> Response:
     Weak, because compression changes the bytes but not the meaning (and flask-compress leaves weak
     tags alone, so the tag the client sends back is the tag computed here).
     """
-    response.set_etag(etag, weak=True)
-    response.last_modified = dataset_version().last_modified
-    response.headers.setdefault("Cache-Control", "no-cache")
+    headers = response.headers
+    headers["ETag"] = f'W/"{etag}"'  # a hex digest: nothing in it needs quoting
+    headers["Last-Modified"] = dataset_version().last_modified_http
+    headers.setdefault("Cache-Control", "no-cache")
     if _asks_conditionally():
         response.make_conditional(request)  # in place: it returns the response itself
     return response

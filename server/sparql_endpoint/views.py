@@ -107,10 +107,24 @@ def _answer(op: Operation, settings: Settings, base_iri: str | None, accept: str
 
 def _endpoint_iri() -> str | None:
     """This endpoint's URL as a base IRI, or None if the Host header makes it no valid IRI."""
-    try:
-        return ox.NamedNode(request.base_url).value
-    except ValueError:
-        return None
+    environ = request.environ
+    # werkzeug builds base_url anew for every request (host checks, IRI decoding: a tenth of
+    # the floor of ASK {}); clients send the same few hosts, so it is kept per environ key.
+    key = tuple(environ.get(name) for name in _URL_PARTS)
+    if key not in _ENDPOINT_IRIS:
+        try:
+            iri: str | None = ox.NamedNode(request.base_url).value
+        except ValueError:
+            iri = None
+        if len(_ENDPOINT_IRIS) >= 256:  # hosts are chosen by clients: keep the table bounded
+            _ENDPOINT_IRIS.clear()
+        _ENDPOINT_IRIS[key] = iri
+    return _ENDPOINT_IRIS[key]
+
+
+# What request.base_url is made of (werkzeug.sansio.utils.get_current_url), and what it made.
+_URL_PARTS = ("wsgi.url_scheme", "HTTP_HOST", "SERVER_NAME", "SERVER_PORT", "SCRIPT_NAME", "PATH_INFO")
+_ENDPOINT_IRIS: dict[tuple[object, ...], str | None] = {}
 
 
 def _executor() -> ForkExecutor:

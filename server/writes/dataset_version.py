@@ -9,6 +9,7 @@ import hashlib
 import threading
 import uuid
 from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 
 from vetkg.store import Store
 
@@ -28,6 +29,7 @@ class DatasetVersion:
         self._counter = 0
         self._seed = uuid.uuid4().hex[:16]
         self._modified = datetime.now(UTC).replace(microsecond=0)
+        self._modified_http = format_datetime(self._modified, usegmt=True)
         self._quads: tuple[int, int] | None = None  # (generation, quad count)
 
     def quads(self) -> int:
@@ -46,6 +48,7 @@ class DatasetVersion:
             # leave it unchanged, or If-Modified-Since would answer 304 for changed data.
             now = datetime.now(UTC).replace(microsecond=0)
             self._modified = now if now > self._modified else self._modified + timedelta(seconds=1)
+            self._modified_http = format_datetime(self._modified, usegmt=True)
 
     @property
     def generation(self) -> int:
@@ -59,6 +62,11 @@ class DatasetVersion:
     @property
     def last_modified(self) -> datetime:
         return self._modified
+
+    @property
+    def last_modified_http(self) -> str:
+        """``last_modified`` as an HTTP date, formatted once per change rather than per answer."""
+        return self._modified_http
 
     def etag_for(self, *parts: str) -> str:
         """An ETag for one representation: this version plus what selects the representation."""
