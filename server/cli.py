@@ -63,6 +63,21 @@ def _open_store(settings: Settings, read_only: bool = False):
         raise CliError(str(exc), EXIT_STORE) from exc
 
 
+@contextmanager
+def _opened_store(settings: Settings, read_only: bool = False) -> Iterator[Any]:
+    """The store, open for one command and closed after it; a store error ends the command with
+    one line and EXIT_STORE, never a traceback."""
+    from vetkg.store import StoreError
+
+    store = _open_store(settings, read_only)
+    try:
+        yield store
+    except StoreError as exc:
+        raise CliError(str(exc), EXIT_STORE) from exc
+    finally:
+        store.close()
+
+
 def _server(settings: Settings):
     """A client of the server holding the store (server/operate), or None when none runs."""
     from .operate.client import ServerClient, holder
@@ -214,11 +229,8 @@ def validate(settings: Settings, store_path: str | None, update_file: Path | Non
         return
     if server is not None:
         settings = _snapshot_of(server, settings)  # the whole store is validated in a backup of it
-    store = _open_store(settings)
-    try:
+    with _opened_store(settings) as store:
         if update is not None:
-            from vetkg.store import StoreError
-
             from .offline_writes import check_update
             from .writes.protect import WriteForbidden
             from .writes.update import UpdateFailed
@@ -227,13 +239,9 @@ def validate(settings: Settings, store_path: str | None, update_file: Path | Non
                 conforms, text = check_update(store, settings, update)
             except (UpdateFailed, WriteForbidden) as exc:
                 raise CliError(f"{update_file}: {exc}") from exc
-            except StoreError as exc:
-                raise CliError(str(exc), EXIT_STORE) from exc
         else:
             result = validate_store(store, shapes, settings.base_iri)
             conforms, text = result.conforms, result.text
-    finally:
-        store.close()
     click.echo(text.rstrip("\n"))
     if not conforms:
         sys.exit(EXIT_INVALID)
@@ -244,7 +252,6 @@ def validate(settings: Settings, store_path: str | None, update_file: Path | Non
 @pass_settings
 def history(settings: Settings, store_path: str | None) -> None:
     """List the committed writes: number, time, who, quads added and removed."""
-    from vetkg.store import StoreError
 
     from .offline_writes import offline_writer
     from .writes.history import records
@@ -258,15 +265,10 @@ def history(settings: Settings, store_path: str | None) -> None:
             found, interrupted = server.history()
         rows = [Record(**r) for r in found]
     else:
-        store = _open_store(settings)
-        try:
+        with _opened_store(settings) as store:
             backend = offline_writer(store, settings).backend
             rows = records(backend, settings.base_iri)
             interrupted = backend.interrupted()
-        except StoreError as exc:
-            raise CliError(str(exc), EXIT_STORE) from exc
-        finally:
-            store.close()
     if not rows:
         click.echo("no writes yet")
     for r in rows:
@@ -282,7 +284,6 @@ def history(settings: Settings, store_path: str | None) -> None:
 @pass_settings
 def repair(settings: Settings, store_path: str | None) -> None:
     """Complete a write the remote store was interrupted in (see `vetkg history`)."""
-    from vetkg.store import StoreError
 
     from .offline_writes import repair_store
 
@@ -290,13 +291,8 @@ def repair(settings: Settings, store_path: str | None) -> None:
     server = _server(settings)
     if server is not None:
         raise _held(server, settings, "an embedded store has nothing to repair (each write is one transaction)")
-    store = _open_store(settings)
-    try:
+    with _opened_store(settings) as store:
         repaired = repair_store(store, settings)
-    except StoreError as exc:
-        raise CliError(str(exc), EXIT_STORE) from exc
-    finally:
-        store.close()
     click.echo("the interrupted write is completed" if repaired else "nothing to repair")
 
 
@@ -307,7 +303,6 @@ def repair(settings: Settings, store_path: str | None) -> None:
 @pass_settings
 def revert(settings: Settings, number: int, store_path: str | None, who: str) -> None:
     """Undo write NUMBER as a validated write of its own; exit 3 if the result would not conform."""
-    from vetkg.store import StoreError
     from vetkg.store.entailment import refresh_inferred
 
     from .offline_writes import revert_change
@@ -327,17 +322,13 @@ def revert(settings: Settings, number: int, store_path: str | None, who: str) ->
         if not committed:
             sys.exit(EXIT_INVALID)
         return
-    store = _open_store(settings)
-    try:
-        committed, text = revert_change(store, settings, number, who)
-        if committed:
-            refresh_inferred(store, settings.base_iri)  # what the ontology entails, as a served write keeps it
-    except (RevertRefused, UpdateFailed, WriteForbidden) as exc:
-        raise CliError(str(exc)) from exc
-    except StoreError as exc:
-        raise CliError(str(exc), EXIT_STORE) from exc
-    finally:
-        store.close()
+    with _opened_store(settings) as store:
+        try:
+            committed, text = revert_change(store, settings, number, who)
+            if committed:
+                refresh_inferred(store, settings.base_iri)  # what the ontology entails, as a served write keeps it
+        except (RevertRefused, UpdateFailed, WriteForbidden) as exc:
+            raise CliError(str(exc)) from exc
     click.echo(text.rstrip("\n"))
     if not committed:
         sys.exit(EXIT_INVALID)
@@ -373,8 +364,7 @@ def export(settings: Settings, store_path: str | None, fmt: str, include_history
             with _through_server():
                 server.export(sys.stdout.buffer, fmt)
             return
-    store = _open_store(settings, read_only=False)
-    try:
+    with _opened_store(settings) as store:
         if canonical:
             from vetkg.store.canonical import canonical_nquads
 
@@ -383,8 +373,6 @@ def export(settings: Settings, store_path: str | None, fmt: str, include_history
             sys.stdout.buffer.write(canonical_nquads(dump.getvalue()))
         else:
             export_dataset(store, sys.stdout.buffer, fmt, base_iri=settings.base_iri, include_history=include_history)
-    finally:
-        store.close()
 
 
 @main.command()
@@ -473,13 +461,8 @@ def backup(settings: Settings, target: Path, store_path: str | None) -> None:
             raise CliError(str(exc)) from None
         if not Path(settings.store_path).is_dir():
             raise CliError(f"no store at {settings.store_path}", EXIT_STORE)
-        store = _open_store(settings)
-        try:
+        with _opened_store(settings) as store:
             written = backup_store(store, target)
-        except StoreError as exc:
-            raise CliError(str(exc), EXIT_STORE) from None
-        finally:
-            store.close()
     click.echo(f"vetkg: backed up {settings.store_path} into {', '.join(str(p) for p in written)}", err=True)
 
 
