@@ -2,12 +2,20 @@
 SPARQL."""
 from __future__ import annotations
 
+import io
+import os
+import subprocess
+import sys
 from pathlib import Path
+
+import pyoxigraph as ox
 
 from vetkg.ingest import parallel
 from vetkg.ingest.rdf import DocumentTriples
 from vetkg.ontology import DEFAULT_BASE_IRI
+from vetkg.server.export import export_dataset
 from vetkg.store import Store, get_store
+from vetkg.store.oxigraph import MemoryStore
 
 DATA = Path(__file__).parent / "data"
 SEED = DATA / "000_777b55b23df1fdd7.txt"
@@ -33,6 +41,31 @@ def build_into(store: Store, *paths: Path, force: bool = False) -> parallel.Buil
 def build_store(*paths: Path) -> Store:
     store = get_store("memory")
     build_into(store, *paths)
+    return store
+
+
+def built_nquads(*paths: Path) -> bytes:
+    """The dataset the build makes of ``paths``, as N-Quads: a module builds once and each test
+    loads a fresh store from it (:func:`store_of`), which takes milliseconds, not a build's seconds."""
+    buffer = io.BytesIO()
+    export_dataset(build_store(*paths), buffer, "nquads")
+    return buffer.getvalue()
+
+
+def store_of(nquads: bytes) -> MemoryStore:
+    """A new in-memory store holding ``nquads``."""
+    store = MemoryStore()
+    store.oxigraph.load(nquads, format=ox.RdfFormat.N_QUADS)
+    return store
+
+
+def cli_build(store: Path, *paths: Path, timeout: float = 600) -> Path:
+    """``vetkg build`` of ``paths`` into the on-disk ``store``, as a user runs it (a process of its
+    own, none of this process's VETKG_ settings); fails the test with its stderr if it fails."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VETKG_")}
+    done = subprocess.run([sys.executable, "-m", "vetkg.server.cli", "build", *map(str, paths), "--no-progress",
+                           "--store", str(store)], capture_output=True, text=True, env=env, timeout=timeout)
+    assert done.returncode == 0, done.stderr
     return store
 
 

@@ -11,21 +11,16 @@ import sys
 from pathlib import Path
 
 import pytest
-from ingest_helpers import SEED
+from ingest_helpers import SEED, cli_build
 
 ROOT = Path(__file__).resolve().parent.parent
-VETKG = str(Path(sys.executable).with_name("vetkg"))
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
 def seed_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    store = tmp_path_factory.mktemp("bench-durability") / "store"
-    done = subprocess.run([VETKG, "build", str(SEED), "--no-progress", "--store", str(store)], capture_output=True,
-                          text=True, timeout=300)
-    assert done.returncode == 0, done.stderr
-    return store
+    return cli_build(tmp_path_factory.mktemp("bench-durability") / "store", SEED)
 
 
 def test_kill_loop_counts_lost_and_half_applied_writes(seed_store: Path, tmp_path: Path) -> None:

@@ -13,8 +13,6 @@ from __future__ import annotations
 import gc
 import os
 import socket
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
@@ -22,6 +20,7 @@ from urllib.parse import quote
 import pyoxigraph as ox
 import pytest
 from conftest import serving
+from ingest_helpers import BINHAI, SEED, cli_build
 from selenium import webdriver
 from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.chrome.service import Service
@@ -34,9 +33,7 @@ from vetkg.store.oxigraph import OxigraphStore
 pytestmark = pytest.mark.slow
 
 DATA = Path(__file__).parent / "data" / "ld" / "dataset.trig"
-SEED = Path(__file__).parent / "data" / "000_777b55b23df1fdd7.txt"
 PLAN_2026 = Path(__file__).parent / "data" / "compare" / "tianjin-2026-work-points.txt"
-BINHAI = Path(__file__).parent / "data" / "binhai-2025-work-points.txt"
 DOC_2025 = "/doc/" + quote("津教职函-2025-1号")
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
@@ -172,11 +169,7 @@ def test_result_cells_show_markup_as_text(server: str, browser: webdriver.Chrome
 @pytest.fixture(scope="module")
 def built_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """``vetkg serve`` over the seed, a Tianjin plan of 2026 and the Binhai plan, built by ``vetkg build``."""
-    store = tmp_path_factory.mktemp("built") / "store"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("VETKG_")}
-    built = subprocess.run([sys.executable, "-m", "vetkg.server.cli", "build", str(SEED), str(PLAN_2026), str(BINHAI),
-                            "--store", str(store)], capture_output=True, text=True, env=env, timeout=600)
-    assert built.returncode == 0, built.stderr
+    store = cli_build(tmp_path_factory.mktemp("built") / "store", SEED, PLAN_2026, BINHAI)
     with serving(store) as url:
         yield url
 

@@ -2,16 +2,13 @@
 (tests/data/compare/), both built by the real pipeline, and the plans of regions by year."""
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
 from flask.testing import FlaskClient
-from ingest_helpers import BINHAI, SEED, build_store
+from ingest_helpers import BINHAI, SEED, build_store, cli_build
 
 from vetkg.server.app import create_app
 from vetkg.server.config import Settings
@@ -169,11 +166,7 @@ def test_a_tables_sparql_link_opens_the_query_page_with_that_query(tmp_path: Pat
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
-    store = tmp_path / "store"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("VETKG_")}
-    built = subprocess.run([sys.executable, "-m", "vetkg.server.cli", "build", str(SEED), str(PLAN_2026),
-                            "--store", str(store)], capture_output=True, text=True, env=env, timeout=300)
-    assert built.returncode == 0, built.stderr
+    store = cli_build(tmp_path / "store", SEED, PLAN_2026)
     options = webdriver.ChromeOptions()
     options.binary_location = "/usr/bin/chromium"
     for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",

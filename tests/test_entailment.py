@@ -2,19 +2,16 @@
 pipeline, served, asked through /sparql; then kept in step with committed writes."""
 from __future__ import annotations
 
-import io
 from dataclasses import replace
 
 import pyoxigraph as ox
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from ingest_helpers import BINHAI, SEED, build_store
+from ingest_helpers import BINHAI, SEED, built_nquads, store_of
 
 from vetkg.server.app import create_app
 from vetkg.server.config import Settings
-from vetkg.server.export import export_dataset
-from vetkg.store.oxigraph import MemoryStore
 
 BASE = "https://w3id.org/vetkg/"
 INFERRED = BASE + "graph/inferred"
@@ -28,15 +25,11 @@ PREFIX org: <http://www.w3.org/ns/org#>
 
 @pytest.fixture(scope="module")
 def nquads() -> bytes:
-    buffer = io.BytesIO()
-    export_dataset(build_store(SEED, BINHAI), buffer, "nquads")
-    return buffer.getvalue()
+    return built_nquads(SEED, BINHAI)
 
 
 def _app(nquads: bytes, **settings: object) -> Flask:
-    store = MemoryStore()
-    store.oxigraph.load(nquads, format=ox.RdfFormat.N_QUADS)
-    return create_app(replace(Settings(store="memory"), **settings), store)
+    return create_app(replace(Settings(store="memory"), **settings), store_of(nquads))
 
 
 @pytest.fixture(scope="module")

@@ -2,19 +2,17 @@
 from __future__ import annotations
 
 import gc
-import io
 import subprocess
 import sys
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from ingest_helpers import SEED, build_store
+from ingest_helpers import SEED, built_nquads
 
 from vetkg.ontology.graphs import store_graphs
 from vetkg.server.app import create_app
 from vetkg.server.config import Settings
-from vetkg.server.export import export_dataset
 from vetkg.server.writes.history import records
 from vetkg.store.oxigraph import OxigraphStore
 
@@ -37,10 +35,8 @@ def data_nquads(store: OxigraphStore) -> list[str]:
 
 @pytest.fixture
 def disk_store(tmp_path: Path) -> Path:
-    buffer = io.BytesIO()
-    export_dataset(build_store(SEED), buffer, "nquads")
     store = OxigraphStore(tmp_path / "store")
-    store.oxigraph.load(buffer.getvalue(), format=ox.RdfFormat.N_QUADS)
+    store.oxigraph.load(built_nquads(SEED), format=ox.RdfFormat.N_QUADS)
     store.close()
     del store
     gc.collect()  # pyoxigraph drops its lock with the object

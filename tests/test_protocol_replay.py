@@ -13,10 +13,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from ingest_helpers import SEED
+from ingest_helpers import SEED, cli_build
 
 ROOT = Path(__file__).resolve().parent.parent
-VETKG = str(Path(sys.executable).with_name("vetkg"))
 REPLAY = str(ROOT / "bench" / "protocol_replay.py")
 SUBSET = ("query_post_form", "query_dataset_full", "query_content_type_construct", "update_dataset_full",
           "update_post_form", "update_base_uri", "bad_query_non_utf8", "bad_update_syntax")
@@ -26,11 +25,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def seed_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    store = tmp_path_factory.mktemp("replay") / "store"
-    done = subprocess.run([VETKG, "build", str(SEED), "--no-progress", "--store", str(store)], capture_output=True,
-                          text=True, timeout=300)
-    assert done.returncode == 0, done.stderr
-    return store
+    return cli_build(tmp_path_factory.mktemp("replay") / "store", SEED)
 
 
 def test_replay_of_a_protocol_subset_answers_no_5xx_and_stays_under_a_gigabyte(seed_store: Path, tmp_path: Path) -> None:

@@ -3,11 +3,7 @@ SPARQL (vetkg:search), facets, bad queries, escaping, and the index following co
 from __future__ import annotations
 
 import gc
-import io
 import json
-import os
-import subprocess
-import sys
 import threading
 import time
 from dataclasses import replace
@@ -17,11 +13,10 @@ import pyoxigraph as ox
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from ingest_helpers import SEED, build_store
+from ingest_helpers import SEED, built_nquads, cli_build, store_of
 
 from vetkg.server.app import create_app
 from vetkg.server.config import Settings
-from vetkg.server.export import export_dataset
 from vetkg.server.workbench.compare import href
 from vetkg.server.workbench.highlight import as_html, highlight
 from vetkg.server.workbench.index import QueryRejected, SearchIndex
@@ -44,15 +39,11 @@ SELECT ?s ?score WHERE {
 
 @pytest.fixture(scope="module")
 def seed_nquads() -> bytes:
-    buffer = io.BytesIO()
-    export_dataset(build_store(SEED), buffer, "nquads")
-    return buffer.getvalue()
+    return built_nquads(SEED)
 
 
 def _app(nquads: bytes, **settings: object) -> Flask:
-    store = MemoryStore()
-    store.oxigraph.load(nquads, format=ox.RdfFormat.N_QUADS)
-    return create_app(replace(Settings(store="memory"), **settings), store)
+    return create_app(replace(Settings(store="memory"), **settings), store_of(nquads))
 
 
 @pytest.fixture(scope="module")
@@ -283,10 +274,7 @@ def test_writes_committed_while_the_index_is_built_are_indexed_after_it(seed_nqu
 
 
 def test_vetkg_build_leaves_the_index_beside_the_store(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("VETKG_")}
-    result = subprocess.run([sys.executable, "-m", "vetkg.server.cli", "build", str(SEED), "--store",
-                             str(tmp_path / "store")], capture_output=True, text=True, env=env, timeout=300)
-    assert result.returncode == 0, result.stderr
+    cli_build(tmp_path / "store", SEED)
     index = SearchIndex(tmp_path / "store.search.sqlite")
     assert "https://w3id.org/vetkg/id/programme/鲁班工坊" in index.scores("鲁班工坊")
     store = OxigraphStore(tmp_path / "store")

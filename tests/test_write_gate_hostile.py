@@ -16,14 +16,13 @@ import pyoxigraph as ox
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from ingest_helpers import SEED, build_store
+from ingest_helpers import SEED, built_nquads, store_of
 
 from vetkg.server.app import create_app
 from vetkg.server.config import Settings
 from vetkg.server.export import export_dataset
 from vetkg.shapes.validate import validate_store
 from vetkg.store import Store
-from vetkg.store.oxigraph import MemoryStore
 
 BASE = "https://w3id.org/vetkg/"
 HISTORY = BASE + "graph/history"
@@ -41,16 +40,12 @@ PREFIX sh: <http://www.w3.org/ns/shacl#>
 
 @pytest.fixture(scope="module")
 def seed_nquads() -> bytes:
-    buffer = io.BytesIO()
-    export_dataset(build_store(SEED), buffer, "nquads")
-    return buffer.getvalue()
+    return built_nquads(SEED)
 
 
 @pytest.fixture
 def store(seed_nquads: bytes) -> Store:
-    store = MemoryStore()
-    store.oxigraph.load(seed_nquads, format=ox.RdfFormat.N_QUADS)
-    return store
+    return store_of(seed_nquads)
 
 
 def make(store: Store, **settings: object) -> Flask:

@@ -2,19 +2,15 @@
 graphs outside the vetkg vocabulary; a vetkg thing keeps its Chinese name."""
 from __future__ import annotations
 
-import io
 from dataclasses import replace
 
-import pyoxigraph as ox
 import pytest
 from flask.testing import FlaskClient
-from ingest_helpers import SEED, build_store, select
+from ingest_helpers import SEED, built_nquads, select, store_of
 
 from vetkg.server.app import create_app
 from vetkg.server.config import Settings
-from vetkg.server.export import export_dataset
 from vetkg.store import Store
-from vetkg.store.oxigraph import MemoryStore
 
 BASE = "https://w3id.org/vetkg/"
 WRITER = {"Authorization": "Bearer writer-token", "Content-Type": "application/sparql-update"}
@@ -24,16 +20,12 @@ SKOS_PREF = "http://www.w3.org/2004/02/skos/core#prefLabel"
 
 @pytest.fixture(scope="module")
 def seed_nquads() -> bytes:
-    buffer = io.BytesIO()
-    export_dataset(build_store(SEED), buffer, "nquads")
-    return buffer.getvalue()
+    return built_nquads(SEED)
 
 
 @pytest.fixture
 def store(seed_nquads: bytes) -> Store:
-    store = MemoryStore()
-    store.oxigraph.load(seed_nquads, format=ox.RdfFormat.N_QUADS)
-    return store
+    return store_of(seed_nquads)
 
 
 @pytest.fixture

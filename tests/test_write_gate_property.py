@@ -17,7 +17,7 @@ import pyoxigraph as ox
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from ingest_helpers import SEED, build_store
+from ingest_helpers import SEED, built_nquads
 
 from vetkg.server.app import create_app
 from vetkg.server.config import Settings
@@ -42,9 +42,7 @@ CLASSES = [VET + c for c in ("Measure", "WorkArea", "QuantifiedTarget", "Ordinal
 
 class Seed:
     def __init__(self) -> None:
-        buffer = io.BytesIO()
-        export_dataset(build_store(SEED), buffer, "nquads")
-        self.nquads = buffer.getvalue()
+        self.nquads = built_nquads(SEED)
         store = self.store()
         data = [q for q in store.oxigraph if isinstance(q.graph_name, ox.NamedNode)
                 and q.graph_name.value.startswith(BASE + "graph/") and not q.graph_name.value.endswith(("/shapes", "/history"))]

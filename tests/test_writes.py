@@ -23,7 +23,7 @@ import requests
 from conftest import free_port, wait_for_health
 from flask import Flask
 from flask.testing import FlaskClient
-from ingest_helpers import SEED, build_store, select
+from ingest_helpers import SEED, built_nquads, select, store_of
 
 from vetkg.server.app import create_app
 from vetkg.server.config import Settings
@@ -50,22 +50,12 @@ PREFIX prov: <http://www.w3.org/ns/prov#>
 
 @pytest.fixture(scope="module")
 def seed_nquads() -> bytes:
-    buffer = io.BytesIO()
-    export_dataset(build_store(SEED), buffer, "nquads")
-    return buffer.getvalue()
-
-
-def _store_from(nquads: bytes) -> Store:
-    from vetkg.store.oxigraph import MemoryStore
-
-    store = MemoryStore()
-    store.oxigraph.load(nquads, format=ox.RdfFormat.N_QUADS)
-    return store
+    return built_nquads(SEED)
 
 
 @pytest.fixture
 def store(seed_nquads: bytes) -> Store:
-    return _store_from(seed_nquads)
+    return store_of(seed_nquads)
 
 
 def _app(store: Store, **settings: object) -> Flask:
