@@ -379,7 +379,7 @@ def measure(args: argparse.Namespace, workdir: Path, scale: str, store_path: Pat
                 say(f"[{scale}] peers: {n} clients on {LABELS[e.name]} for {args.load_seconds:g} s …")
                 r = http_load.load(e.port, mixed, n, args.load_seconds, path=e.path, form=True)
                 lat = r.latencies
-                fig.load[(e.name, n)] = Throughput(len(lat), r.seconds, r.errors, p50(lat) if lat else None,
+                fig.load[(e.name, n)] = Throughput(len(lat) - r.errors, r.seconds, r.errors, p50(lat) if lat else None,
                                                    percentile(lat, 0.99) if lat else None)
                 if r.error_samples:
                     fig.notes.append(f"{LABELS[e.name]}, {n} clients: {r.errors} errors, first: {r.error_samples[0]}")
