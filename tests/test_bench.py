@@ -50,3 +50,83 @@ def test_bad_scale_is_one_line_error() -> None:
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 2
     assert "not a number of triples" in done.stderr
+
+
+def _peers():
+    sys.path.insert(0, str(ROOT / "bench"))
+    import peers
+
+    return peers
+
+
+def _figures(peers, *, with_oxigraph: bool = True):
+    """Peer figures made up so that every ratio and verdict is known: vetkg takes twice
+    Oxigraph's time on one query and half on the other."""
+    engines = [peers.OFF, peers.ON] + (["oxigraph"] if with_oxigraph else []) + ["virtuoso"]
+    fig = peers.PeerFigures("1M", engines, {"jena": "not installed (no java)"})
+    times = {"ASK {}": {peers.OFF: 1.5, peers.ON: 1.4, "oxigraph": 1.0, "virtuoso": 3.0},
+             "lookup-x": {peers.OFF: 4.0, peers.ON: 0.5, "oxigraph": 2.0, "virtuoso": 8.0},
+             "join-y": {peers.OFF: 3.0, peers.ON: 7.0, "oxigraph": 6.0, "virtuoso": 6.0}}
+    for name, by_engine in times.items():
+        q = peers.PeerQuery(name)
+        for engine in engines:
+            q.seconds[engine] = [by_engine[engine] / 1000] * 3
+            q.rows[engine] = 5
+        fig.queries.append(q)
+    for engine, rps in zip(engines, (100, 300, 120, 250), strict=False):
+        for clients in peers.CLIENTS:
+            fig.load[(engine, clients)] = peers.Throughput(rps * 10, 10.0, 0, 0.004, 0.02)
+    fig.memory_mb = {peers.OFF: 400.0, peers.ON: 1200.0, "oxigraph": 300.0, "virtuoso": 500.0}
+    return fig
+
+
+def test_peer_table_shows_each_p50_and_ratio_and_the_geometric_mean() -> None:
+    peers = _peers()
+    table, load, memory = peers.tables(_figures(peers))
+    text = table.markdown()
+    rows = {r.split("|")[1].strip(): [c.strip() for c in r.strip("|").split("|")] for r in table.markdown().splitlines()
+            if r.startswith("| ") and not r.startswith(("| query", "| ---"))}
+    # query, rows, 4 p50s, vetkg/oxigraph, vetkg/virtuoso, cached/oxigraph
+    assert rows["lookup-x"] == ["lookup-x", "5", "4.00", "0.50", "2.00", "8.00", "2.00", "0.50", "0.25"]
+    assert rows["join-y"][6:] == ["0.50", "0.50", "1.17"]
+    # over the two queries of the set, not ASK: sqrt(2 x 0.5) = 1; sqrt(0.5 x 0.5) = 0.5
+    mean = rows["geometric mean (the query set, not ASK)"]
+    assert mean[6:] == ["1.00 (2)", "0.50 (2)", f"{(0.25 * 7 / 6) ** 0.5:.2f} (2)"]
+    assert "jena: not installed (no java)." in text
+    assert "| vetkg (cache on) | 8 | 300.0 | 0 |" in load.markdown()
+    assert "| vetkg (cache on) | 1,200 |" in memory.markdown()
+
+
+def test_peer_targets_are_judged_from_the_figures() -> None:
+    peers = _peers()
+    verdicts = {t.name.split("@")[0]: t for t in peers.judge(_figures(peers))}
+    assert verdicts["peers-ask-p50-vs-oxigraph"].met  # 1.5 ms against 2 x 1.0
+    assert verdicts["peers-geomean-vs-oxigraph"].met  # 1.00 against 1.2
+    assert not verdicts["peers-cached-repeat-vs-oxigraph"].met  # join-y: 7 ms cached against 6
+    assert "1/2 repeated queries" in verdicts["peers-cached-repeat-vs-oxigraph"].figure
+    assert not verdicts["peers-throughput-8-cache-off-vs-oxigraph"].met  # 100 against 120 requests/s
+    assert verdicts["peers-throughput-8-cache-on-vs-virtuoso"].met  # 300 against 250
+    assert verdicts["peers-server-memory-cache-off"].met
+    assert not verdicts["peers-server-memory-cache-on"].met  # 1,200 MB
+    for t in verdicts.values():
+        assert re.fullmatch(r"TARGET \S+@1M: (MET|MISSED) \(.+ vs .+\)", t.line()), t.line()
+
+
+def test_a_missing_peer_is_reported_not_run() -> None:
+    peers = _peers()
+    fig = _figures(peers, with_oxigraph=False)
+    fig.absent["oxigraph"] = "not installed (pip install oxigraph)"
+    verdicts = {t.name.split("@")[0]: t for t in peers.judge(fig)}
+    for name in ("peers-ask-p50-vs-oxigraph", "peers-geomean-vs-oxigraph", "peers-cached-repeat-vs-oxigraph",
+                 "peers-throughput-8-cache-off-vs-oxigraph"):
+        assert not verdicts[name].met
+        assert "oxigraph not installed (pip install oxigraph): not measured" in verdicts[name].figure
+    assert verdicts["peers-throughput-8-cache-on-vs-virtuoso"].met
+    assert "oxigraph: not installed" in peers.tables(fig)[0].markdown()
+
+
+def test_peers_option_names_the_unknown_peer() -> None:
+    done = subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), "--peers", "oxigraph,blazegraph"],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert "unknown peer blazegraph" in done.stderr
