@@ -394,8 +394,8 @@ def measure(args: argparse.Namespace, workdir: Path, scale: str, store_path: Pat
         counts = {e: r for e, r in q.rows.items() if e not in q.errors}
         if len(set(counts.values())) > 1:
             fig.notes.append(f"{q.name}: row counts differ (" + ", ".join(f"{LABELS[e]} {r}" for e, r in counts.items()) + ")")
-        for e, message in q.errors.items():
-            fig.notes.append(f"{q.name} fails on {LABELS[e]}: {message}")
+        for engine, message in q.errors.items():
+            fig.notes.append(f"{q.name} fails on {LABELS[engine]}: {message}")
     return fig
 
 
