@@ -171,15 +171,19 @@ class OxigraphServer:
         with open(self.log, "wb") as err:
             self.proc = subprocess.Popen([self.binary, "serve", "--bind", f"127.0.0.1:{self.port}",
                                           "--union-default-graph"], stdout=err, stderr=err)
-        _wait_for_port(self.port, self.proc, "oxigraph serve", self.log)
-        start = time.perf_counter()
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=3600)
-        with open(self.nquads, "rb") as body:  # streamed: the dump of 1M triples is 150 MB
-            conn.request("POST", "/store", body=body, headers={"Content-Type": "application/n-quads",
-                                                               "Content-Length": str(self.nquads.stat().st_size)})
-            resp = conn.getresponse()
-            text = resp.read()
-        conn.close()
+        try:
+            _wait_for_port(self.port, self.proc, "oxigraph serve", self.log)
+            start = time.perf_counter()
+            conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=3600)
+            with open(self.nquads, "rb") as body:  # streamed: the dump of 1M triples is 150 MB
+                conn.request("POST", "/store", body=body, headers={
+                    "Content-Type": "application/n-quads", "Content-Length": str(self.nquads.stat().st_size)})
+                resp = conn.getresponse()
+                text = resp.read()
+            conn.close()
+        except BaseException:
+            self.__exit__()
+            raise
         self.load_s = time.perf_counter() - start
         if resp.status not in (200, 201, 204):
             self.__exit__()
@@ -353,17 +357,26 @@ def measure(args: argparse.Namespace, workdir: Path, scale: str, store_path: Pat
                                                    log=base / "serve-off.log"))
         on = stack.enter_context(http_load.Server(copy, common, log=base / "serve-on.log"))  # the default bound
         endpoints = [Endpoint(OFF, off.port, "/sparql", off.pid), Endpoint(ON, on.port, "/sparql", on.pid)]
+        # A peer that fails to start or load is reported beside the others, not the end of the run.
         if "oxigraph" in run_peers:
             binary = oxigraph_binary()
             assert binary is not None
-            oxi = stack.enter_context(OxigraphServer(binary, nquads, base / "oxigraph.log"))
-            fig.load_s["oxigraph"] = oxi.load_s
-            assert oxi.proc is not None
-            endpoints.append(Endpoint("oxigraph", oxi.port, "/query", oxi.proc.pid))
+            try:
+                oxi = stack.enter_context(OxigraphServer(binary, nquads, base / "oxigraph.log"))
+            except (RuntimeError, OSError) as exc:
+                _failed(fig, "oxigraph", exc)
+            else:
+                fig.load_s["oxigraph"] = oxi.load_s
+                assert oxi.proc is not None
+                endpoints.append(Endpoint("oxigraph", oxi.port, "/query", oxi.proc.pid))
         if "virtuoso" in run_peers:
-            endpoint, fig.load_s["virtuoso"] = stack.enter_context(
-                virtuoso_server(base / "virtuoso", nquads, max(CLIENTS)))
-            endpoints.append(endpoint)
+            try:
+                endpoint, fig.load_s["virtuoso"] = stack.enter_context(
+                    virtuoso_server(base / "virtuoso", nquads, max(CLIENTS)))
+            except (RuntimeError, OSError) as exc:
+                _failed(fig, "virtuoso", exc)
+            else:
+                endpoints.append(endpoint)
         samplers = {e.name: stack.enter_context(http_load.MemorySampler(e.pid)) for e in endpoints}
         say(f"[{scale}] peers: ASK {{}} and {len(texts)} queries × {args.repeat}, by turns over "
             f"{len(endpoints)} servers …")
@@ -397,6 +410,11 @@ def measure(args: argparse.Namespace, workdir: Path, scale: str, store_path: Pat
         for engine, message in q.errors.items():
             fig.notes.append(f"{q.name} fails on {LABELS[engine]}: {message}")
     return fig
+
+
+def _failed(fig: PeerFigures, peer: str, exc: BaseException) -> None:
+    fig.absent[peer] = f"did not start: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
+    fig.engines.remove(peer)
 
 
 def _by_turns(name: str, text: str, clients: dict[str, http_load.Client], repeat: int) -> PeerQuery:
