@@ -14,8 +14,12 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SECTIONS = ("## Machine", "## Versions", "## Targets", "### Ingest", "### Queries at 3k", "### Per category",
-            "concurrent clients on loopback", "### Server memory", "### One-triple update at 3k")
-TARGETS = ("http-p50-vs-pyoxigraph", "10x-faster-than-rdflib", "ingest-vs-jieba-per-core", "update-p50", "server-memory")
+            "concurrent clients on loopback", "### Server memory", "### One-triple update at 3k",
+            "### vetkg and its peers at 3k", "### Throughput at 3k", "### Server memory at 3k")
+TARGETS = ("http-p50-vs-pyoxigraph", "10x-faster-than-rdflib", "ingest-vs-jieba-per-core", "update-p50", "server-memory",
+           "peers-ask-p50-vs-oxigraph", "peers-geomean-vs-oxigraph", "peers-cached-repeat-vs-oxigraph",
+           "peers-throughput-8-cache-off-vs-oxigraph", "peers-throughput-8-cache-on-vs-virtuoso",
+           "peers-server-memory-cache-off", "peers-server-memory-cache-on")
 
 
 @pytest.mark.slow
@@ -24,8 +28,9 @@ def test_benchmark_command_reports_every_section_and_target(tmp_path: Path) -> N
     done = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "run.py"), "--scales", "3k", "--repeat", "2", "--load-seconds", "1",
          "--updates", "2", "--per-core-docs", "1", "--rdflib-budget", "0.5", "--clients", "2",
-         "--out", str(out), "--workdir", str(tmp_path / "work")],
-        capture_output=True, text=True, timeout=300,
+         # Jena's one JVM per query would double the run; its path is the same table's
+         "--peers", "oxigraph,virtuoso", "--out", str(out), "--workdir", str(tmp_path / "work")],
+        capture_output=True, text=True, timeout=420,
     )
     assert done.returncode == 0, done.stderr
     report = out.read_text(encoding="utf-8")
@@ -43,6 +48,14 @@ def test_benchmark_command_reports_every_section_and_target(tmp_path: Path) -> N
     for row in rows:
         cells = [c.strip() for c in row.strip("|").split("|")]
         assert all(re.fullmatch(r"[\d,.]+", c) for c in cells[3:7]), row
+    # the peers table: ASK {} and every query, a p50 for each of the four servers and three ratios
+    peers = report.split("### vetkg and its peers at 3k", 1)[1].split("###", 1)[0]
+    peer_rows = [r for r in peers.splitlines() if r.startswith("| ") and not r.startswith(("| query", "| ---", "| geometric"))]
+    assert len(peer_rows) == len(rows) + 1, peer_rows  # ASK {} first
+    for row in peer_rows:
+        cells = [c.strip() for c in row.strip("|").split("|")]
+        assert all(re.fullmatch(r"[\d,.]+", c) for c in cells[2:9]), row
+    assert "jena: not asked for (--peers)." in peers
 
 
 def test_bad_scale_is_one_line_error() -> None:
