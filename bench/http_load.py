@@ -18,6 +18,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -95,17 +96,22 @@ def _signal_group(group: int, sig: int) -> None:
 
 
 class Client:
-    """One keep-alive connection; reconnects after an error."""
+    """One keep-alive connection; reconnects after an error.
 
-    def __init__(self, port: int, timeout: float = 600) -> None:
-        self.port, self.timeout = port, timeout
+    ``path`` is the endpoint (``/sparql`` for vetkg and Virtuoso, ``/query`` for Oxigraph's
+    server). With ``form`` a query is sent as an HTML form (``query=…``, the SPARQL protocol's
+    URL-encoded POST) rather than a direct ``application/sparql-query`` POST: Virtuoso 7.2 does
+    not answer the direct POST, so the peers are all asked the same way."""
+
+    def __init__(self, port: int, timeout: float = 600, path: str = "/sparql", form: bool = False) -> None:
+        self.port, self.timeout, self.path, self.form = port, timeout, path, form
         self.conn: http.client.HTTPConnection | None = None
 
     def post(self, body: str, content_type: str, headers: dict[str, str] | None = None) -> tuple[int, bytes]:
         if self.conn is None:
             self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
         try:
-            self.conn.request("POST", "/sparql", body=body.encode("utf-8"),
+            self.conn.request("POST", self.path, body=body.encode("utf-8"),
                               headers={"Content-Type": content_type, "Accept": RESULTS_JSON, **(headers or {})})
             resp = self.conn.getresponse()
             data = resp.read()  # the whole body: the last byte is part of the latency
@@ -117,6 +123,8 @@ class Client:
             raise
 
     def query(self, text: str) -> tuple[int, bytes]:
+        if self.form:
+            return self.post(urllib.parse.urlencode({"query": text}), "application/x-www-form-urlencoded")
         return self.post(text, "application/sparql-query")
 
     def close(self) -> None:
@@ -126,7 +134,9 @@ class Client:
 
 
 def rows_of(body: bytes) -> int:
-    return len(json.loads(body)["results"]["bindings"])
+    """Rows of a JSON result; an ASK answer counts as one row."""
+    data = json.loads(body)
+    return 1 if "boolean" in data else len(data["results"]["bindings"])
 
 
 @dataclass
@@ -156,8 +166,9 @@ class LoadResult:
     client_cpu: float  # CPU seconds the client processes used, to show they were not the bottleneck
 
 
-def _load_client(port: int, texts: list[str], offset: int, start_at: float, stop_at: float, conn) -> None:
-    client = Client(port, timeout=max(5.0, stop_at - time.time() + 60))
+def _load_client(port: int, texts: list[str], offset: int, start_at: float, stop_at: float, conn,
+                 path: str = "/sparql", form: bool = False) -> None:
+    client = Client(port, timeout=max(5.0, stop_at - time.time() + 60), path=path, form=form)
     latencies, errors, samples = [], 0, []
     i = offset
     while time.time() < start_at:
@@ -185,15 +196,18 @@ def _load_client(port: int, texts: list[str], offset: int, start_at: float, stop
     os._exit(0)
 
 
-def load(port: int, texts: list[str], clients: int, seconds: float) -> LoadResult:
+def load(port: int, texts: list[str], clients: int, seconds: float, path: str = "/sparql",
+         form: bool = False) -> LoadResult:
     """``clients`` processes, each with its own keep-alive connection, sending the query set in
-    turn (each from a different offset) for ``seconds``; latencies of every request."""
+    turn (each from a different offset) for ``seconds``; latencies of every request. ``path``
+    and ``form`` as for :class:`Client`."""
     start_at = time.time() + 0.5
     stop_at = start_at + seconds
     procs, pipes = [], []
     for c in range(clients):
         parent, child = _FORK.Pipe(duplex=False)
-        proc = _FORK.Process(target=_load_client, args=(port, texts, c, start_at, stop_at, child), daemon=True)
+        proc = _FORK.Process(target=_load_client, args=(port, texts, c, start_at, stop_at, child, path, form),
+                            daemon=True)
         proc.start()
         child.close()
         procs.append(proc)

@@ -11,6 +11,10 @@ target, MET or MISSED, and writes them all to BENCHMARKS.md. The exit status is 
 targets are met or not; it is 1, with one line on stderr, when the benchmark itself broke (a build
 or a server that failed, a query without an answer or with an error on one engine). Engines that
 disagree on a query's row count are listed in the report's notes.
+
+At that scale too, ``--peers`` (default: every one installed) puts vetkg beside Oxigraph's server,
+Virtuoso and Jena on the same dump and the same queries (bench/peers.py): a table of p50s and
+ratios, the 8- and 32-client throughput and each server's memory, and the targets of issue 14.
 """
 from __future__ import annotations
 
@@ -37,6 +41,7 @@ sys.path.insert(0, str(BENCH))
 import engines  # noqa: E402 - bench/ is not a package
 import http_load  # noqa: E402
 import ingest_bench  # noqa: E402
+import peers  # noqa: E402
 from queries import CATEGORIES, NoAnswer, rendered, sample_parameters  # noqa: E402
 from report import Table, Target, machine, ms, num, p50, percentile, versions, write_markdown  # noqa: E402
 
@@ -117,6 +122,9 @@ def options(argv: list[str] | None = None) -> argparse.Namespace:
     # Every query here runs --repeat times: with the cache on, all but the first would be hits.
     parser.add_argument("--result-cache-mb", type=float, default=0,
                         help="the server's result cache (0, the default: off, so the figures are of evaluation)")
+    parser.add_argument("--peers", type=peers.peer_list, default=None,
+                        help="engines beside vetkg at the target scale: a subset of oxigraph,virtuoso,jena, or none "
+                             "(default: every one installed; one not installed is reported, not run)")
     args = parser.parse_args(argv)
     if args.full_runs < 0:
         parser.error("--full-runs must be 0 or more")
@@ -155,6 +163,7 @@ class ScaleFigures:
     http_update_errors: list[str] = field(default_factory=list)
     incremental: Incremental | None = None
     full: list[tuple[float, bool]] = field(default_factory=list)
+    peer_figures: peers.PeerFigures | None = None
 
 
 class Broken(Exception):
@@ -197,6 +206,9 @@ def run(args: argparse.Namespace, workdir: Path) -> tuple[list[Table], list[Targ
     tables.append(update_table(args, figures, target_scale))
     target_fig = next(f for f in figures if f.triples == target_scale)
     targets = judge(target_fig, one, raw_jieba, args.rdflib_cap)
+    if target_fig.peer_figures is not None:
+        tables += peers.tables(target_fig.peer_figures)
+        targets += peers.judge(target_fig.peer_figures)
     for f in figures:
         for q in f.queries:
             rows = {q.ox.rows, q.http.rows} | ({q.rdf.rows} if q.rdf.rows is not None else set())
@@ -270,6 +282,9 @@ def one_scale(args: argparse.Namespace, workdir: Path, triples: int, paths: list
         fig.memory_hwm_kb = memory.hwm_kb()  # while the server still runs
     fig.memory_peak_kb, fig.memory_children_kb, fig.max_children = (
         memory.peak_total_kb, memory.peak_children_kb, memory.max_children)
+
+    if is_target and (args.peers is None or args.peers):
+        fig.peer_figures = peers.measure(args, workdir, name, store_path, nquads, [(q.name, t) for q, t in texts], say)
 
     if is_target:
         say(f"[{name}] validate-and-commit, incremental ({args.updates}) and full ({args.full_runs}) …")

@@ -17,7 +17,7 @@ import subprocess
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import requests
@@ -30,6 +30,7 @@ class Virtuoso:
     root: Path
     sql_port: int
     http_port: int
+    pid: int = 0  # virtuoso-t's process, for bench/peers.py to read its memory
 
     @property
     def sparql_url(self) -> str:
@@ -53,8 +54,8 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _ini(root: Path, sql_port: int, http_port: int, max_rows: int) -> str:
-    # Small buffers: the test data is a few thousand triples and CI machines are small.
+def _ini(root: Path, sql_port: int, http_port: int, max_rows: int, buffers: int = 10000, http_threads: int = 10) -> str:
+    # Small buffers by default: the test data is a few thousand triples and CI machines are small.
     return f"""
 [Database]
 DatabaseFile = {root}/virtuoso.db
@@ -78,8 +79,8 @@ Striping = 0
 ServerPort = 127.0.0.1:{sql_port}
 ServerThreads = 10
 CheckpointInterval = 60
-NumberOfBuffers = 10000
-MaxDirtyBuffers = 6000
+NumberOfBuffers = {buffers}
+MaxDirtyBuffers = {buffers * 3 // 5}
 DirsAllowed = ., {root}
 CaseMode = 2
 MaxSortedTopRows = 1000000
@@ -87,10 +88,10 @@ MaxSortedTopRows = 1000000
 [HTTPServer]
 ServerPort = 127.0.0.1:{http_port}
 ServerRoot = {root}
-ServerThreads = 10
-MaxClientConnections = 10
+ServerThreads = {http_threads}
+MaxClientConnections = {http_threads}
 KeepAliveTimeout = 10
-MaxKeepAlives = 10
+MaxKeepAlives = {http_threads}
 EnabledDavVSP = 0
 
 [SPARQL]
@@ -124,11 +125,14 @@ def _tail(log: Path) -> str:
 
 
 @contextmanager
-def running_virtuoso(root: Path, *, max_rows: int = 10000, startup_seconds: float = 90.0) -> Iterator[Virtuoso]:
+def running_virtuoso(root: Path, *, max_rows: int = 10000, startup_seconds: float = 90.0, buffers: int = 10000,
+                     http_threads: int = 10) -> Iterator[Virtuoso]:
     """Start Virtuoso with its database in ``root``, open SPARQL Update, stop it afterwards.
 
     ``max_rows`` is the server's ResultSetMaxRows: answers longer than that are cut by Virtuoso,
     silently. MaxSortedTopRows is raised so ordered pages may reach past 10000 rows.
+    ``buffers`` (8 KB pages of its cache) and ``http_threads`` (HTTP threads, connections and
+    keep-alives) are raised by bench/peers.py for a million triples and 32 clients.
     Raises RuntimeError naming the reason when Virtuoso is missing or does not start.
     """
     for program in ("virtuoso-t", "isql-vt"):
@@ -137,11 +141,12 @@ def running_virtuoso(root: Path, *, max_rows: int = 10000, startup_seconds: floa
     root.mkdir(parents=True, exist_ok=True)
     server = Virtuoso(root, _free_port(), _free_port())
     ini = root / "virtuoso.ini"
-    ini.write_text(_ini(root, server.sql_port, server.http_port, max_rows))
+    ini.write_text(_ini(root, server.sql_port, server.http_port, max_rows, buffers, http_threads))
     log = root / "virtuoso.out"
     with open(log, "wb") as out:
         proc = subprocess.Popen(["virtuoso-t", "+foreground", "+configfile", str(ini)], cwd=root,
                                 stdout=out, stderr=subprocess.STDOUT)
+    server = replace(server, pid=proc.pid)
     try:
         _wait_until_answering(server.sparql_url, proc, log, startup_seconds)
         server.isql('GRANT SPARQL_UPDATE TO "SPARQL"')
