@@ -28,6 +28,9 @@ from .writes.dataset_version import DatasetVersion
 
 log = logging.getLogger(__name__)
 
+# app.extensions[OBSERVE_KEY](endpoint, method, status, seconds): count one answered request.
+OBSERVE_KEY = "vetkg.metrics.observe"
+
 # Headers a script on another origin may read: validators, paging links, and our own signals.
 EXPOSED_HEADERS = [
     "ETag", "Last-Modified", "Link", "Content-Location", "Content-Type", "Location",
@@ -123,6 +126,14 @@ def _metrics(app: Flask) -> None:
     )
     app.extensions["vetkg.metrics"] = registry
 
+    def observe(endpoint: str, method: str, status: str, seconds: float | None) -> None:
+        requests_total.labels(endpoint, method, status).inc()
+        if seconds is not None:
+            latency.labels(endpoint).observe(seconds)
+
+    # Also for requests answered before Flask sees them (the endpoint's replays).
+    app.extensions[OBSERVE_KEY] = observe
+
     @app.before_request
     def _start_timer() -> None:
         g.vetkg_started = time.perf_counter()
@@ -131,10 +142,9 @@ def _metrics(app: Flask) -> None:
     def _count(response: Response) -> Response:
         # The route pattern, not the path: a label per distinct URL would grow without bound.
         endpoint = request.url_rule.rule if request.url_rule is not None else "(unmatched)"
-        requests_total.labels(endpoint, request.method, str(response.status_code)).inc()
         started = g.get("vetkg_started")
-        if started is not None:
-            latency.labels(endpoint).observe(time.perf_counter() - started)
+        observe(endpoint, request.method, str(response.status_code),
+                None if started is None else time.perf_counter() - started)
         return response
 
     @app.get("/metrics")

@@ -11,7 +11,8 @@ from dataclasses import replace
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from test_writes import AUTH, PREFIXES, _store_from, seed_nquads  # noqa: F401 (a fixture)
+from ingest_helpers import store_of
+from test_writes import AUTH, PREFIXES, seed_nquads  # noqa: F401 (a fixture)
 
 from vetkg.server.app import create_app
 from vetkg.server.config import Settings
@@ -25,7 +26,7 @@ COUNT = PREFIXES + "SELECT (COUNT(*) AS ?n) WHERE { ?m a vet:Measure }"
 def _app(seed: bytes, **settings: object) -> Flask:
     defaults: dict[str, object] = {"update_tokens": {"alice": "s3cret"}}
     defaults.update(settings)
-    app = create_app(replace(Settings(store="memory"), **defaults), _store_from(seed))
+    app = create_app(replace(Settings(store="memory"), **defaults), store_of(seed))
     executor = app.extensions["vetkg.sparql.executor"]
     real = executor.run
     calls: list[str] = []

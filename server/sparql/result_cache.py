@@ -25,8 +25,9 @@ import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from typing import Generic, Protocol, TypeVar
 
-from .results import QueryJob, QueryOutcome
+from .results import QueryJob
 
 # Functions that give a new value per call or per query (RAND, NOW, UUID, STRUUID, BNODE),
 # SERVICE (another server's data, which no write here bumps), and vetkg:search (its full-text
@@ -60,6 +61,14 @@ def cache_key(job: QueryJob) -> bytes:
     return hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
+class Sized(Protocol):
+    @property
+    def nbytes(self) -> int: ...
+
+
+Entry = TypeVar("Entry", bound=Sized)
+
+
 @dataclass
 class CacheStats:
     hits: int = 0
@@ -69,15 +78,17 @@ class CacheStats:
     invalidations: int = 0
 
 
-class ResultCache:
+class ResultCache(Generic[Entry]):
     """Outcomes by key, at most ``max_bytes`` of them, least recently used evicted first.
 
     An outcome larger than a quarter of the bound is not kept: one large answer would otherwise
-    evict every small one. ``max_bytes`` 0: the cache is off (nothing is kept)."""
+    evict every small one. ``max_bytes`` 0: the cache is off (nothing is kept). The entries are
+    query outcomes (:class:`.results.QueryOutcome`) or whole responses (the endpoint's replays):
+    anything that tells its size."""
 
     def __init__(self, max_bytes: int) -> None:
         self.max_bytes = max(0, max_bytes)
-        self._entries: OrderedDict[bytes, QueryOutcome] = OrderedDict()
+        self._entries: OrderedDict[bytes, Entry] = OrderedDict()
         self._bytes = 0
         self._generation: int | None = None
         self._lock = threading.Lock()
@@ -95,8 +106,8 @@ class ResultCache:
         return len(self._entries)
 
     @staticmethod
-    def _size(outcome: QueryOutcome) -> int:
-        return len(outcome.body) + len(outcome.content_type) + _ENTRY_OVERHEAD
+    def _size(outcome: Entry) -> int:
+        return outcome.nbytes + _ENTRY_OVERHEAD
 
     def _settle(self, generation: int) -> None:
         """Empty the cache if the dataset changed since its entries were made (under the lock)."""
@@ -107,7 +118,7 @@ class ResultCache:
             self._bytes = 0
             self._generation = generation
 
-    def get(self, key: bytes, generation: int) -> QueryOutcome | None:
+    def get(self, key: bytes, generation: int) -> Entry | None:
         with self._lock:
             self._settle(generation)
             outcome = self._entries.get(key)
@@ -118,7 +129,7 @@ class ResultCache:
             self.stats.hits += 1
             return outcome
 
-    def put(self, key: bytes, generation: int, outcome: QueryOutcome) -> None:
+    def put(self, key: bytes, generation: int, outcome: Entry) -> None:
         """Keep ``outcome``, computed from the data of ``generation``, unless that is past."""
         size = self._size(outcome)
         if size > self.max_bytes // 4:
@@ -140,3 +151,8 @@ class ResultCache:
     def note_uncacheable(self) -> None:
         with self._lock:
             self.stats.uncacheable += 1
+
+    def note_hit(self) -> None:
+        """A hit answered from a copy of an entry elsewhere (the endpoint's replay of a response)."""
+        with self._lock:
+            self.stats.hits += 1

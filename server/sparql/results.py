@@ -61,6 +61,11 @@ class QueryOutcome:
     rows: int = 0  # solutions or triples written; 0 for ASK
     content_type: str = ""
 
+    @property
+    def nbytes(self) -> int:
+        """What the outcome takes in a cache, roughly."""
+        return len(self.body) + len(self.content_type)
+
 
 def kind_of(result: Any) -> Kind:
     if isinstance(result, ox.QueryBoolean):

@@ -7,20 +7,21 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from flask import Flask, current_app
+from flask import Flask, current_app, request
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 
-from ..http import dataset_version
+from ..http import OBSERVE_KEY, dataset_version
 from ..sparql.result_cache import ResultCache, cache_key, cacheable
 from ..sparql.results import QueryJob, QueryOutcome
 from .admission import run_query
+from .replay import REPLAYABLE, ReplayCache
 
 EXTENSION_KEY = "vetkg.sparql.result_cache"
 
 
 def answer(job: QueryJob, timeout: float) -> QueryOutcome:
     """The outcome of ``job``: from the cache when the same query was answered on the same data."""
-    cache: ResultCache | None = current_app.extensions.get(EXTENSION_KEY)
+    cache: ResultCache[QueryOutcome] | None = current_app.extensions.get(EXTENSION_KEY)
     if cache is None or not cache.enabled:
         return run_query(job, timeout)
     if not cacheable(job.text):
@@ -32,8 +33,11 @@ def answer(job: QueryJob, timeout: float) -> QueryOutcome:
     outcome = cache.get(key, generation)
     if outcome is None:
         outcome = run_query(job, timeout)
-        if version.generation == generation:  # else a write committed while it ran
-            cache.put(key, generation, outcome)
+        if version.generation != generation:  # a write committed while it ran
+            return outcome
+        cache.put(key, generation, outcome)
+    # The whole response may be replayed to the same request, in front of Flask (.replay).
+    request.environ[REPLAYABLE] = generation
     return outcome
 
 
@@ -68,8 +72,17 @@ def init_result_cache(app: Flask) -> None:
     """Put the result cache in front of admission (after :func:`.admission.init_admission`)."""
     settings = app.extensions["vetkg.settings"]
     remote = settings.store == "sparql" or app.extensions["vetkg.store"].enforces_deadlines
-    cache = ResultCache(0 if remote else int(settings.result_cache_mb * 1024 * 1024))
+    bound = 0 if remote else int(settings.result_cache_mb * 1024 * 1024)
+    cache: ResultCache[QueryOutcome] = ResultCache(bound)
     app.extensions[EXTENSION_KEY] = cache
     registry = app.extensions.get("vetkg.metrics")  # set by init_http
     if registry is not None:
         registry.register(_Metrics(cache))
+    observe = app.extensions.get(OBSERVE_KEY)
+    version = dataset_version(app)
+    # The replays copy the bodies the result cache holds, so they get a quarter of its bound.
+    app.wsgi_app = ReplayCache(  # type: ignore[method-assign]
+        app.wsgi_app, "/sparql", bound // 4, lambda: version.generation,
+        count=lambda method, status, seconds: observe and observe("/sparql", method, status, seconds),
+        hit=cache.note_hit,
+    )
