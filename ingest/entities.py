@@ -278,7 +278,7 @@ def find_quoted_programmes(s: str, toks: list[tuple[str, int, int]]) -> tuple[li
             covered.append((m.start(), m.end()))
             continue
         before = [w for w, _, we in toks if we <= m.start()]
-        acted_on = bool(before) and (before[-1] in verbs or before[-1] in _QUOTE_TAKERS)
+        acted_on = bool(before) and (before[-1] in verbs or before[-1] in _QUOTE_TAKERS or _field_after_verb(before))
         if acted_on and s[m.end() : m.end() + 1] != "的" and not _modifies_next(s, m) and not _names_other_kind(s, m):
             mentions.append(Mention("programme", content, m.start(), m.end(), "kindInitiative"))
             covered.append((m.start(), m.end()))
@@ -302,6 +302,20 @@ _QUOTE_TAKERS = frozenset("聚焦 做好 围绕 紧扣".split())
 _QUALIFIED_NOUN = re.compile(f"(?:[{HAN}]{{0,2}}(?:学生|教师|人才|人物|典型|事项|目标|率|占比))")
 # a quoted institution (共建“中柬电力技术培训中心”) is an organisation, not a programme
 _INSTITUTION_END = re.compile("(中心|联盟|大学|学校|研究院|研究所|公司|集团|协会|学会)$")
+
+
+def _field_after_verb(before: list[str]) -> bool:
+    """推进基层党建“对标争先”, 实施党建“双创”工作: a verb, then the field the quoted campaign is of
+    (at most two words, four characters, no quantity or mark)."""
+    verbs = lexicon().verbs
+    for k in (2, 3):
+        if len(before) >= k and before[-k] in verbs:
+            field_words = before[-k + 1 :]
+            return len("".join(field_words)) <= 4 and all(
+                re.fullmatch(f"[{HAN}]+", w) and w not in verbs and w not in _STOP_WORDS and not _QUANTITY_WORD.fullmatch(w)
+                for w in field_words
+            )
+    return False
 
 
 def _names_other_kind(s: str, m: re.Match[str]) -> bool:
