@@ -43,6 +43,7 @@ class Mention:
     publisher: str | None = None
     sources: tuple[str, ...] = (RULE,)  # which recognisers found it (organisations.RULE, …)
     codes: tuple[str, ...] = ()  # a place: the gazetteer codes its name may denote
+    aliases: tuple[str, ...] = ()  # a programme: other forms of its name in the text (skos:altLabel)
 
 
 @dataclass
@@ -279,7 +280,8 @@ def find_quoted_programmes(s: str, toks: list[tuple[str, int, int]]) -> tuple[li
             continue
         before = [w for w, _, we in toks if we <= m.start()]
         acted_on = bool(before) and (before[-1] in verbs or before[-1] in _QUOTE_TAKERS or _field_after_verb(before))
-        if acted_on and s[m.end() : m.end() + 1] != "的" and not _modifies_next(s, m) and not _names_other_kind(s, m):
+        # a phrase with 的 inside (守护师生“舌尖上的安全”) describes, a name does not
+        if acted_on and "的" not in content and s[m.end() : m.end() + 1] != "的" and not _modifies_next(s, m) and not _names_other_kind(s, m):
             mentions.append(Mention("programme", content, m.start(), m.end(), "kindInitiative"))
             covered.append((m.start(), m.end()))
     return mentions, spans
@@ -438,7 +440,10 @@ def find_headed_names(s: str, toks) -> list[Mention]:
     found = []
     for m in _LAUNCHED.finditer(s):
         kind = "kindProject" if m.group("kind") == "建设" else _KIND_WORDS[m.group("kind")]
-        found.append(Mention("programme", m.group("name"), m.start("name"), m.end("name"), kind))
+        name = m.group("name")
+        # the quoted core is how the name is also cited: 就业能力提升“双千”计划, “双千”计划
+        quoted = name[name.find("“") :] if name.find("“") > 0 else None
+        found.append(Mention("programme", name, m.start("name"), m.end("name"), kind, aliases=(quoted,) if quoted else ()))
     for start, end, word in _headed(s, toks, _PROGRAMME_HEAD, "programme", 3):
         if word == "产业学院":
             start = _industry_college_start(s, start, end - len(word), toks)

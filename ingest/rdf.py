@@ -247,7 +247,7 @@ class GraphBuilder:
         if m.kind == "programme":
             add(iri, _TYPE, _vet("Programme"))
             add(iri, _vet("programmeKind"), _vet(m.cls))
-            for alias in lexicon().programme_names.get(label, ()):
+            for alias in (*lexicon().programme_names.get(label, ()), *m.aliases):
                 add(iri, _ALT_LABEL, zh(alias))
         elif m.kind == "industry":
             add(iri, _TYPE, _vet("Industry"))
