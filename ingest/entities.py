@@ -418,7 +418,7 @@ _ACTIVITY_WORDS = re.compile(
 # what 实施 or 启动 launches, to the end of its clause, is a programme by its whole name, verbs
 # and quotes inside it included (实施台湾教师引进计划, 实施“楚怡”高水平学校和专业群建设)
 _LAUNCHED = re.compile(
-    rf"(?:实施|启动)(?!第)(?P<name>(?:“[^“”]{{1,15}}”|[{HAN}A-Za-z0-9+]){{3,24}}?"
+    rf"(?:实施|启动)(?!第|实施)(?P<name>(?:“[^“”]{{1,15}}”|[{HAN}A-Za-z0-9+]){{3,24}}?"
     rf"(?P<kind>行动计划|专项行动|行动|计划|工程|项目|建设))(?=[，。；、]|$)"
 )
 # a count right after a name (培育…培育项目10项, 建设省级示范性产业学院100个, 申报省级科研项目二十项):
