@@ -405,7 +405,11 @@ def _generic_work(s: str, start: int, head: int, word: str, toks) -> bool:
         return False  # 工程实践创新项目（EPIP）: an acronym is a name's
     if core.endswith("建设") and any(m.start == start and m.end == head - 2 for m in find_places(s, toks)):
         return True  # 哈尔滨新区建设项目: the building of a place, which is what the text names
-    return bool(_ACTIVITY_WORDS.fullmatch(core))
+    # 服务河北企业海外项目: a serving verb, a place and those who take part are no name of its own
+    words = [w for w, ws, we in toks if start <= ws and we <= head]
+    while words and (words[0] in NAME_INTERNAL_VERBS or _is_place(words[0])):
+        words = words[1:]
+    return bool(_ACTIVITY_WORDS.fullmatch("".join(words)))
 
 
 # what is done in a project of no name of its own: 校企合作项目, 虚拟仿真实训项目, 海外办学项目
@@ -440,6 +444,8 @@ def find_headed_names(s: str, toks) -> list[Mention]:
     found = []
     for m in _LAUNCHED.finditer(s):
         kind = "kindProject" if m.group("kind") == "建设" else _KIND_WORDS[m.group("kind")]
+        if _generic_work(s, m.start("name"), m.start("kind"), m.group("kind"), toks):
+            continue  # 实施校企合作项目: a kind of project, launched or not
         name = m.group("name")
         # the quoted core is how the name is also cited: 就业能力提升“双千”计划, “双千”计划
         quoted = name[name.find("“") :] if name.find("“") > 0 else None

@@ -115,6 +115,10 @@ def programmes(sentence: str) -> dict[str, str]:
         ("深入实施乡村教师能力提升计划，", {"乡村教师能力提升计划": "kindPlan"}),
         ("启动实施就业见习促进行动。", {"就业见习促进行动": "kindAction"}),
         ("实施“强基”高水平专业建设。", {"“强基”高水平专业建设": "kindProject", "强基": "kindInitiative"}),
+        # a place and those who take part make no name of its own, launched or not
+        ("服务山西企业海外项目员工培训。", {}),
+        ("实施广西海外办学项目，", {}),
+        ("实施高职本科联合培养项目，", {"高职本科联合培养项目": "kindProject"}),
         # a kind the text counts names no programme
         ("申报省级教改项目十五项，", {}),
         ("建设市级示范性产业学院20个。", {}),
