@@ -6,7 +6,7 @@ with the ontology into an in-memory Oxigraph store and read back with SPARQL in 
 terms, then scored against its ground truth (``NN_slug.expected.toml``, see
 tests/data/genre/README.md) by bench/genre_score.py.
 
-    python bench/extraction.py [PATH…] [--min R] [--details]
+    python bench/extraction.py [PATH…] [--min R] [--details] [--show KIND]
 
 PATH: documents (``.txt``) or folders of them, by default tests/data/genre. A document without
 a ground-truth file beside it is skipped and said so. A document the ingest refuses counts as
@@ -280,7 +280,26 @@ def overall(outcomes: list[Outcome]) -> dict[str, gs.Score | None]:
     return total
 
 
-def report(outcomes: list[Outcome], bare: list[Path], warm: float, details: bool) -> str:
+def _context(text: str, name: str, width: int = 18) -> str:
+    """Where ``name`` first stands in ``text`` (quotes dropped), with ``width`` characters around."""
+    at = text.find(name)
+    if at < 0:
+        at = text.find(gs.normalise(name))
+    if at < 0:
+        return ""
+    piece = text[max(0, at - width) : at + len(name) + width].replace("\n", " ")
+    return f"   …{piece}…"
+
+
+def _text_of(o: Outcome) -> str:
+    encoding = o.expected.get("encoding", "utf-8")
+    try:
+        return o.path.read_bytes().decode(encoding)
+    except (OSError, LookupError, UnicodeDecodeError):
+        return ""
+
+
+def report(outcomes: list[Outcome], bare: list[Path], warm: float, details: bool, show: frozenset[str] = frozenset()) -> str:
     kinds = [k for k in gs.KINDS if any(k in o.scores for o in outcomes)]
     width = max([len(o.path.stem) + (10 if o.refused else 0) for o in outcomes] + [8])
     lines = ["Recall/precision in % per document (n/a: the graph cannot express the kind; -: nothing to count)", ""]
@@ -308,16 +327,17 @@ def report(outcomes: list[Outcome], bare: list[Path], warm: float, details: bool
         lines += ["", f"Ingest on one core: {len(outcomes) / cpu:.1f} documents/s "
                       f"({cpu / max(len(outcomes), 1) * 1000:.0f} ms CPU each, {chars / 1024 / cpu:.0f} KiB/s; "
                       f"warm-up {warm:.2f} s, not counted)"]
-    if details:
+    if details or show:
         for o in outcomes:
             lines += ["", f"== {o.path.name}"]
+            text = _text_of(o) if show else ""
             for kind, score in o.scores.items():
-                if score is None:
+                if score is None or (show and kind not in show):
                     continue
                 for m in score.missed:
-                    lines.append(f"  {kind} missed: {m}")
+                    lines.append(f"  {kind} missed: {m}" + (_context(text, m) if show else ""))
                 for w in score.wrong:
-                    lines.append(f"  {kind} wrong:  {w}")
+                    lines.append(f"  {kind} wrong:  {w}" + (_context(text, w) if show else ""))
     return "\n".join(lines)
 
 
@@ -338,6 +358,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("paths", nargs="*", type=Path, help="documents or folders (default: tests/data/genre)")
     parser.add_argument("--min", type=float, dest="minimum", help="exit 1 when an overall figure is below this")
     parser.add_argument("--details", action="store_true", help="list what was missed and what was wrong")
+    parser.add_argument("--show", action="append", default=[], choices=gs.KINDS, metavar="KIND",
+                        help="list what was missed and wrong of this kind only, each with the text around it (repeatable)")
     parser.add_argument("--base", default=None, help="base IRI (default: the project's)")
     args = parser.parse_args(argv)
     warnings.simplefilter("ignore")
@@ -356,7 +378,7 @@ def main(argv: list[str] | None = None) -> int:
     if not outcomes:
         print("extraction: no document with a ground-truth file in " + ", ".join(map(str, paths)), file=sys.stderr)
         return 2
-    print(report(outcomes, bare, warm, args.details))
+    print(report(outcomes, bare, warm, args.details, frozenset(args.show)))
     if args.minimum is not None:
         minimum = args.minimum / 100 if args.minimum > 1 else args.minimum
         failing = below(outcomes, minimum)

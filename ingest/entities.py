@@ -43,6 +43,7 @@ class Mention:
     publisher: str | None = None
     sources: tuple[str, ...] = (RULE,)  # which recognisers found it (organisations.RULE, …)
     codes: tuple[str, ...] = ()  # a place: the gazetteer codes its name may denote
+    aliases: tuple[str, ...] = ()  # a programme: other forms of its name in the text (skos:altLabel)
 
 
 @dataclass
@@ -138,8 +139,14 @@ def find_orgs(s: str, toks=None) -> list[Mention]:
             found.append(Mention("org", s[start : m.end()], start, m.end(), "Enterprise", sources=(RULE,)))
     for m in _CONSORTIUM.finditer(s):
         start = _consortium_start(s, m.start(), toks)
+        if s[start - 1 : start] == "、":
+            continue  # 有色冶金、钢铁行业产教融合共同体: sectors enumerated before the kind word, which is the programme
         if m.start() - start >= 2 and not any(f.start < m.end() and start < f.end for f in found):
             found.append(Mention("org", s[start : m.end()], start, m.end(), "Alliance", sources=(RULE, LEXICON)))
+    for m in _QUOTE.finditer(s):  # 共建“中柬电力技术培训中心”: a quoted institution is one
+        a, b = m.start(), m.end()  # the quotes with it, as a quoted programme's span
+        if len(m.group(1)) >= 4 and _INSTITUTION_END.search(m.group(1)) and not any(f.start < b and a < f.end for f in found):
+            found.append(Mention("org", m.group(1), a, b, org_class(m.group(1)), sources=(RULE,)))
     for m in _RELATIVE_BODY.finditer(s):
         if not any(f.start < m.end() and m.start() < f.end for f in found):
             found.append(Mention("org", m.group(0), m.start(), m.end(), org_class(m.group(0)), sources=(RULE,)))
@@ -205,6 +212,8 @@ _KIND_WORDS = {
     "工程": "kindUndertaking",
     "模式": "kindModel",
     "体系": "kindSystem",
+    "制度": "kindSystem",  # “学历证书+职业技能等级证书”制度
+    "产业集群": "kindSystem",  # “20+8”产业集群: a named framework of industrial policy
     "清单": "kindList",
     "方案": "kindPlan",
     "工坊": "kindWorkshop",
@@ -263,12 +272,16 @@ def find_quoted_programmes(s: str, toks: list[tuple[str, int, int]]) -> tuple[li
             covered.append((m.start(), end))
             continue
         own = re.search(f"({_KIND_ALT})$", content)
+        if own and s.startswith(_CITED_AFTER, m.end()):
+            continue  # 关于“国家实行职业教育活动周制度”的规定: a provision quoted, not a name
         if own:
             mentions.append(Mention("programme", content, m.start(), m.end(), _KIND_WORDS[own.group(1)]))
             covered.append((m.start(), m.end()))
             continue
         before = [w for w, _, we in toks if we <= m.start()]
-        if before and before[-1] in verbs and s[m.end() : m.end() + 1] != "的" and not _modifies_next(s, m):
+        acted_on = bool(before) and (before[-1] in verbs or before[-1] in _QUOTE_TAKERS or _field_after_verb(before))
+        # a phrase with 的 inside (守护师生“舌尖上的安全”) describes, a name does not
+        if acted_on and "的" not in content and s[m.end() : m.end() + 1] != "的" and not _modifies_next(s, m) and not _names_other_kind(s, m):
             mentions.append(Mention("programme", content, m.start(), m.end(), "kindInitiative"))
             covered.append((m.start(), m.end()))
     return mentions, spans
@@ -282,6 +295,34 @@ def _clause_in(s: str, start: int, end: int, toks) -> bool:
 
 
 _MODIFIER_END = re.compile("[型式化性]$")
+_CITED_AFTER = ("的规定", "的要求", "的精神")
+# words of official writing, besides the action verbs, that take a programme as their object
+# (聚焦“数智萧山”建设, 做好“技能展示进社区”全省联动活动)
+_QUOTE_TAKERS = frozenset("聚焦 做好 围绕 紧扣".split())
+# what a quoted word qualifies when it describes people, items or a rate, not a programme
+# (“9+3”学生, “一网通办”事项, “楚怡工匠”典型人物, “双证书”获取率, “…深圳样板”建设目标)
+_QUALIFIED_NOUN = re.compile(f"(?:[{HAN}]{{0,2}}(?:学生|教师|人才|人物|典型|事项|目标|率|占比))")
+# a quoted institution (共建“中柬电力技术培训中心”) is an organisation, not a programme
+_INSTITUTION_END = re.compile("(中心|联盟|大学|学校|研究院|研究所|公司|集团|协会|学会)$")
+
+
+def _field_after_verb(before: list[str]) -> bool:
+    """推进基层党建“对标争先”, 实施党建“双创”工作: a verb, then the field the quoted campaign is of
+    (at most two words, four characters, no quantity or mark)."""
+    verbs = lexicon().verbs
+    for k in (2, 3):
+        if len(before) >= k and before[-k] in verbs:
+            field_words = before[-k + 1 :]
+            return len("".join(field_words)) <= 4 and all(
+                re.fullmatch(f"[{HAN}]+", w) and w not in verbs and w not in _STOP_WORDS and not _QUANTITY_WORD.fullmatch(w)
+                for w in field_words
+            )
+    return False
+
+
+def _names_other_kind(s: str, m: re.Match[str]) -> bool:
+    """A quoted word that describes the people or items after it, or names an institution."""
+    return bool(_QUALIFIED_NOUN.match(s, m.end())) or bool(_INSTITUTION_END.search(m.group(1)))
 
 
 _MORE_QUOTES = re.compile(r"(?:[、和]?“[^“”]{1,10}”)*")
@@ -298,6 +339,11 @@ def _extend_kind(s: str, end: int) -> int:
     """Take in a following kind word (…提升行动 + 计划)."""
     m = re.match(rf"({_KIND_ALT})", s[end:])
     return end + m.end() if m else end
+
+
+def programme_kind(name: str) -> str:
+    """The programme kind its name's last word gives (…计划: kindPlan), kindInitiative if none."""
+    return _kind_of(name)
 
 
 def _kind_of(name: str) -> str:
@@ -359,7 +405,11 @@ def _generic_work(s: str, start: int, head: int, word: str, toks) -> bool:
         return False  # 工程实践创新项目（EPIP）: an acronym is a name's
     if core.endswith("建设") and any(m.start == start and m.end == head - 2 for m in find_places(s, toks)):
         return True  # 哈尔滨新区建设项目: the building of a place, which is what the text names
-    return bool(_ACTIVITY_WORDS.fullmatch(core))
+    # 服务河北企业海外项目: a serving verb, a place and those who take part are no name of its own
+    words = [w for w, ws, we in toks if start <= ws and we <= head]
+    while words and (words[0] in NAME_INTERNAL_VERBS or _is_place(words[0])):
+        words = words[1:]
+    return bool(_ACTIVITY_WORDS.fullmatch("".join(words)))
 
 
 # what is done in a project of no name of its own: 校企合作项目, 虚拟仿真实训项目, 海外办学项目
@@ -369,10 +419,43 @@ _ACTIVITY_WORDS = re.compile(
 )
 
 
+# what 实施 or 启动 launches, to the end of its clause, is a programme by its whole name, verbs
+# and quotes inside it included (实施台湾教师引进计划, 实施“楚怡”高水平学校和专业群建设)
+_LAUNCHED = re.compile(
+    rf"(?:实施|启动)(?!第|实施)(?P<name>(?:“[^“”]{{1,15}}”|[{HAN}A-Za-z0-9+]){{3,24}}?"
+    rf"(?P<kind>行动计划|专项行动|行动|计划|工程|项目|建设))(?=[，。；、]|$)"
+)
+# a count right after a name (培育…培育项目10项, 建设省级示范性产业学院100个, 申报省级科研项目二十项):
+# the text counts the projects of a kind, it names no one programme
+_COUNTED = re.compile(rf"[\d{_CN_ORD}两]+(?:项|个|所|家)")
+
+
+def _industry_college_start(s: str, start: int, head: int, toks) -> int:
+    """An industry college is named by what lies between the last verb and its kind word
+    (…链主企业牵头组建产业学院 names none; 共建新能源汽车产业学院 names one)."""
+    verbs = lexicon().verbs
+    for w, ws, we in toks:
+        if start <= ws and we <= head and w in verbs:
+            start = we
+    return start
+
+
 def find_headed_names(s: str, toks) -> list[Mention]:
     found = []
+    for m in _LAUNCHED.finditer(s):
+        kind = "kindProject" if m.group("kind") == "建设" else _KIND_WORDS[m.group("kind")]
+        if _generic_work(s, m.start("name"), m.start("kind"), m.group("kind"), toks):
+            continue  # 实施校企合作项目: a kind of project, launched or not
+        name = m.group("name")
+        # the quoted core is how the name is also cited: 就业能力提升“双千”计划, “双千”计划
+        quoted = name[name.find("“") :] if name.find("“") > 0 else None
+        found.append(Mention("programme", name, m.start("name"), m.end("name"), kind, aliases=(quoted,) if quoted else ()))
     for start, end, word in _headed(s, toks, _PROGRAMME_HEAD, "programme", 3):
-        if _generic_work(s, start, end - len(word), word, toks):
+        if word == "产业学院":
+            start = _industry_college_start(s, start, end - len(word), toks)
+            if end - len(word) - start < 2:
+                continue
+        if _generic_work(s, start, end - len(word), word, toks) or _COUNTED.match(s, end):
             continue
         end = _with_acronym(s, end)
         found.append(Mention("programme", s[start:end], start, end, _kind_of(s[start:end].split("（")[0].split("(")[0])))

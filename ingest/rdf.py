@@ -17,14 +17,22 @@ from rdflib.namespace import DCTERMS, PROV, SDO
 
 from vetkg.ontology.namespace import OA, VET
 
-from .entities import _RELATIVE_BODY, Extraction, Mention, extract, find_places, heading_programme
+from .entities import (
+    _RELATIVE_BODY,
+    Extraction,
+    Mention,
+    extract,
+    find_places,
+    heading_programme,
+    programme_kind,
+)
 from .gazetteer import gazetteer, short_form
 from .iris import Minter, document_key, slug
 from .lexicon import lexicon, programme_label, tokens
 from .places import needs_boundary, place_occurrences
 from .structure import Attachment, Document, Row, Section, split_sentences
 from .targets import Target, table_targets
-from .text import MappedText
+from .text import HAN, MappedText
 from .triples import Lit, Triple, ntriples, to_graph
 
 # the terms the builder writes, as plain strings
@@ -56,6 +64,8 @@ _ENTITY_PATH = {
     "event": "event",
     "publication": "publication",
 }
+# the header of a table column that lists projects by name
+_PROJECT_COLUMN = re.compile("(?:项目|工程|计划|行动)(?:名称)?")
 _RECOGNISER = {"rule": "recogniserRules", "gazetteer": "recogniserGazetteer", "lexicon": "recogniserLexicon", "lac": "recogniserLAC"}
 # the ranks that are units of a long 规划 in their own right, besides being parts or work areas
 _RANK_CLASSES = {"chapter": "Chapter", "section": "Section"}
@@ -237,7 +247,7 @@ class GraphBuilder:
         if m.kind == "programme":
             add(iri, _TYPE, _vet("Programme"))
             add(iri, _vet("programmeKind"), _vet(m.cls))
-            for alias in lexicon().programme_names.get(label, ()):
+            for alias in (*lexicon().programme_names.get(label, ()), *m.aliases):
                 add(iri, _ALT_LABEL, zh(alias))
         elif m.kind == "industry":
             add(iri, _TYPE, _vet("Industry"))
@@ -464,6 +474,8 @@ class GraphBuilder:
         column; those of any other table, sentence by sentence."""
         add = self.add
         indicator = any(table_targets([row.text.text for row in rows]))
+        # a column headed 项目名称 (工程名称, 计划名称) lists projects: each of its cells names one
+        named_column = next((i for i, c in enumerate(rows[0].cells) if _PROJECT_COLUMN.fullmatch(c.text.strip())), None) if rows else None
         units = []
         for k, row in enumerate(rows, start=1):
             iri = self.unit(f"{path}/row/{k}" if path else f"row/{k}")
@@ -476,6 +488,11 @@ class GraphBuilder:
             # a name never runs across cells (…共同体 | 义乌工商职业技术学院): each is read alone
             for cell in row.cells:
                 self.annotate(iri, cell, targets=False)
+            if named_column is not None and k > 1 and named_column < len(row.cells):
+                cell = row.cells[named_column]
+                name = cell.text.strip()
+                if re.search(f"[{HAN}]{{4}}", name):
+                    self.mention(Mention("programme", name, 0, len(cell.text), programme_kind(name)), cell, iri)
             if not indicator:
                 self.annotate(iri, row.text, mentions=False)
             units.append((iri, row.text))

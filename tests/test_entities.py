@@ -102,3 +102,55 @@ def test_a_quoted_modifier_after_a_verb_is_no_programme():
 )
 def test_zones_and_divisions(sentence, expected):
     assert names(sentence, "place") == expected
+
+
+def programmes(sentence: str) -> dict[str, str]:
+    return names(sentence, "programme")
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        # what 实施/启动 launches is named whole, to the end of its clause
+        ("深入实施乡村教师能力提升计划，", {"乡村教师能力提升计划": "kindPlan"}),
+        ("启动实施就业见习促进行动。", {"就业见习促进行动": "kindAction"}),
+        ("实施“强基”高水平专业建设。", {"“强基”高水平专业建设": "kindProject", "强基": "kindInitiative"}),
+        # a place and those who take part make no name of its own, launched or not
+        ("服务山西企业海外项目员工培训。", {}),
+        ("实施广西海外办学项目，", {}),
+        ("实施高职本科联合培养项目，", {"高职本科联合培养项目": "kindProject"}),
+        # a kind the text counts names no programme
+        ("申报省级教改项目十五项，", {}),
+        ("建设市级示范性产业学院20个。", {}),
+        # an industry college is named by its sector, not by who builds it
+        ("与某汽车公司共建智能网联汽车产业学院。", {"智能网联汽车产业学院": "kindIndustryCollege"}),
+        ("由龙头企业牵头组建产业学院。", {}),
+        # quoted words: kind words, the verbs that take a campaign, what they qualify
+        ("推行“学分银行”制度，", {"“学分银行”制度": "kindSystem"}),
+        ("主动对接“5+5”产业集群，", {"“5+5”产业集群": "kindSystem"}),
+        ("聚焦“智造强市”建设，", {"智造强市": "kindInitiative"}),
+        ("推进机关党建“双强”。", {"双强": "kindInitiative"}),
+        ("守护师生“舌尖上的安全”。", {}),
+        ("每年招收“3+2”学生五百人。", {}),
+        ("实现“最多跑一次”事项全覆盖。", {}),
+        ("根据关于“国家实行学分银行制度”的规定，", {}),
+        ("共建“中老铁路技术培训中心”，", {}),
+    ],
+)
+def test_programme_names(sentence, expected):
+    assert programmes(sentence) == expected
+
+
+def test_a_launched_programme_keeps_its_quoted_core_as_another_name():
+    (m,) = [m for m in extract("实施高校“强基”培育计划。").mentions if m.kind == "programme"]
+    assert (m.name, m.aliases) == ("高校“强基”培育计划", ("“强基”培育计划",))
+
+
+def test_a_quoted_institution_is_an_organisation():
+    assert names("共建“中老铁路技术培训中心”，", "org") == {"中老铁路技术培训中心": "Centre"}
+
+
+def test_sectors_enumerated_before_a_consortium_name_the_programme_not_an_alliance():
+    found = {(m.kind, m.name) for m in extract("组建轨道交通、新能源行业产教融合共同体。").mentions}
+    assert ("programme", "行业产教融合共同体") in found
+    assert not any(kind == "org" for kind, _ in found)

@@ -304,3 +304,16 @@ def test_build_prints_counts_and_warnings_and_strict_refuses(tmp_path: Path):
     assert "HigherVocationalCollege" in plan_line  # organisations by class
     assert any(line.startswith(f"{warned}: warning:") and "numbered twice" in line for line in out)
     assert "built 2 document(s)" in ok.stderr
+
+
+def test_a_column_headed_project_name_names_a_programme_in_each_cell(tmp_path: Path):
+    path = tmp_path / "projects.txt"
+    path.write_text(
+        "某某市2026年职业教育工作要点\n\n一、重点项目\n\n（一）建设重点项目。建设重点项目3个。\n\n"
+        "序号\t院校名称\t项目名称\n1\t某某职业学院\t智慧农业实训基地\n2\t某某技师学院\t乡村工匠培育项目\n",
+        encoding="utf-8",
+    )
+    g = graph_of(path)
+    programmes = {str(g.value(p, RDFS.label)) for p in g.subjects(RDF.type, VET.Programme)}
+    assert {"智慧农业实训基地", "乡村工匠培育项目"} <= programmes
+    assert "项目名称" not in programmes and "某某职业学院" not in programmes
