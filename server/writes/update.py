@@ -50,6 +50,7 @@ from rdflib.term import BNode, Node, URIRef, Variable
 
 from vetkg.store.terms import to_ox
 
+from ..sparql.data_update import DataOperation, DataUpdate, read_data_update
 from ..sparql.guard import _PARSER_LOCK
 from .dataset import UNION, view_dataset
 from .state import PendingState
@@ -72,7 +73,13 @@ class UpdateOptions:
 def parse_update(text: str, base_iri: str | None, tree: Any = None) -> Any:
     """rdflib's algebra for ``text``, from its parse ``tree`` when the caller has one (the
     endpoint's guard parsed it already: pyparsing takes seconds per megabyte, so an update is
-    parsed once); UpdateFailed on a syntax error (normally caught earlier)."""
+    parsed once); UpdateFailed on a syntax error (normally caught earlier). An update of only
+    INSERT DATA and DELETE DATA is read by Oxigraph instead (:mod:`..sparql.data_update`), into
+    a DataUpdate, whenever that reader is sure to read it as rdflib does."""
+    if tree is None:
+        tree = read_data_update(text)
+    if isinstance(tree, DataUpdate):
+        return tree
     try:
         with _PARSER_LOCK:
             return _translate(tree if tree is not None else parseUpdate(text), base_iri)
@@ -127,6 +134,10 @@ def apply_update(state: PendingState, text: str, options: UpdateOptions, tree: A
     """Carry out every operation of ``text`` on ``state`` in order; raises UpdateFailed.
     ``tree`` is rdflib's parse tree of ``text`` when the caller has parsed it (:func:`parse_update`)."""
     update = parse_update(text, options.base_iri, tree)
+    if isinstance(update, DataUpdate):
+        for data in update.operations:
+            _data_operation(state, data, options)
+        return
     # An update holding only a prologue or comments has no operations: a no-op, not an error.
     operations = list(getattr(update, "algebra", None) or [])
     _check_data_blocks(operations)
@@ -163,6 +174,29 @@ def _check_data_blocks(operations: list[CompValue]) -> None:
                     "request; a label may appear in one INSERT DATA only (SPARQL 1.1 Query, 19.6 note 9)"
                 )
             labels_seen[label] = number
+
+
+def _data_operation(state: PendingState, op: DataOperation, options: UpdateOptions) -> None:
+    """An INSERT DATA or DELETE DATA read by Oxigraph: what :func:`_operation` does with rdflib's."""
+    if not op.delete:
+        # a blank node of INSERT DATA is a new node, as in the rdflib path (_bind)
+        fresh: dict[ox.BlankNode, ox.BlankNode] = {}
+
+        def new(term: Any) -> Any:
+            if isinstance(term, ox.BlankNode):
+                return fresh.setdefault(term, ox.BlankNode())
+            return term
+
+        state.add_all(
+            ox.Quad(new(q.subject), q.predicate, new(q.object), q.graph_name)
+            if isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode) else q
+            for q in op.quads
+        )
+        return
+    state.prefetch(q for q in op.quads if isinstance(q.graph_name, ox.NamedNode))
+    for q in op.quads:
+        graph = URIRef(q.graph_name.value) if isinstance(q.graph_name, ox.NamedNode) else None
+        _delete(state, (q.subject, q.predicate, q.object), graph, options)
 
 
 def _operation(state: PendingState, op: CompValue, options: UpdateOptions) -> None:
