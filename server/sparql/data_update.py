@@ -24,8 +24,12 @@ operations). In particular None for:
   characters SPARQL data does not hold outside strings and IRIs;
 * what TriG reads and SPARQL data may not hold: RDF 1.2 triple terms and base directions, a blank
   node naming a graph;
-* typed literals other than the ones whose lexical form rdflib keeps as written (rdflib rewrites
-  e.g. ``"01"^^xsd:integer`` to ``"1"``), see :func:`_kept_as_written`.
+* a data block holding both numbers written bare and strings with ``^^``: rdflib rewrites the
+  lexical form of the first (``01`` is stored ``"1"``) and keeps the second's (``"01"^^xsd:integer``
+  stays), which Oxigraph's quads no longer tell apart; each literal of a block with only one
+  of them is made as rdflib makes it (:func:`_as_bare`, :func:`_as_typed`);
+* a language tag with capitals (Oxigraph writes it in lower case, rdflib as given), a space
+  before a tag or around ``^^`` (rdflib reads none there).
 """
 from __future__ import annotations
 

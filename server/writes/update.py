@@ -34,8 +34,7 @@ import pyoxigraph as ox
 from pyparsing import ParseException
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.plugins.sparql.algebra import (
-    _simplifyFilters,
-    _traverse,
+    simplifyFilters,
     translatePath,
     translatePName,
     translatePrologue,
@@ -44,7 +43,7 @@ from rdflib.plugins.sparql.algebra import (
 )
 from rdflib.plugins.sparql.evaluate import evalPart
 from rdflib.plugins.sparql.parser import parseUpdate
-from rdflib.plugins.sparql.parserutils import CompValue
+from rdflib.plugins.sparql.parserutils import CompValue, Expr
 from rdflib.plugins.sparql.sparql import QueryContext, SPARQLError, Update
 from rdflib.term import BNode, Node, URIRef, Variable
 
@@ -103,7 +102,7 @@ def _translate(tree: CompValue, base_iri: str | None) -> Update:
     for declarations, op in zip(tree.prologue or [], tree.request or [], strict=False):
         prologue = translatePrologue(declarations, base_iri, None, prologue)
         op = traverse(op, visitPost=functools.partial(translatePName, prologue=prologue))
-        op = _traverse(op, _simplifyFilters)
+        op = traverse(op, visitPre=_simplify_filters)
         op = traverse(op, visitPost=translatePath)
         if op.name in _DATA_BLOCKS:
             op["triples"], op["quads"] = _data_block(op.quads)
@@ -112,6 +111,14 @@ def _translate(tree: CompValue, base_iri: str | None) -> Update:
             op = translateUpdate1(op, prologue)
         operations.append(op)
     return Update(prologue, operations)  # type: ignore[arg-type]  # None only with no operations
+
+
+def _simplify_filters(node: Any) -> Any:
+    # rdflib's private _simplifyFilters, from its public parts: translateUpdate runs it through
+    # the private _traverse, which the public traverse wraps (catching a StopTraversal nothing raises)
+    if isinstance(node, Expr):
+        return simplifyFilters(node)
+    return None
 
 
 def _data_block(quads: CompValue) -> tuple[list[tuple[Node, Node, Node]], dict[Node, list[tuple[Node, Node, Node]]]]:
