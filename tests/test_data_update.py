@@ -160,3 +160,18 @@ def test_malformed_data_gets_rdflibs_400(text: str, named: str) -> None:
     assert read_data_update(text) is None
     error = _rdflib_error(text)
     assert error.startswith("400 ") and named in error
+
+
+def test_negative_decimals_which_rdflib_cannot_read_are_read() -> None:
+    # rdflib's DECIMAL_NEGATIVE / DOUBLE_NEGATIVE raise a TypeError (not a syntax error) on any input
+    text = EX + "INSERT DATA { ex:s ex:p -0.5, -1e3, -7 }"
+    with pytest.raises(TypeError):
+        parseUpdate(text)
+    fast = read_data_update(text)
+    assert fast is not None
+    objects = {q.object for op in fast.operations for q in op.quads}
+    assert objects == {
+        ox.Literal("-0.5", datatype=ox.NamedNode(X + "decimal")),
+        ox.Literal("-1000.0", datatype=ox.NamedNode(X + "double")),  # rdflib's lexical form of -1e3
+        ox.Literal("-7", datatype=ox.NamedNode(X + "integer")),
+    }
