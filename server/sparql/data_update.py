@@ -24,10 +24,14 @@ operations). In particular None for:
   characters SPARQL data does not hold outside strings and IRIs;
 * what TriG reads and SPARQL data may not hold: RDF 1.2 triple terms and base directions, a blank
   node naming a graph;
-* a data block holding both numbers written bare and strings with ``^^``: rdflib rewrites the
-  lexical form of the first (``01`` is stored ``"1"``) and keeps the second's (``"01"^^xsd:integer``
-  stays), which Oxigraph's quads no longer tell apart; each literal of a block with only one
-  of them is made as rdflib makes it (:func:`_as_bare`, :func:`_as_typed`);
+* a number or boolean written bare that is no whole SPARQL number (``1.2.3``) or that rdflib
+  cannot make a literal of.
+
+rdflib rewrites the lexical form of a number written bare (``01`` is stored ``"1"``, ``1e3``
+``"1000.0"``) and keeps the one of a string with a datatype (``"01"^^xsd:integer`` stays), which
+Oxigraph's quads no longer tell apart: so each bare number is written into the TriG document as
+the string with a datatype rdflib makes of it (:func:`_as_bare`), and each literal with a
+datatype Oxigraph reads is made as rdflib makes ``"…"^^<…>`` (:func:`_as_typed`).
 * a language tag with capitals (Oxigraph writes it in lower case, rdflib as given), a space
   before a tag or around ``^^`` (rdflib reads none there).
 """
@@ -67,7 +71,8 @@ _ABSOLUTE = re.compile(r"<[A-Za-z][A-Za-z0-9+.\-]*:")
 _PNAME = re.compile(r"[A-Za-z0-9_\-.:%\u0080-\U0010FFFF]*:[A-Za-z0-9_\-.:%\u0080-\U0010FFFF]*")
 _BARE = re.compile(r"[+\-]?\.?[0-9]")
 _UPPER = re.compile(r"[A-Z]")
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_XSD_STRING = _XSD + "string"
 
 
 @dataclass(frozen=True)
@@ -107,6 +112,7 @@ class _Scanner:
         self.end = 0  # where the text left unread begins
         self.prefixes: dict[str, str] = {}
         self.literals = _Literals()
+        self.edits: list[tuple[int, int, str]] = []  # (start, end, TriG) of each bare number
 
     def _next(self) -> re.Match[str] | None:
         """The next token that is not white space or a comment; None at the end."""
@@ -170,6 +176,7 @@ class _Scanner:
             raise _Unsure()
         delete = verb.group().upper() == "DELETE"
         self.literals = _Literals()
+        self.edits = []
         document = [f"PREFIX {name} {iri}\n" for name, iri in self.prefixes.items()]
         segment = self.end  # where the current run of triples outside GRAPH begins
         after_graph = False
@@ -182,17 +189,28 @@ class _Scanner:
                     segment = self.end  # the '.' SPARQL allows after a GRAPH block, TriG does not
                     continue
             if kind == "close":
-                document.append("{" + self.text[segment:token.start()] + "\n}\n")
+                document.append("{" + self._edited(segment, token.start()) + "\n}\n")
                 break
             if kind == "open":
                 raise _Unsure()
             if kind == "word" and token.group().upper() == "GRAPH":
-                document.append("{" + self.text[segment:token.start()] + "\n}\n")
+                document.append("{" + self._edited(segment, token.start()) + "\n}\n")
                 self._graph_block()
-                document.append(self.text[token.start():self.end] + "\n")
+                document.append(self._edited(token.start(), self.end) + "\n")
                 segment = self.end
                 after_graph = True
-        return DataOperation(delete, _quads("".join(document), delete, self.literals))
+        return DataOperation(delete, _quads("".join(document), delete))
+
+    def _edited(self, start: int, end: int) -> str:
+        """The text from ``start`` to ``end``, its bare numbers written as rdflib reads them."""
+        pieces: list[str] = []
+        at = start
+        while self.edits and self.edits[0][0] < end:
+            begin, stop, replacement = self.edits.pop(0)
+            pieces += [self.text[at:begin], replacement]
+            at = stop
+        pieces.append(self.text[at:end])
+        return "".join(pieces)
 
     def _graph_block(self) -> None:
         """Read a GRAPH block after its keyword, to its closing brace."""
@@ -233,38 +251,49 @@ class _Scanner:
                 if word[0] == "^":
                     if not word.startswith("^^") or "^" in word[2:]:
                         raise _Unsure()
-                    literals.typed = True
                     if word == "^^":
                         literals.iri_at = token.end()
                 elif _UPPER.search(word):
                     raise _Unsure()  # Oxigraph writes a language tag in lower case, rdflib as given
             elif "^" in word or "@" in word:
                 raise _Unsure()
-            elif _BARE.match(word) or word.rstrip(".").lower() in ("true", "false"):
-                literals.bare = True
+            elif _BARE.match(word) or word.rstrip(".") in ("true", "false"):
+                self.edits.append((token.start(), token.end(), _bare_literal(word)))
         return token
 
 
 @dataclass
 class _Literals:
-    """What the literals of one data block are written as: rdflib makes different lexical forms of
-    a number written bare (``01`` → ``"1"``) and of one written as a string (``"01"^^xsd:integer``
-    is kept), which the quads Oxigraph reads no longer tell apart."""
-
-    bare: bool = False  # a number or boolean written bare
-    typed: bool = False  # a string with ^^ and a datatype
     string_end: int = -1  # where the last string token ended
     iri_at: int | None = None  # where the IRI after a lone ^^ must start
 
 
-def _quads(document: str, delete: bool, literals: _Literals) -> list[ox.Quad]:
-    if literals.bare and literals.typed:
+# SPARQL's DOUBLE, DECIMAL and INTEGER (longest first, as a lexer reads them), signed or not, then
+# the '.' that may end a triple; booleans are the lower-case keywords only.
+_NUMBER = re.compile(
+    r"(?P<double>[+\-]?(?:[0-9]+\.[0-9]*[eE][+\-]?[0-9]+|\.[0-9]+[eE][+\-]?[0-9]+|[0-9]+[eE][+\-]?[0-9]+))(?P<d>\.?)"
+    r"|(?P<decimal>[+\-]?[0-9]*\.[0-9]+)(?P<m>\.?)"
+    r"|(?P<integer>[+\-]?[0-9]+)(?P<i>\.?)"
+    r"|(?P<boolean>true|false)(?P<b>\.?)"
+)
+
+
+def _bare_literal(word: str) -> str:
+    """A bare number or boolean (and its '.') as the literal rdflib makes of it, in TriG."""
+    found = _NUMBER.fullmatch(word)
+    if found is None:
         raise _Unsure()
+    kind = next(k for k in ("double", "decimal", "integer", "boolean") if found.group(k) is not None)
+    literal = _as_bare(found.group(kind), _XSD + kind)
+    # a number's or boolean's lexical form holds no quote or backslash to escape
+    return f'"{literal.value}"^^<{literal.datatype.value}>' + word[found.end(kind):]
+
+
+def _quads(document: str, delete: bool) -> list[ox.Quad]:
     try:
         quads = list(ox.parse(document, format=ox.RdfFormat.TRIG))
     except (SyntaxError, ValueError):
         raise _Unsure() from None
-    convert = _as_bare if literals.bare else _as_typed
     for i, quad in enumerate(quads):
         if isinstance(quad.graph_name, ox.BlankNode):
             raise _Unsure()
@@ -276,7 +305,7 @@ def _quads(document: str, delete: bool, literals: _Literals) -> list[ox.Quad]:
             if literal.direction is not None:
                 raise _Unsure()
             if literal.language is None and literal.datatype.value != _XSD_STRING:
-                same = convert(literal.value, literal.datatype.value)
+                same = _as_typed(literal.value, literal.datatype.value)
                 if same != literal:
                     quads[i] = ox.Quad(quad.subject, quad.predicate, same, quad.graph_name)
     return quads
