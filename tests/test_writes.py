@@ -137,6 +137,30 @@ def test_an_update_is_parsed_once(client, monkeypatch):
     assert ask(client, f"ASK {{ <{org}> rdfs:seeAlso <{org}> }}")
 
 
+def test_a_data_only_update_is_read_without_pyparsing_and_still_checked(client, store, monkeypatch):
+    # INSERT DATA alone is read by Oxigraph (server/sparql/data_update.py); the gate is the same
+    from rdflib.plugins.sparql import parser
+
+    parses: list[str] = []
+    original = parser.UpdateUnit.parse_string
+    monkeypatch.setattr(parser.UpdateUnit, "parse_string", lambda text, *a, **k: parses.append(text) or original(text, *a, **k))
+    before = export(store)
+    resp = update(client, f"INSERT DATA {{ GRAPH <{ENTITIES}> {{ <{a_law(store)}> a vet:Place }} }}",
+                  {"Accept": "application/json"})
+    assert resp.status_code == 422, resp.text
+    assert any("disjoint" in v["message_en"] and "#Place" in v["message_en"] for v in resp.json["violations"])
+    assert export(store) == before
+    org = BASE + "id/org/天津职业大学"
+    ok = update(client, f'INSERT DATA {{ GRAPH <{ENTITIES}> {{ <{org}> rdfs:comment "一所高职院校"@zh }} }} ; '
+                        f'DELETE DATA {{ GRAPH <{ENTITIES}> {{ <{org}> rdfs:comment "一所高职院校"@zh }} }} ; '
+                        f'INSERT DATA {{ GRAPH <{ENTITIES}> {{ <{org}> rdfs:comment "高职院校"@zh }} }}')
+    assert ok.status_code == 204, ok.text
+    assert ok.headers["X-VetKG-Added"] == "1"
+    assert parses == []
+    assert ask(client, f'ASK {{ <{org}> rdfs:comment "高职院校"@zh }}')
+    assert not ask(client, f'ASK {{ <{org}> rdfs:comment "一所高职院校"@zh }}')
+
+
 def test_update_bumps_the_dataset_version(client, app):
     before = app.extensions["vetkg.version"].tag
     assert update(client, f'INSERT DATA {{ GRAPH <{ENTITIES}> {{ <{BASE}id/org/x> rdfs:comment "c" }} }}').status_code == 204

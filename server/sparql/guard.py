@@ -35,6 +35,7 @@ from rdflib.plugins.sparql.parserutils import CompValue
 
 from vetkg.ontology.vocab import PREFIXES as KNOWN_PREFIXES
 
+from .data_update import read_data_update
 from .errors import ProtocolError
 from .formats import Kind
 from .results import QueryJob
@@ -58,7 +59,8 @@ LOAD_DISABLED = "LOAD is disabled on this endpoint: it makes no requests to othe
 class CheckedUpdate:
     text: str
     names_dataset: bool  # has USING, USING NAMED or WITH
-    # rdflib's parse tree of ``text``, handed on to the evaluation so that an update is parsed
+    # rdflib's parse tree of ``text``, or the quads of an update of only INSERT DATA and DELETE
+    # DATA read by :mod:`.data_update`, handed on to the evaluation so that an update is parsed
     # once: pyparsing takes seconds per megabyte (server/writes/update.py)
     tree: Any = None
 
@@ -348,6 +350,9 @@ def _split_top(listing: str) -> list[str]:
 
 def check_update(text: str, *, allow_service: bool, using_given: bool) -> CheckedUpdate:
     """Parse an update; refuse LOAD, SERVICE, and USING/WITH clashing with using-graph-uri."""
+    data = read_data_update(text)
+    if data is not None:
+        return CheckedUpdate(text, False, data)  # no LOAD, SERVICE, USING or WITH in data
     try:
         with _PARSER_LOCK:
             parsed = parseUpdate(text)

@@ -34,8 +34,7 @@ import pyoxigraph as ox
 from pyparsing import ParseException
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.plugins.sparql.algebra import (
-    _simplifyFilters,
-    _traverse,
+    simplifyFilters,
     translatePath,
     translatePName,
     translatePrologue,
@@ -44,12 +43,13 @@ from rdflib.plugins.sparql.algebra import (
 )
 from rdflib.plugins.sparql.evaluate import evalPart
 from rdflib.plugins.sparql.parser import parseUpdate
-from rdflib.plugins.sparql.parserutils import CompValue
+from rdflib.plugins.sparql.parserutils import CompValue, Expr
 from rdflib.plugins.sparql.sparql import QueryContext, SPARQLError, Update
 from rdflib.term import BNode, Node, URIRef, Variable
 
 from vetkg.store.terms import to_ox
 
+from ..sparql.data_update import DataOperation, DataUpdate, read_data_update
 from ..sparql.guard import _PARSER_LOCK
 from .dataset import UNION, view_dataset
 from .state import PendingState
@@ -72,7 +72,13 @@ class UpdateOptions:
 def parse_update(text: str, base_iri: str | None, tree: Any = None) -> Any:
     """rdflib's algebra for ``text``, from its parse ``tree`` when the caller has one (the
     endpoint's guard parsed it already: pyparsing takes seconds per megabyte, so an update is
-    parsed once); UpdateFailed on a syntax error (normally caught earlier)."""
+    parsed once); UpdateFailed on a syntax error (normally caught earlier). An update of only
+    INSERT DATA and DELETE DATA is read by Oxigraph instead (:mod:`..sparql.data_update`), into
+    a DataUpdate, whenever that reader is sure to read it as rdflib does."""
+    if tree is None:
+        tree = read_data_update(text)
+    if isinstance(tree, DataUpdate):
+        return tree
     try:
         with _PARSER_LOCK:
             return _translate(tree if tree is not None else parseUpdate(text), base_iri)
@@ -96,7 +102,7 @@ def _translate(tree: CompValue, base_iri: str | None) -> Update:
     for declarations, op in zip(tree.prologue or [], tree.request or [], strict=False):
         prologue = translatePrologue(declarations, base_iri, None, prologue)
         op = traverse(op, visitPost=functools.partial(translatePName, prologue=prologue))
-        op = _traverse(op, _simplifyFilters)
+        op = traverse(op, visitPre=_simplify_filters)
         op = traverse(op, visitPost=translatePath)
         if op.name in _DATA_BLOCKS:
             op["triples"], op["quads"] = _data_block(op.quads)
@@ -105,6 +111,14 @@ def _translate(tree: CompValue, base_iri: str | None) -> Update:
             op = translateUpdate1(op, prologue)
         operations.append(op)
     return Update(prologue, operations)  # type: ignore[arg-type]  # None only with no operations
+
+
+def _simplify_filters(node: Any) -> Any:
+    # rdflib's private _simplifyFilters, from its public parts: translateUpdate runs it through
+    # the private _traverse, which the public traverse wraps (catching a StopTraversal nothing raises)
+    if isinstance(node, Expr):
+        return simplifyFilters(node)
+    return None
 
 
 def _data_block(quads: CompValue) -> tuple[list[tuple[Node, Node, Node]], dict[Node, list[tuple[Node, Node, Node]]]]:
@@ -127,6 +141,10 @@ def apply_update(state: PendingState, text: str, options: UpdateOptions, tree: A
     """Carry out every operation of ``text`` on ``state`` in order; raises UpdateFailed.
     ``tree`` is rdflib's parse tree of ``text`` when the caller has parsed it (:func:`parse_update`)."""
     update = parse_update(text, options.base_iri, tree)
+    if isinstance(update, DataUpdate):
+        for data in update.operations:
+            _data_operation(state, data, options)
+        return
     # An update holding only a prologue or comments has no operations: a no-op, not an error.
     operations = list(getattr(update, "algebra", None) or [])
     _check_data_blocks(operations)
@@ -163,6 +181,29 @@ def _check_data_blocks(operations: list[CompValue]) -> None:
                     "request; a label may appear in one INSERT DATA only (SPARQL 1.1 Query, 19.6 note 9)"
                 )
             labels_seen[label] = number
+
+
+def _data_operation(state: PendingState, op: DataOperation, options: UpdateOptions) -> None:
+    """An INSERT DATA or DELETE DATA read by Oxigraph: what :func:`_operation` does with rdflib's."""
+    if not op.delete:
+        # a blank node of INSERT DATA is a new node, as in the rdflib path (_bind)
+        fresh: dict[ox.BlankNode, ox.BlankNode] = {}
+
+        def new(term: Any) -> Any:
+            if isinstance(term, ox.BlankNode):
+                return fresh.setdefault(term, ox.BlankNode())
+            return term
+
+        state.add_all(
+            ox.Quad(new(q.subject), q.predicate, new(q.object), q.graph_name)
+            if isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode) else q
+            for q in op.quads
+        )
+        return
+    state.prefetch(q for q in op.quads if isinstance(q.graph_name, ox.NamedNode))
+    for q in op.quads:
+        graph = URIRef(q.graph_name.value) if isinstance(q.graph_name, ox.NamedNode) else None
+        _delete(state, (q.subject, q.predicate, q.object), graph, options)
 
 
 def _operation(state: PendingState, op: CompValue, options: UpdateOptions) -> None:
