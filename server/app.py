@@ -8,12 +8,12 @@ from vetkg.store import Store, get_store
 from .config import Settings, load_settings
 from .http import init_http
 from .linked_data import blueprint as linked_data_blueprint
-from .operate import init_operate
+from .operate.routes import init_operate
 from .sparql_endpoint import init_sparql
 from .sparql_endpoint.admission import init_admission
 from .sparql_endpoint.cached_queries import init_result_cache
 from .validation import init_validation
-from .workbench import init_workbench
+from .workbench.extension import init_workbench
 from .write_endpoints import init_writes
 
 

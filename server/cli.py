@@ -152,7 +152,7 @@ def build(
     from vetkg.ingest.errors import InputError
     from vetkg.ingest.reader import seed_files
 
-    from .workbench import refresh_index
+    from .workbench.index import refresh_index
 
     settings = settings.override(store_path=store_path, base_iri=base_iri)
     paths = list(files) or seed_files(Path(settings.seeds_dir))

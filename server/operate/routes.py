@@ -24,7 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Flask, Response, current_app, jsonify, request
 
 from vetkg.ingest.errors import InputError
 from vetkg.store.base import StoreError
@@ -169,3 +169,8 @@ def _json(body: dict[str, Any], status: int) -> Response:
     resp = jsonify(body)
     resp.status_code = status
     return resp
+
+
+def init_operate(app: Flask) -> None:
+    """Register ``/documents``, ``/history`` and ``/backup`` (after ``init_writes``)."""
+    app.register_blueprint(bp)

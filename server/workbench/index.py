@@ -23,6 +23,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from vetkg.store import Store
+
+from ..config import Settings
 from .harvest import GraphContent, harvest, indexable_graphs
 from .segment import QueryWord, index_words, match_expression, query_words
 
@@ -251,3 +254,26 @@ def _remove_if_owner(directory: str, owner: int) -> None:
     # A forked query worker inherits this object; only the process that made the file removes it.
     if os.getpid() == owner:
         shutil.rmtree(directory, ignore_errors=True)
+
+
+def index_path(settings: Settings, store: Store) -> Path | None:
+    """Where the index lives: ``search_index`` if set, else beside an on-disk store
+    (``.vetkg/store.search.sqlite``), else (a store in memory) a temporary file."""
+    if settings.search_index:
+        return Path(settings.search_index)
+    path = getattr(store, "path", None)
+    if path is not None:
+        return Path(f"{path}.search.sqlite")
+    if settings.store == "sparql":
+        return Path(f"{settings.store_path}.search.sqlite")
+    return None
+
+
+def refresh_index(settings: Settings, store: Store) -> list[str]:
+    """Bring the index beside ``store`` in step with it (after ``vetkg build``, so the next
+    ``vetkg serve`` starts without segmenting); returns the graphs re-indexed. A store in memory
+    has no index to keep."""
+    path = index_path(settings, store)
+    if path is None:
+        return []
+    return SearchIndex(path, settings.search_max_query_chars).sync(store, settings.base_iri)
