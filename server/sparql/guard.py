@@ -35,6 +35,7 @@ from rdflib.plugins.sparql.parserutils import CompValue
 
 from vetkg.ontology.vocab import PREFIXES as KNOWN_PREFIXES
 
+from . import rdflib_fixes  # noqa: F401  (before the first parse)
 from .data_update import read_data_update
 from .errors import ProtocolError
 from .formats import Kind
