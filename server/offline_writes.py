@@ -28,7 +28,7 @@ def offline_writer(store: Store, settings: Settings) -> Writer:
 
 
 def report_text(writer: Writer, outcome: Outcome, dry_run: bool) -> str:
-    return _text(outcome, summarise(outcome, writer.checker.system), dry_run=dry_run)
+    return _text(outcome, summarise(outcome, writer.checker.graphs), dry_run=dry_run)
 
 
 def check_update(store: Store, settings: Settings, text: str) -> tuple[bool, str]:

@@ -30,7 +30,7 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS
 from rdflib.term import Node
 
 from vetkg.ontology import DEFAULT_BASE_IRI, ONTOLOGY_FILE, ONTOLOGY_IRI, VET
-from vetkg.ontology.graphs import is_data_graph, store_graphs
+from vetkg.ontology.graphs import store_graphs
 
 from . import SHAPES_FILE
 
@@ -374,11 +374,6 @@ def _default_graph_ntriples(store: Store) -> bytes:
         return b""
     quads = embedded.quads_for_pattern(None, None, None, ox.DefaultGraph())
     return ox.serialize([q.triple for q in quads], format=ox.RdfFormat.N_TRIPLES) or b""
-
-
-def _is_document_graph(iri: str | None) -> bool:
-    """Whether named graph ``iri`` holds data, for the default base IRI (see :mod:`vetkg.ontology.graphs`)."""
-    return is_data_graph(iri)
 
 
 # ------------------------------------------------------------------------------------------------

@@ -71,7 +71,7 @@ def _outcome_json(outcome: Outcome[Any], dry_run: bool) -> dict[str, Any]:
         "dry_run": dry_run,
         "added": len(outcome.change.added),
         "removed": len(outcome.change.removed),
-        "report": _text(outcome, summarise(outcome, writer().checker.system), dry_run=dry_run),
+        "report": _text(outcome, summarise(outcome, writer().checker.graphs), dry_run=dry_run),
     }
 
 
