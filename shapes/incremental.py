@@ -37,9 +37,9 @@ from vetkg.store.union import ChangedView, DataView, Triple, as_triples
 
 from .validate import (
     ValidationResult,
-    _report_text,
     class_hierarchy,
     load_shapes,
+    summary_text,
     validate_graph,
 )
 
@@ -613,7 +613,7 @@ def _validate_focus(sub: Graph, focus: set[Node], shapes: Graph, edges: list[tup
     kept = [v for v in full.violations if v.focus_node in focus]
     conforms = not any(v.severity == "Violation" for v in kept)
     report = _narrow_report(full.report, focus, conforms)
-    text = _report_text(conforms, report, sub, kept, len(focus))
+    text = summary_text(conforms, report, sub, kept, len(focus))
     return IncrementalResult(conforms, report, text, kept, focus, len(sub))
 
 

@@ -416,7 +416,7 @@ def _result(
     return ValidationResult(
         conforms=conforms,
         report=report,
-        text=_report_text(conforms, report, data, violations, checked_nodes),
+        text=summary_text(conforms, report, data, violations, checked_nodes),
         violations=violations,
     )
 
@@ -445,9 +445,11 @@ def _empty_report() -> Graph:
     return report
 
 
-def _report_text(
+def summary_text(
     conforms: bool, report: Graph, data: Graph, violations: list[Violation], checked_nodes: int
 ) -> str:
+    """The plain-text report of a validation: the verdict with what was checked, then each
+    violation (:func:`violation_lines`); whole-graph and incremental validation both write it."""
     errors = sum(1 for v in violations if v.severity == "Violation")
     others = len(violations) - errors
     lines: list[str] = []

@@ -165,6 +165,11 @@ def _text(outcome: Outcome[Any], items: list[Item], dry_run: bool) -> str:
     return "\n".join(lines) + "\n"
 
 
+def outcome_text(outcome: Outcome[Any], graphs: StoreGraphs, dry_run: bool) -> str:
+    """The plain-text report of a write, as the CLI and the operating routes print it."""
+    return _text(outcome, summarise(outcome, graphs), dry_run)
+
+
 def _json(outcome: Outcome[Any], items: list[Item], dry_run: bool) -> str:
     verdict = outcome.verdict
     body: dict[str, Any] = {
