@@ -144,12 +144,12 @@ def replicate_to(store_path: Path, target_triples: int) -> tuple[int, int]:
     about ``target_triples`` document triples; (copies, quads)."""
     from validate_update import replicate
 
-    from vetkg.shapes.validate import _is_document_graph
+    from vetkg.ontology.graphs import is_data_graph
     from vetkg.store import get_store
 
     store = get_store("oxigraph", path=str(store_path))
     try:
-        data = sum(store.graph_size(g) for g in store.graphs() if _is_document_graph(g))
+        data = sum(store.graph_size(g) for g in store.graphs() if is_data_graph(g))
         copies = max(0, round(target_triples / max(1, data)) - 1)
         quads, _ = replicate(store, copies) if copies else (len(store), 0.0)
         return copies, quads

@@ -20,10 +20,13 @@ import pyoxigraph as ox
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS
 
+from vetkg.ontology.graphs import is_data_graph
 from vetkg.ontology.namespace import VET
-from vetkg.shapes.incremental import Change, ChangedView, StoreView, _to_ox, validate_change
-from vetkg.shapes.validate import _is_document_graph, class_hierarchy, load_shapes, validate_store
+from vetkg.shapes.incremental import validate_change
+from vetkg.shapes.validate import class_hierarchy, load_shapes, validate_store
 from vetkg.store.base import Store
+from vetkg.store.change import Change
+from vetkg.store.union import DataUnion, triples_change, with_change
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -33,7 +36,7 @@ ENTITIES = BASE + "graph/entities"
 
 def document_keys(store: Store) -> list[str]:
     prefix = BASE + "graph/"
-    return [g[len(prefix) :] for g in store.graphs() if _is_document_graph(g) and g != ENTITIES]
+    return [g[len(prefix) :] for g in store.graphs() if is_data_graph(g) and g != ENTITIES]
 
 
 def replicate(store: Store, copies: int) -> tuple[int, float]:
@@ -76,12 +79,12 @@ def updates(store: Store, count: int, copies: int) -> list[tuple[Change, str]]:
     for i in range(count):
         if i % 2 == 0:
             m = measures[(i * step_m) % len(measures)]
-            change = Change(added={(m, VET.actionVerb, Literal("推进", lang="zh"))})
+            change = triples_change(added={(m, VET.actionVerb, Literal("推进", lang="zh"))})
             subject = m
         else:
             a, title = areas[(i * step_a) % len(areas)]
             old = Literal(title.value, lang=title.language)
-            change = Change(added={(a, DCTERMS.title, Literal(title.value + "（修订）", lang="zh"))}, removed={(a, DCTERMS.title, old)})
+            change = triples_change(added={(a, DCTERMS.title, Literal(title.value + "（修订）", lang="zh"))}, removed={(a, DCTERMS.title, old)})
             subject = a
         found.append((change, _graph_of(subject)))
     return found
@@ -97,14 +100,14 @@ def commit(store: Store, change: Change, graph: str) -> None:
     g = f"<{graph}>"
     parts = []
     if change.removed:
-        parts.append("DELETE DATA { GRAPH " + g + " { " + " ".join(_nt(t) for t in change.removed) + " } }")
+        parts.append("DELETE DATA { GRAPH " + g + " { " + " ".join(_nt(q) for q in change.removed) + " } }")
     if change.added:
-        parts.append("INSERT DATA { GRAPH " + g + " { " + " ".join(_nt(t) for t in change.added) + " } }")
+        parts.append("INSERT DATA { GRAPH " + g + " { " + " ".join(_nt(q) for q in change.added) + " } }")
     store.update(" ;\n".join(parts))
 
 
-def _nt(triple: tuple) -> str:
-    return " ".join(str(_to_ox(t)) for t in triple) + " ."
+def _nt(quad: ox.Quad) -> str:
+    return f"{quad.triple} ."
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -123,16 +126,16 @@ class Incremental:
 
 def measure_incremental(store: Store, count: int, copies: int = 0) -> Incremental:
     """Validate (incrementally) and commit ``count`` one-triple updates, one at a time."""
-    view = StoreView(store)
+    view = DataUnion(store.oxigraph.quads_for_pattern)  # type: ignore[attr-defined]
     shapes, hierarchy = load_shapes(), class_hierarchy()
     # First call parses the shapes index and warms caches; it is not a write anyone waits for twice.
     warm_change, _ = updates(store, 1, copies)[0]
-    validate_change(warm_change, ChangedView(view, plus=warm_change.added, minus=warm_change.removed), shapes, hierarchy)
+    validate_change(warm_change, with_change(view, warm_change), shapes, hierarchy)
 
     found = Incremental([], [], {})
     for change, graph in updates(store, count, copies):
         start = time.perf_counter()
-        after = ChangedView(view, plus=change.added, minus=change.removed)
+        after = with_change(view, change)
         result = validate_change(change, after, shapes, hierarchy)
         if not result.conforms:
             raise RuntimeError(f"update unexpectedly rejected:\n{result.text}")
@@ -167,7 +170,7 @@ def main() -> None:
 
     store = build_store(SEED, BINHAI)
     quads, seconds = replicate(store, args.copies)
-    data_triples = sum(1 for g in store.graphs() if _is_document_graph(g) for _ in store.quads(g))
+    data_triples = sum(1 for g in store.graphs() if is_data_graph(g) for _ in store.quads(g))
     print(f"store: {quads} quads, {data_triples} in data graphs ({args.copies} copies built in {seconds:.1f} s)")
 
     try:

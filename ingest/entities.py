@@ -117,7 +117,7 @@ def _before_bracket(s: str, pos: int) -> int:
 
 # 省教育厅, 市委, 经省人民政府同意: a body of the document's own region, named relative to it,
 # where a name may begin (after a mark or a verb that takes a body); not 市场, 省级, 市域 …
-_RELATIVE_BODY = re.compile(
+RELATIVE_BODY = re.compile(
     rf"(?:^|(?<=[，、。；：（由经与和及同为向请])|(?<=落实|会同|联合|支持|报送))[省市](?![场级域内外属直])"
     rf"(?:人民政府|政府|委|[{HAN}]{{1,10}}?(?:厅|局|委员会|委|办公室|办))(?![{HAN}]*?(?:学院|学校|大学|中心))"
 )
@@ -147,7 +147,7 @@ def find_orgs(s: str, toks=None) -> list[Mention]:
         a, b = m.start(), m.end()  # the quotes with it, as a quoted programme's span
         if len(m.group(1)) >= 4 and _INSTITUTION_END.search(m.group(1)) and not any(f.start < b and a < f.end for f in found):
             found.append(Mention("org", m.group(1), a, b, org_class(m.group(1)), sources=(RULE,)))
-    for m in _RELATIVE_BODY.finditer(s):
+    for m in RELATIVE_BODY.finditer(s):
         if not any(f.start < m.end() and m.start() < f.end for f in found):
             found.append(Mention("org", m.group(0), m.start(), m.end(), org_class(m.group(0)), sources=(RULE,)))
     bodies = lexicon().bodies

@@ -18,7 +18,7 @@ from rdflib.namespace import DCTERMS, PROV, SDO
 from vetkg.ontology.namespace import OA, VET
 
 from .entities import (
-    _RELATIVE_BODY,
+    RELATIVE_BODY,
     Extraction,
     Mention,
     extract,
@@ -184,7 +184,7 @@ class GraphBuilder:
     def full_name(self, name: str) -> str | None:
         """The full name of a body named relative to the document's region (省教育厅 → 广东省教育厅,
         市委 → 成都市委), or None."""
-        if not _RELATIVE_BODY.fullmatch(name):
+        if not RELATIVE_BODY.fullmatch(name):
             return None
         gaz = gazetteer()
         for code in self.region_codes:  # smallest first

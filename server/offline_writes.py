@@ -6,7 +6,7 @@ from vetkg.ontology.graphs import store_graphs
 from vetkg.store.base import Store, StoreError
 
 from .config import Settings
-from .write_endpoints.report import _text, summarise
+from .write_endpoints.report import outcome_text
 from .writes.checks import Checker
 from .writes.dataset_version import DatasetVersion
 from .writes.history import history_hook, revert
@@ -28,7 +28,7 @@ def offline_writer(store: Store, settings: Settings) -> Writer:
 
 
 def report_text(writer: Writer, outcome: Outcome, dry_run: bool) -> str:
-    return _text(outcome, summarise(outcome, writer.checker.system), dry_run=dry_run)
+    return outcome_text(outcome, writer.checker.graphs, dry_run=dry_run)
 
 
 def check_update(store: Store, settings: Settings, text: str) -> tuple[bool, str]:

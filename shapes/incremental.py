@@ -1,7 +1,8 @@
 """Validate one write against the SHACL shapes by checking again only what the write can affect.
 
-A write is a :class:`Change` (triples of the union data graph added and removed). Validation has
-two steps:
+A write is a :class:`~vetkg.store.change.Change` to the union of the data graphs seen as one graph
+(:func:`vetkg.store.union.union_change`), read through a :class:`~vetkg.store.union.DataView`.
+Validation has two steps:
 
 1. :func:`affected_focus_nodes` walks the change backwards through the shapes: targets, property
    paths (predicate, inverse, sequence, alternative, zero/one-or-more, zero-or-one), ``sh:class``
@@ -23,242 +24,37 @@ nodes in it are incomplete copies of their neighbours and their results mean not
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
 
-import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH
 from rdflib.term import Node
 
-from vetkg.store.terms import term_to_rdflib
+from vetkg.store.change import Change
+from vetkg.store.union import ChangedView, DataView, Triple, as_triples
 
 from .validate import (
     ValidationResult,
-    _is_document_graph,
-    _report_text,
     class_hierarchy,
     load_shapes,
+    summary_text,
     validate_graph,
 )
 
-if TYPE_CHECKING:
-    from vetkg.store.memory_copy import MemoryCopy
-    from vetkg.store.oxigraph import OxigraphStore
-
 __all__ = [
-    "Change",
-    "ChangedView",
-    "DataView",
-    "GraphView",
     "IncrementalResult",
-    "StoreView",
     "affected_focus_nodes",
     "extract_subgraph",
     "validate_change",
 ]
 
-Triple = tuple[Node, Node, Node]
 Edges = Iterable[tuple[Node, Node]]  # (subclass, superclass); a data graph's may be blank nodes
 
 # How far from $this a SPARQL constraint is assumed to read, forwards and backwards: SPARQL text
 # is not analysed, so this is the one assumption the extraction makes (see _collect_sparql).
 SPARQL_HOPS = 2
-
-
-# ------------------------------------------------------------------------------------------------
-# Views of the data
-# ------------------------------------------------------------------------------------------------
-
-
-class DataView(Protocol):
-    """The one read the incremental validator needs: triples matching a pattern."""
-
-    def triples(self, s: Node | None, p: Node | None, o: Node | None) -> Iterable[Triple]: ...
-
-
-class GraphView:
-    """A :class:`DataView` over an rdflib graph."""
-
-    def __init__(self, graph: Graph) -> None:
-        self.graph = graph
-
-    def triples(self, s: Node | None, p: Node | None, o: Node | None) -> Iterator[Triple]:
-        return self.graph.triples((s, p, o))
-
-
-class StoreView:
-    """A :class:`DataView` over the union of the data graphs of a vetkg store.
-
-    Reads go straight to pyoxigraph's indexes; what is data is :mod:`vetkg.ontology.graphs`' rule
-    (the ontology, shapes and history graphs are skipped, the store's default graph is read), and
-    a triple held by several data graphs is seen once.
-    """
-
-    def __init__(self, store: OxigraphStore | ox.Store, is_data_graph: Callable[[str | None], bool] = _is_document_graph) -> None:
-        self.oxigraph: ox.Store | MemoryCopy = store if isinstance(store, ox.Store) else store.oxigraph
-        self._is_data_graph = is_data_graph
-        self._graph_ok: dict[ox.NamedNode, bool] = {}
-
-    def triples(self, s: Node | None, p: Node | None, o: Node | None) -> Iterator[Triple]:
-        subject, predicate = _to_ox(s), _to_ox(p)
-        if isinstance(subject, ox.Literal) or (predicate is not None and not isinstance(predicate, ox.NamedNode)):
-            return
-        seen: set[tuple[object, object, object]] = set()
-        for quad in self.oxigraph.quads_for_pattern(subject, predicate, _to_ox(o), None):
-            if not self._data(quad.graph_name):
-                continue
-            key = (quad.subject, quad.predicate, quad.object)
-            if key in seen:
-                continue
-            seen.add(key)
-            yield (term_to_rdflib(quad.subject), term_to_rdflib(quad.predicate), term_to_rdflib(quad.object))
-
-    def graphs_holding(self, triple: Triple) -> set[str]:
-        """The data graphs that hold ``triple`` (the store's default graph as ``""``)."""
-        s, p, o = (_to_ox(t) for t in triple)
-        if isinstance(s, ox.Literal) or not isinstance(p, ox.NamedNode):
-            return set()  # no graph holds a triple with a literal subject or predicate
-        return {
-            q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else ""
-            for q in self.oxigraph.quads_for_pattern(s, p, o, None)
-            if self._data(q.graph_name)
-        }
-
-    def _data(self, graph: object) -> bool:
-        if isinstance(graph, ox.DefaultGraph):
-            return self._is_data_graph(None)  # visible to queries through the union: data
-        if not isinstance(graph, ox.NamedNode):
-            return False
-        known = self._graph_ok.get(graph)
-        if known is None:
-            known = self._graph_ok[graph] = self._is_data_graph(graph.value)
-        return known
-
-
-class ChangedView:
-    """``base`` with ``plus`` added and ``minus`` removed, without copying ``base``.
-
-    ``ChangedView(after, plus=change.removed, minus=change.added)`` is the data before a change.
-    """
-
-    def __init__(self, base: DataView, plus: set[Triple], minus: set[Triple]) -> None:
-        self.base, self.plus, self.minus = base, plus, minus
-        # ``plus`` by the term at one position (0, 1, 2), built at the first lookup bound there:
-        # scanning it whole for every lookup made the check of a large removal quadratic (a
-        # DROP ALL of 100k triples read the 100k once per node it checked).
-        self._plus_by: dict[int, dict[Node, list[Triple]]] = {}
-
-    def _plus_candidates(self, pattern: tuple[Node | None, Node | None, Node | None]) -> Iterable[Triple]:
-        for position, term in enumerate(pattern):
-            if term is not None:
-                index = self._plus_by.get(position)
-                if index is None:
-                    index = self._plus_by[position] = {}
-                    for t in self.plus:
-                        index.setdefault(t[position], []).append(t)
-                return index.get(term, ())
-        return self.plus
-
-    def triples(self, s: Node | None, p: Node | None, o: Node | None) -> Iterator[Triple]:
-        for t in self.base.triples(s, p, o):
-            if t not in self.minus and t not in self.plus:
-                yield t
-        for t in self._plus_candidates((s, p, o)):
-            if (s is None or t[0] == s) and (p is None or t[1] == p) and (o is None or t[2] == o):
-                yield t
-
-
-
-
-def _to_ox(term: Node | None) -> ox.NamedNode | ox.BlankNode | ox.Literal | None:
-    if term is None:
-        return None
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype is not None:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise TypeError(f"not an RDF term: {term!r}")
-
-
-# ------------------------------------------------------------------------------------------------
-# Changes
-# ------------------------------------------------------------------------------------------------
-
-
-@dataclass
-class Change:
-    """Triples of the union data graph added and removed by one write.
-
-    A triple both removed and added is kept as added only: the data after the write holds it, and
-    treating it as new checks a little more than needed but never less.
-    """
-
-    added: set[Triple] = field(default_factory=set)
-    removed: set[Triple] = field(default_factory=set)
-
-    def __post_init__(self) -> None:
-        self.added = set(self.added)
-        self.removed = set(self.removed) - self.added
-
-    @property
-    def triples(self) -> set[Triple]:
-        return self.added | self.removed
-
-    def __bool__(self) -> bool:
-        return bool(self.added or self.removed)
-
-    @classmethod
-    def from_quads(
-        cls,
-        added_quads: Iterable[tuple[Node, Node, Node, str]] | Iterable[ox.Quad],
-        removed_quads: Iterable[tuple[Node, Node, Node, str]] | Iterable[ox.Quad],
-        before: StoreView | None = None,
-        is_data_graph: Callable[[str | None], bool] = _is_document_graph,
-    ) -> Change:
-        """The change to the union of the data graphs that a quad-level write makes.
-
-        Quads of other graphs (ontology, shapes, history) are ignored. With ``before`` (the store
-        before the write) the change is exact: removing a triple that another document graph still
-        holds, or adding one the union already has, changes nothing.
-        """
-        adds = _quads_by_triple(added_quads, is_data_graph)
-        removes = _quads_by_triple(removed_quads, is_data_graph)
-        if before is None:
-            return cls(set(adds), set(removes))
-        added = {t for t in adds if not before.graphs_holding(t)}
-        removed = {
-            t for t, graphs in removes.items() if t not in adds and not (before.graphs_holding(t) - graphs)
-        }
-        return cls(added, removed)
-
-
-def _quads_by_triple(
-    quads: Iterable[tuple[Node, Node, Node, str]] | Iterable[ox.Quad], is_data_graph: Callable[[str | None], bool]
-) -> dict[Triple, set[str]]:
-    found: dict[Triple, set[str]] = {}
-    for quad in quads:
-        if isinstance(quad, ox.Quad):
-            if isinstance(quad.graph_name, ox.NamedNode):
-                g = quad.graph_name.value
-            elif isinstance(quad.graph_name, ox.DefaultGraph):
-                g = ""  # the store's default graph, as graphs_holding names it
-            else:
-                continue
-            s, p, o = term_to_rdflib(quad.subject), term_to_rdflib(quad.predicate), term_to_rdflib(quad.object)
-        else:
-            s, p, o, g = quad[0], quad[1], quad[2], str(quad[3])
-        if is_data_graph(g or None):
-            found.setdefault((s, p, o), set()).add(g)
-    return found
 
 
 # ------------------------------------------------------------------------------------------------
@@ -465,13 +261,18 @@ Affected = set[Node] | _All
 
 @dataclass
 class _Context:
-    change: Change
+    added: set[Triple]
+    removed: set[Triple]
     before: DataView
     after: DataView
     index: ShapeIndex
     supers: dict[Node, set[Node]]
     type_changes: list[tuple[Node, Node]]
     memo: dict[Node, Affected] = field(default_factory=dict)
+
+    @property
+    def triples(self) -> set[Triple]:
+        return self.added | self.removed
 
     def views(self) -> tuple[DataView, DataView]:
         return self.before, self.after
@@ -484,9 +285,19 @@ def affected_focus_nodes(
     shapes: Graph | None = None,
     hierarchy: Edges | None = None,
 ) -> set[Node]:
-    """Every node whose conformance ``change`` can alter: a focus node of some shape, before or
-    after the change, whose validation reads a changed triple."""
-    ctx = _context(change, before, after, shapes, hierarchy)
+    """Every node whose conformance ``change`` (a change to the union) can alter: a focus node of
+    some shape, before or after the change, whose validation reads a changed triple."""
+    return _affected_nodes(_context(_delta(change), before, after, shapes, hierarchy))
+
+
+def _delta(change: Change) -> tuple[set[Triple], set[Triple]]:
+    """The triples ``change`` adds and removes, as rdflib terms (what the views hold)."""
+    added = as_triples(change.added)
+    return added, as_triples(change.removed) - added
+
+
+def _affected_nodes(ctx: _Context) -> set[Node]:
+    before, after = ctx.before, ctx.after
     affected: set[Node] = set()
     facts_before, facts_after = _Facts(before, ctx.supers), _Facts(after, ctx.supers)
     for shape in ctx.index.top:
@@ -499,20 +310,24 @@ def affected_focus_nodes(
     return affected
 
 
-def _context(change: Change, before: DataView, after: DataView, shapes: Graph | None, hierarchy: Edges | None) -> _Context:
+def _context(
+    delta: tuple[set[Triple], set[Triple]], before: DataView, after: DataView, shapes: Graph | None, hierarchy: Edges | None
+) -> _Context:
+    added, removed = delta
     index = shape_index(load_shapes() if shapes is None else shapes)
     edges = _effective_hierarchy(hierarchy, before, after)
     supers = _superclasses(edges)
-    type_changes = [(s, o) for s, p, o in change.triples if p == RDF.type]
+    changed = added | removed
+    type_changes = [(s, o) for s, p, o in changed if p == RDF.type]
     # A subclass axiom in the data moves every instance below it in or out of classes: the same
     # as changing each instance's type.
-    for s, p, o in change.triples:
+    for s, p, o in changed:
         if p == RDFS.subClassOf:
             subs = {c for c, sup in supers.items() if s in sup}
             for view in (before, after):
                 for c in subs:
                     type_changes.extend((x, o) for x, _, _ in view.triples(None, RDF.type, c))
-    return _Context(change, before, after, index, supers, type_changes)
+    return _Context(added, removed, before, after, index, supers, type_changes)
 
 
 def _effective_hierarchy(hierarchy: Edges | None, *views: DataView) -> list[tuple[Node, Node]]:
@@ -560,12 +375,12 @@ def _compute_affected(info: ShapeInfo, ctx: _Context) -> Affected:
     direct: set[Node] = set()
     if info.path is not None:
         # The value set of a focus node changes when a changed triple lies on one of its paths.
-        for t in ctx.change.removed:
+        for t in ctx.removed:
             direct |= _ends(info.path, t, ctx.before)[0]
-        for t in ctx.change.added:
+        for t in ctx.added:
             direct |= _ends(info.path, t, ctx.after)[0]
     # Pair constraints compare the focus node's own values of another property.
-    direct |= {s for s, p, _ in ctx.change.triples if p in info.pair_predicates}
+    direct |= {s for s, p, _ in ctx.triples if p in info.pair_predicates}
     values = _affected_values(info, ctx)
     if isinstance(values, _All):
         return ALL
@@ -582,7 +397,7 @@ def _affected_values(info: ShapeInfo, ctx: _Context) -> Affected:
     for cls in info.classes:
         values |= {s for s, c in ctx.type_changes if _is_instance_class(c, cls, ctx.supers)}
     if info.closed:
-        values |= {t[0] for t in ctx.change.triples}
+        values |= {t[0] for t in ctx.triples}
     for nested in info.nested:
         found = _affected(nested, ctx)
         if isinstance(found, _All):
@@ -598,7 +413,7 @@ def _target_changes(shape: ShapeInfo, ctx: _Context) -> set[Node]:
         for s, c in ctx.type_changes
         if any(_is_instance_class(c, target, ctx.supers) for target in shape.target_classes)
     }
-    for s, p, o in ctx.change.triples:
+    for s, p, o in ctx.triples:
         if p in shape.subjects_of:
             moved.add(s)
         if p in shape.objects_of:
@@ -767,14 +582,16 @@ def validate_change(
 ) -> IncrementalResult:
     """Validate the data ``after`` a change, checking only the nodes the change can affect.
 
-    Agrees with validating the whole of ``after`` on every affected node; any other node's
-    conformance is the same as before the change.
+    ``change`` is the change to the union (:func:`vetkg.store.union.union_change`, or
+    :func:`vetkg.store.union.triples_change`). Agrees with validating the whole of ``after`` on
+    every affected node; any other node's conformance is the same as before the change.
     """
     shapes_graph = load_shapes() if shapes is None else shapes
     edges = _effective_hierarchy(hierarchy, after)
-    before = ChangedView(after, plus=change.removed, minus=change.added)
+    added, removed = _delta(change)
+    before = ChangedView(after, plus=removed, minus=added)
     clock = time.perf_counter()
-    focus = affected_focus_nodes(change, before, after, shapes_graph, edges)
+    focus = _affected_nodes(_context((added, removed), before, after, shapes_graph, edges))
     found = time.perf_counter()
     sub = extract_subgraph(focus, after, shapes_graph, edges)
     extracted = time.perf_counter()
@@ -796,7 +613,7 @@ def _validate_focus(sub: Graph, focus: set[Node], shapes: Graph, edges: list[tup
     kept = [v for v in full.violations if v.focus_node in focus]
     conforms = not any(v.severity == "Violation" for v in kept)
     report = _narrow_report(full.report, focus, conforms)
-    text = _report_text(conforms, report, sub, kept, len(focus))
+    text = summary_text(conforms, report, sub, kept, len(focus))
     return IncrementalResult(conforms, report, text, kept, focus, len(sub))
 
 

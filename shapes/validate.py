@@ -30,7 +30,7 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS
 from rdflib.term import Node
 
 from vetkg.ontology import DEFAULT_BASE_IRI, ONTOLOGY_FILE, ONTOLOGY_IRI, VET
-from vetkg.ontology.graphs import is_data_graph, store_graphs
+from vetkg.ontology.graphs import store_graphs
 
 from . import SHAPES_FILE
 
@@ -376,11 +376,6 @@ def _default_graph_ntriples(store: Store) -> bytes:
     return ox.serialize([q.triple for q in quads], format=ox.RdfFormat.N_TRIPLES) or b""
 
 
-def _is_document_graph(iri: str | None) -> bool:
-    """Whether named graph ``iri`` holds data, for the default base IRI (see :mod:`vetkg.ontology.graphs`)."""
-    return is_data_graph(iri)
-
-
 # ------------------------------------------------------------------------------------------------
 # Reading pyshacl's report
 # ------------------------------------------------------------------------------------------------
@@ -421,7 +416,7 @@ def _result(
     return ValidationResult(
         conforms=conforms,
         report=report,
-        text=_report_text(conforms, report, data, violations, checked_nodes),
+        text=summary_text(conforms, report, data, violations, checked_nodes),
         violations=violations,
     )
 
@@ -450,9 +445,11 @@ def _empty_report() -> Graph:
     return report
 
 
-def _report_text(
+def summary_text(
     conforms: bool, report: Graph, data: Graph, violations: list[Violation], checked_nodes: int
 ) -> str:
+    """The plain-text report of a validation: the verdict with what was checked, then each
+    violation (:func:`violation_lines`); whole-graph and incremental validation both write it."""
     errors = sum(1 for v in violations if v.severity == "Violation")
     others = len(violations) - errors
     lines: list[str] = []

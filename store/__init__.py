@@ -3,8 +3,9 @@
 The backends are the embedded Oxigraph store (:mod:`.oxigraph`) and a remote SPARQL 1.1 store
 (:mod:`.sparql`). Each one reads, and commits a checked change itself (:mod:`.write_backend`).
 The shared model is the terms between pyoxigraph and rdflib (:mod:`.terms`), the change a write
-makes (:mod:`.change`), the one registry of RDF and results formats (:mod:`.formats`), the
-canonical N-Quads of a dataset (:mod:`.canonical`) and the entailed graph (:mod:`.entailment`).
+makes (:mod:`.change`), the data graphs seen as one graph before or after a change
+(:mod:`.union`), the one registry of RDF and results formats (:mod:`.formats`), the canonical
+N-Quads of a dataset (:mod:`.canonical`) and the entailed graph (:mod:`.entailment`).
 
 Stores are chosen by name, as with rdflib's plugin registry. ``get_store("oxigraph", path=...)``
 opens the embedded on-disk store and ``get_store("memory")`` an in-memory one. A remote store

@@ -14,17 +14,15 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from .change import Change
+from .terms import has_blank
 from .write_backend import StoreAfterChange
 
 if TYPE_CHECKING:
     from .memory_copy import MemoryCopy
 
 
-def _has_blank(quad: ox.Quad) -> bool:
-    return isinstance(quad.subject, ox.BlankNode) or isinstance(quad.object, ox.BlankNode)
-
-
-def _block(quads: Iterable[ox.Quad]) -> str:
+def data_block(quads: Iterable[ox.Quad]) -> str:
+    """The body of an ``INSERT DATA`` / ``DELETE DATA`` of ``quads`` (both commits write it)."""
     by_graph: dict[object, list[str]] = {}
     for q in quads:
         by_graph.setdefault(q.graph_name, []).append(f"{q.subject} {q.predicate} {q.object} .")
@@ -37,12 +35,12 @@ def _block(quads: Iterable[ox.Quad]) -> str:
 
 def commit_text(change: Change, state: StoreAfterChange, extra: Iterable[ox.Quad] = ()) -> str:
     """The SPARQL update that takes the store to ``state``; ``extra`` quads (history) are inserted too."""
-    rewritten = {q.graph_name for q in change.added | change.removed if _has_blank(q)}
+    rewritten = {q.graph_name for q in change.added | change.removed if has_blank(q)}
     dropped = {ox.NamedNode(g) for g in change.dropped_graphs}
     operations: list[str] = []
     removals = [q for q in change.removed if q.graph_name not in rewritten and q.graph_name not in dropped]
     if removals:
-        operations.append(f"DELETE DATA {{\n{_block(removals)}\n}}")
+        operations.append(f"DELETE DATA {{\n{data_block(removals)}\n}}")
     operations.extend(f"DROP SILENT GRAPH {g}" for g in sorted(dropped, key=str))
     whole: list[ox.Quad] = []
     for graph in sorted(rewritten, key=str):
@@ -51,7 +49,7 @@ def commit_text(change: Change, state: StoreAfterChange, extra: Iterable[ox.Quad
     insertions = [q for q in change.added if q.graph_name not in rewritten] + whole + list(extra)
     if insertions:
         # One INSERT DATA: a blank node label names one node across all the graphs written here.
-        operations.append(f"INSERT DATA {{\n{_block(insertions)}\n}}")
+        operations.append(f"INSERT DATA {{\n{data_block(insertions)}\n}}")
     for iri in sorted(change.created_graphs):
         operations.append(f"CREATE SILENT GRAPH <{iri}>")
     for graph in sorted(rewritten, key=str):

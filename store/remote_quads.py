@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from .base import StoreError
-from .terms import OxSubject, OxTerm
+from .terms import OxSubject, OxTerm, has_blank
 
 if TYPE_CHECKING:
     # only named: the remote store's module builds its write backend on this one
@@ -56,7 +56,7 @@ class RemoteQuads:
         if found is None:
             found = self._read(key)
             self._answers[key] = found
-            self._blank.update(q for q in found if _has_blank(q))
+            self._blank.update(q for q in found if has_blank(q))
             if subject is None and predicate is None and object is None and isinstance(graph_name, ox.NamedNode):
                 self._whole[graph_name] = set(found)
         return iter(found)
@@ -64,7 +64,7 @@ class RemoteQuads:
     def __contains__(self, quad: ox.Quad) -> bool:
         if not isinstance(quad.graph_name, ox.NamedNode):
             return False  # the remote's default graph is not vetkg's (see the module's text)
-        if _has_blank(quad):
+        if has_blank(quad):
             return quad in self._blank
         known = self._asked.get(quad)
         if known is None:
@@ -82,7 +82,7 @@ class RemoteQuads:
         an update adding many triples to an existing graph asks about every one of them."""
         graphs = set(self.named_graphs())
         unknown = [q for q in dict.fromkeys(quads)
-                   if q not in self._asked and not _has_blank(q) and q.graph_name in graphs
+                   if q not in self._asked and not has_blank(q) and q.graph_name in graphs
                    and q.graph_name not in self._whole]
         for start in range(0, len(unknown), batch):
             part = unknown[start:start + batch]
@@ -95,7 +95,7 @@ class RemoteQuads:
     def prefetch_triples(self, triples: Iterable[ox.Triple], batch: int = 100) -> None:
         """Read the quads of each of ``triples`` in every graph, a batch per query: the checks ask,
         for each triple a change adds or removes, whether another graph holds it too."""
-        unknown = [t for t in dict.fromkeys(triples) if not _has_blank(t) and _pattern(t) not in self._answers]
+        unknown = [t for t in dict.fromkeys(triples) if not has_blank(t) and _pattern(t) not in self._answers]
         system = " && ".join(f'!STRSTARTS(STR(?g), "{p}")' for p in self.store.system_graph_prefixes)
         for start in range(0, len(unknown), batch):
             part = unknown[start:start + batch]
@@ -193,7 +193,3 @@ def _pattern(triple: ox.Triple) -> Pattern:
         # vetkg's terms (store.terms.to_ox) are never quoted triples, nor are its stores' answers
         raise StoreError(f"an RDF-star triple cannot be read from a SPARQL store: {triple}")
     return (s, triple.predicate, o, None)
-
-
-def _has_blank(quad: ox.Quad | ox.Triple) -> bool:
-    return isinstance(quad.subject, ox.BlankNode) or isinstance(quad.object, ox.BlankNode)

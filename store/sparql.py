@@ -36,6 +36,7 @@ import requests.auth
 
 from .base import Store, StoreError, StoreRefused, StoreTimeout
 from .sparql_commit import RemoteBackend
+from .terms import has_blank
 
 # Graphs a server keeps for itself. Virtuoso holds its schema mappings, the LDP vocabulary and the
 # endpoint's own description in these; none of them is vetkg data.
@@ -123,10 +124,6 @@ def _as_query_triples(triples: list[ox.Triple]) -> ox.QueryTriples:
     result = scratch.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
     assert isinstance(result, ox.QueryTriples)  # a CONSTRUCT query
     return result
-
-
-def _has_blank_node(triple: ox.Triple) -> bool:
-    return isinstance(triple.subject, ox.BlankNode) or isinstance(triple.object, ox.BlankNode)
 
 
 def shown_url(url: str) -> str:
@@ -397,8 +394,8 @@ class RemoteSparqlStore(Store):
 
     def _graph_operations(self, graph: str, triples: list[ox.Triple]) -> list[str]:
         node = ox.NamedNode(graph)
-        plain = [t for t in triples if not _has_blank_node(t)]
-        blank = [t for t in triples if _has_blank_node(t)]
+        plain = [t for t in triples if not has_blank(t)]
+        blank = [t for t in triples if has_blank(t)]
         operations = [f"DROP SILENT GRAPH {node}"]
         for start in range(0, len(plain), self.chunk_triples):
             body = "\n".join(_triple_text(t) for t in plain[start:start + self.chunk_triples])

@@ -18,9 +18,10 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from .change import Change
-from .oxigraph_commit import _block, _has_blank
+from .oxigraph_commit import data_block
 from .remote_quads import RemoteQuads
 from .sparql_journal import pending, repair, run_journaled
+from .terms import has_blank
 from .write_backend import StoreAfterChange
 
 if TYPE_CHECKING:
@@ -29,23 +30,23 @@ if TYPE_CHECKING:
 
 def _chunks(verb: str, quads: list[ox.Quad], size: int) -> list[str]:
     ordered = sorted(quads, key=str)  # the same change gives the same requests
-    return [f"{verb} {{\n{_block(ordered[i:i + size])}\n}}" for i in range(0, len(ordered), size)]
+    return [f"{verb} {{\n{data_block(ordered[i:i + size])}\n}}" for i in range(0, len(ordered), size)]
 
 
 def remote_operations(change: Change, state: StoreAfterChange, extra: Iterable[ox.Quad], chunk_triples: int) -> list[str]:
     """The operations that take the remote store to ``state``; ``extra`` (history) is inserted last."""
-    rewritten = {q.graph_name for q in change.added | change.removed if _has_blank(q)}
+    rewritten = {q.graph_name for q in change.added | change.removed if has_blank(q)}
     dropped = {ox.NamedNode(g) for g in change.dropped_graphs}
     removals = [q for q in change.removed if q.graph_name not in rewritten and q.graph_name not in dropped]
     operations = _chunks("DELETE DATA", removals, chunk_triples)
     operations.extend(f"DROP SILENT GRAPH {g}" for g in sorted(dropped | rewritten, key=str))
     whole = [q for graph in sorted(rewritten, key=str) for q in state.quads(g=graph)]
-    plain = [q for q in change.added if q.graph_name not in rewritten] + [q for q in whole if not _has_blank(q)]
+    plain = [q for q in change.added if q.graph_name not in rewritten] + [q for q in whole if not has_blank(q)]
     operations.extend(_chunks("INSERT DATA", plain, chunk_triples))
-    blank = [q for q in whole if _has_blank(q)]
+    blank = [q for q in whole if has_blank(q)]
     if blank:
         # One template: a blank node label names one node wherever it occurs in it.
-        operations.append(f"INSERT {{\n{_block(blank)}\n}} WHERE {{}}")
+        operations.append(f"INSERT {{\n{data_block(blank)}\n}} WHERE {{}}")
     operations.extend(f"CREATE SILENT GRAPH <{g}>" for g in sorted(change.created_graphs))
     # The history record last, so that a record means its change was written before it.
     operations.extend(_chunks("INSERT DATA", list(extra), chunk_triples))

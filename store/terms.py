@@ -70,6 +70,12 @@ def ox_pattern(
     return subject, predicate, object_
 
 
+def has_blank(statement: ox.Quad | ox.Triple) -> bool:
+    """Whether a quad's or triple's subject or object is a blank node (which a store renames, so
+    the statement cannot be named by its terms in a later request)."""
+    return isinstance(statement.subject, ox.BlankNode) or isinstance(statement.object, ox.BlankNode)
+
+
 def _bnode_id(raw: str) -> str:
     # Oxigraph accepts N-Triples blank node labels only; rdflib's are usually such labels already.
     return raw if raw.replace("_", "").replace("-", "").isalnum() else "b" + raw.encode("utf-8").hex()

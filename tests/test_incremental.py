@@ -2,7 +2,7 @@
 
 Every case is a change to the store built from the two test documents. It is applied both to an
 rdflib copy of the union (validated whole, the reference) and to the store itself (read through
-StoreView), then undone. The reference must equal: the violations before the change on nodes the
+its DataUnion), then undone. The reference must equal: the violations before the change on nodes the
 change cannot affect, plus exactly what incremental validation reports. Each case runs against
 the vetkg shapes and against those shapes plus test-only shapes that use every path kind and
 nesting the incremental code follows (the vetkg shapes use only predicate and inverse paths).
@@ -22,17 +22,12 @@ from rdflib.namespace import RDF, RDFS, SH, SKOS, XSD
 from rdflib.term import Node
 
 from vetkg.ontology.namespace import OA, VET
-from vetkg.shapes.incremental import (
-    Change,
-    ChangedView,
-    GraphView,
-    IncrementalResult,
-    StoreView,
-    affected_focus_nodes,
-    validate_change,
-)
+from vetkg.shapes.incremental import IncrementalResult, affected_focus_nodes, validate_change
 from vetkg.shapes.validate import ValidationResult, class_hierarchy, load_shapes, validate_graph
 from vetkg.store.base import Store
+from vetkg.store.change import Change
+from vetkg.store.terms import to_ox
+from vetkg.store.union import ChangedView, DataUnion, as_triples, triples_change, union_change
 
 BASE = "https://w3id.org/vetkg/"
 SCHEMA = Namespace("https://schema.org/")
@@ -140,38 +135,38 @@ def zh(text: str) -> Literal:
 
 
 def add(*triples: tuple[Node, Node, Node]) -> Callable[[Graph], Change]:
-    return lambda g: Change(added=set(triples))
+    return lambda g: triples_change(added=set(triples))
 
 
 def remove(*triples: tuple[Node, Node, Node]) -> Callable[[Graph], Change]:
-    return lambda g: Change(removed=set(triples))
+    return lambda g: triples_change(removed=set(triples))
 
 
 def replace_object(s: Node, p: Node, new: Node) -> Callable[[Graph], Change]:
-    return lambda g: Change(added={(s, p, new)}, removed={(s, p, o) for o in g.objects(s, p)})
+    return lambda g: triples_change(added={(s, p, new)}, removed={(s, p, o) for o in g.objects(s, p)})
 
 
 def delete_node(node: Node) -> Callable[[Graph], Change]:
-    return lambda g: Change(removed=set(g.triples((node, None, None))) | set(g.triples((None, None, node))))
+    return lambda g: triples_change(removed=set(g.triples((node, None, None))) | set(g.triples((None, None, node))))
 
 
 def relabel_language(node: Node, lang: str) -> Callable[[Graph], Change]:
     """Every name of ``node`` (rdfs:label and skos:prefLabel) moved to ``lang``."""
     def build(g: Graph) -> Change:
         old = set(g.triples((node, RDFS.label, None))) | set(g.triples((node, SKOS.prefLabel, None)))
-        return Change(added={(s, p, Literal(str(o), lang=lang)) for s, p, o in old}, removed=old)
+        return triples_change(added={(s, p, Literal(str(o), lang=lang)) for s, p, o in old}, removed=old)
 
     return build
 
 
 def new_involvement_without_agent(g: Graph) -> Change:
     blank = BNode("newInvolvement")
-    return Change(added={(MEASURE_2_1_1, VET.hasInvolvement, blank), (blank, RDF.type, VET.Involvement)})
+    return triples_change(added={(MEASURE_2_1_1, VET.hasInvolvement, blank), (blank, RDF.type, VET.Involvement)})
 
 
 def rewrite_text(g: Graph) -> Change:
     old = set(g.triples((MEASURE_2_1_1, VET.text, None)))
-    return Change(added={(MEASURE_2_1_1, VET.text, zh("改写后的措施正文。"))}, removed=old)
+    return triples_change(added={(MEASURE_2_1_1, VET.text, zh("改写后的措施正文。"))}, removed=old)
 
 
 BOTH, EXTRA = "vetkg", "extra"
@@ -201,7 +196,7 @@ CASES = [
     Case("mention-deleted", delete_node(MENTION_390), conforms=True),
     Case(
         "law-retyped-as-place",
-        lambda g: Change(added={(LAW, RDF.type, VET.Place)}, removed={(LAW, RDF.type, VET.Law)}),
+        lambda g: triples_change(added={(LAW, RDF.type, VET.Place)}, removed={(LAW, RDF.type, VET.Law)}),
         expect=((BOTH, MEASURE_LAW, URIRef("https://w3id.org/vetkg/shapes#CitesLaw-value")),),
         conforms=False,
     ),
@@ -211,7 +206,7 @@ CASES = [
     Case("valid-actionVerb-added", add((MEASURE_2_1_1, VET.actionVerb, zh("推进"))), conforms=True),
     Case(
         "remove-and-re-add-same-triple",
-        lambda g: Change(
+        lambda g: triples_change(
             added={(MEASURE_2_1_1, VET.ordinal, Literal(1))}, removed={(MEASURE_2_1_1, VET.ordinal, Literal(1))}
         ),
         conforms=True,
@@ -267,19 +262,19 @@ CASES = [
     ),
     Case(
         "altLabel-equal-to-prefLabel",
-        lambda g: Change(added={(COMMISSION, SKOS.altLabel, o) for o in g.objects(COMMISSION, SKOS.prefLabel)}),
+        lambda g: triples_change(added={(COMMISSION, SKOS.altLabel, o) for o in g.objects(COMMISSION, SKOS.prefLabel)}),
         expect=((EXTRA, COMMISSION, TSH.PrefNotAlt),),
         conforms=None,
     ),
     Case(
         "measure-text-removed",
-        lambda g: Change(removed=set(g.triples((MEASURE_2_3_1, VET.text, None)))),
+        lambda g: triples_change(removed=set(g.triples((MEASURE_2_3_1, VET.text, None)))),
         expect=((EXTRA, TARGET_464, TSH.FoundInHasText),),
         conforms=False,
     ),
     Case(
         "involver-text-removed",
-        lambda g: Change(removed=set(g.triples((MEASURE_INVOLVES, VET.text, None)))),
+        lambda g: triples_change(removed=set(g.triples((MEASURE_INVOLVES, VET.text, None)))),
         expect=((EXTRA, COLLEGE, TSH.Involved),),
         conforms=False,
     ),
@@ -289,7 +284,7 @@ CASES = [
         expect=((EXTRA, INVOLVEMENT, TSH.InvolvementClosed),),
         conforms=None,
     ),
-    Case("area-partOf-removed", lambda g: Change(removed=set(g.triples((AREA_2_1, VET.partOf, None)))), conforms=False),
+    Case("area-partOf-removed", lambda g: triples_change(removed=set(g.triples((AREA_2_1, VET.partOf, None)))), conforms=False),
     Case("value-as-double", replace_object(TARGET_464, SCHEMA.value, Literal(1.5e3, datatype=XSD.double)), conforms=False),
     Case(
         "notice-type-removed",
@@ -301,7 +296,7 @@ CASES = [
     Case("blank-involvement-without-agent", new_involvement_without_agent, conforms=False),
     Case(
         "commission-no-longer-issues",
-        lambda g: Change(removed=set(g.triples((None, VET.issuedBy, COMMISSION)))),
+        lambda g: triples_change(removed=set(g.triples((None, VET.issuedBy, COMMISSION)))),
         expect=((EXTRA, COMMISSION, TSH.CommissionIssues),),
         conforms=None,
     ),
@@ -314,6 +309,20 @@ CASES = [
 # ------------------------------------------------------------------------------------------------
 
 
+class GraphView:
+    """The union as an rdflib graph, read as the validator reads a store's."""
+
+    def __init__(self, graph: Graph) -> None:
+        self.graph = graph
+
+    def triples(self, s: Node | None, p: Node | None, o: Node | None) -> Iterator[tuple[Node, Node, Node]]:
+        return self.graph.triples((s, p, o))
+
+
+def store_union(store: Store) -> DataUnion:
+    return DataUnion(store.oxigraph.quads_for_pattern)  # type: ignore[attr-defined]
+
+
 @pytest.fixture(scope="module")
 def store() -> Store:
     return build_store(SEED, BINHAI)
@@ -321,9 +330,9 @@ def store() -> Store:
 
 @pytest.fixture(scope="module")
 def union(store: Store) -> Graph:
-    # Read through StoreView so both sides use the same terms (plain literals, blank node ids).
+    # Read through the store's union so both sides use the same terms (plain literals, blank node ids).
     graph = Graph()
-    for t in StoreView(store).triples(None, None, None):
+    for t in store_union(store).triples(None, None, None):
         graph.add(t)
     return graph
 
@@ -359,8 +368,8 @@ def test_the_unchanged_data_conforms_to_both_shape_sets(full_before: dict[str, V
 
 @contextmanager
 def _graph_change(graph: Graph, change: Change) -> Iterator[None]:
-    present_removed = {t for t in change.removed if t in graph}
-    absent_added = {t for t in change.added if t not in graph}
+    present_removed = {t for t in as_triples(change.removed) if t in graph}
+    absent_added = {t for t in as_triples(change.added) if t not in graph}
     for t in present_removed:
         graph.remove(t)
     for t in absent_added:
@@ -376,12 +385,10 @@ def _graph_change(graph: Graph, change: Change) -> Iterator[None]:
 
 @contextmanager
 def _store_change(store: Store, change: Change) -> Iterator[None]:
-    view = StoreView(store)
-    ox_store = view.oxigraph
-    removed = [
-        ox.Quad(*(_ox(x) for x in t), ox.NamedNode(g)) for t in change.removed for g in view.graphs_holding(t)
-    ]
-    added = [ox.Quad(*(_ox(x) for x in t), ox.NamedNode(GRAPH_D1)) for t in change.added if not view.graphs_holding(t)]
+    view = store_union(store)
+    ox_store = store.oxigraph  # type: ignore[attr-defined]
+    removed = [_in(q.triple, g) for q in change.removed for g in view.graphs_holding(q.triple)]
+    added = [_in(q.triple, ox.NamedNode(GRAPH_D1)) for q in change.added if not view.has(q.triple)]
     for q in removed:
         ox_store.remove(q)
     for q in added:
@@ -395,12 +402,8 @@ def _store_change(store: Store, change: Change) -> Iterator[None]:
             ox_store.add(q)
 
 
-def _ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    from vetkg.shapes.incremental import _to_ox
-
-    converted = _to_ox(term)
-    assert converted is not None
-    return converted
+def _in(t: ox.Triple, graph: ox.NamedNode | ox.BlankNode | ox.DefaultGraph) -> ox.Quad:
+    return ox.Quad(t.subject, t.predicate, t.object, graph)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -459,7 +462,7 @@ def test_incremental_agrees_with_full_validation(
         full_after = validate_graph(union, shapes, hierarchy=hierarchy)
         on_graph = validate_change(change, GraphView(union), shapes, hierarchy)
     with _store_change(store, change):
-        on_store = validate_change(change, StoreView(store), shapes, hierarchy)
+        on_store = validate_change(change, store_union(store), shapes, hierarchy)
 
     _assert_agrees(full_before[shape_set], full_after, on_graph)
     _assert_agrees(full_before[shape_set], full_after, on_store)
@@ -477,8 +480,8 @@ def test_a_violation_on_a_node_the_change_does_not_touch_is_found(
 ) -> None:
     # Removing an organisation's type breaks sh:class on the measures that involve it: checking
     # only the subjects and objects of the changed triple would miss them.
-    change = Change(removed={(COLLEGE, RDF.type, VET.HigherVocationalCollege)})
-    touched = {n for t in change.triples for n in (t[0], t[2])}
+    change = triples_change(removed={(COLLEGE, RDF.type, VET.HigherVocationalCollege)})
+    touched = {n for t in as_triples(change.removed) for n in (t[0], t[2])}
     with _graph_change(union, change):
         result = validate_change(change, GraphView(union), shape_sets[BOTH], hierarchy)
     broken = {v.focus_node for v in result.errors}
@@ -491,18 +494,18 @@ def test_affected_nodes_follow_sequence_and_transitive_paths(
 ) -> None:
     view = GraphView(union)
     # The selector is two steps (vet:textSpan / oa:hasSelector) from its measure.
-    change = Change(removed={(POSITION_551, OA.end, o) for o in union.objects(POSITION_551, OA.end)})
+    change = triples_change(removed={(POSITION_551, OA.end, o) for o in union.objects(POSITION_551, OA.end)})
     nodes = affected_focus_nodes(change, view, view, shape_sets[EXTRA], hierarchy)
     assert URIRef(D2 + "/2/p5/measure/1") in nodes
     assert URIRef(D2 + "/2/p5/measure/1") not in affected_focus_nodes(
         change, view, view, shape_sets[BOTH], hierarchy
     )
     # A changed triple in the middle of the sequence path reaches back to the measure too.
-    change = Change(removed={(SPAN_551, OA.hasSelector, POSITION_551)})
+    change = triples_change(removed={(SPAN_551, OA.hasSelector, POSITION_551)})
     nodes = affected_focus_nodes(change, view, view, shape_sets[EXTRA], hierarchy)
     assert URIRef(D2 + "/2/p5/measure/1") in nodes
     # Every measure below the area reaches the plan through vet:partOf+.
-    change = Change(removed={(AREA_2_1, VET.partOf, PART_2)})
+    change = triples_change(removed={(AREA_2_1, VET.partOf, PART_2)})
     nodes = affected_focus_nodes(change, view, view, shape_sets[EXTRA], hierarchy)
     assert {MEASURE_2_1_1, MEASURE_2_1_2} <= nodes
 
@@ -510,31 +513,31 @@ def test_affected_nodes_follow_sequence_and_transitive_paths(
 def test_a_one_triple_update_reads_a_small_part_of_the_graph(
     store: Store, union: Graph, shape_sets: dict[str, Graph], hierarchy: list
 ) -> None:
-    change = Change(added={(MEASURE_2_1_1, VET.actionVerb, zh("推进"))})
+    change = triples_change(added={(MEASURE_2_1_1, VET.actionVerb, zh("推进"))})
     with _store_change(store, change):
-        result = validate_change(change, StoreView(store), shape_sets[BOTH], hierarchy)
+        result = validate_change(change, store_union(store), shape_sets[BOTH], hierarchy)
     assert result.conforms
     assert MEASURE_2_1_1 in result.focus_nodes
     assert 0 < result.checked_triples < len(union) / 20, result.checked_triples
 
 
 def test_quads_of_other_graphs_and_triples_still_held_elsewhere_change_nothing(store: Store) -> None:
-    view = StoreView(store)
-    label = next(iter(view.triples(COMMISSION, RDFS.label, None)))
+    view = store_union(store)
+    label = ox.Triple(*(to_ox(t) for t in next(iter(view.triples(COMMISSION, RDFS.label, None)))))  # type: ignore[arg-type]
     held_by = view.graphs_holding(label)
     assert held_by, "the commission's label is in a data graph"
-    shapes_graph = BASE + "graph/shapes"
-    change = Change.from_quads(
-        added_quads=[(COMMISSION, RDFS.comment, Literal("x"), shapes_graph)],
-        removed_quads=[(*label, next(iter(held_by)))] if len(held_by) > 1 else [],
-        before=view,
+    shapes_graph = ox.NamedNode(BASE + "graph/shapes")
+    comment = ox.Quad(ox.NamedNode(COMMISSION), ox.NamedNode(RDFS.comment), ox.Literal("x"), shapes_graph)
+    change = union_change(
+        Change(added=frozenset({comment}), removed=frozenset({_in(label, next(iter(held_by)))} if len(held_by) > 1 else ())),
+        view,
     )
     assert not change
     # Removing it from every graph that holds it removes it from the union.
-    change = Change.from_quads([], [(*label, g) for g in held_by], before=view)
-    assert change.removed == {label} and not change.added
+    change = union_change(Change(removed=frozenset(_in(label, g) for g in held_by)), view)
+    assert change.removed == {_in(label, ox.DefaultGraph())} and not change.added
     # Adding a triple the union already has, to another graph, changes nothing either.
-    assert not Change.from_quads([(*label, GRAPH_ENTITIES + "-other")], [], before=view)
+    assert not union_change(Change(added=frozenset({_in(label, ox.NamedNode(GRAPH_ENTITIES + "-other"))})), view)
 
 
 class _Triples:

@@ -34,7 +34,7 @@ from ..config import Settings
 from ..http import error_response
 from ..sparql.errors import ProtocolError
 from ..write_endpoints.auth import Principal, dry_run_requested, flag_value, gate
-from ..write_endpoints.report import _text, summarise
+from ..write_endpoints.report import outcome_text
 from ..write_endpoints.respond import run_write, writer
 from ..writes.history import RevertRefused, records, revert
 from ..writes.state import PendingState
@@ -71,7 +71,7 @@ def _outcome_json(outcome: Outcome[Any], dry_run: bool) -> dict[str, Any]:
         "dry_run": dry_run,
         "added": len(outcome.change.added),
         "removed": len(outcome.change.removed),
-        "report": _text(outcome, summarise(outcome, writer().checker.system), dry_run=dry_run),
+        "report": outcome_text(outcome, writer().checker.graphs, dry_run=dry_run),
     }
 
 

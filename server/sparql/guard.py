@@ -51,7 +51,7 @@ _FORMS = {
 # other's results. Updates are still parsed in the server (server/writes/update.py takes this lock
 # too); queries are parsed in single-threaded workers, which must never take it (a fork made
 # while another thread held it would leave the worker's copy locked for good).
-_PARSER_LOCK = threading.Lock()
+PARSER_LOCK = threading.Lock()
 SERVICE_DISABLED = "SERVICE is disabled on this endpoint: it makes no requests to other servers"
 LOAD_DISABLED = "LOAD is disabled on this endpoint: it makes no requests to other servers"
 
@@ -355,7 +355,7 @@ def check_update(text: str, *, allow_service: bool, using_given: bool) -> Checke
     if data is not None:
         return CheckedUpdate(text, False, data)  # no LOAD, SERVICE, USING or WITH in data
     try:
-        with _PARSER_LOCK:
+        with PARSER_LOCK:
             parsed = parseUpdate(text)
     except ParseException as exc:
         raise ProtocolError(400, f"syntax error at {_position(exc)}") from None

@@ -25,11 +25,13 @@ from rdflib import Graph, Literal, Namespace
 from rdflib.namespace import DCTERMS, RDF, RDFS, SH, SKOS
 from rdflib.term import BNode, Node
 
+from vetkg.ontology.graphs import StoreGraphs
 from vetkg.shapes.validate import violation_lines
 from vetkg.store import formats
 from vetkg.store.formats import Format, Holds
+from vetkg.store.union import DataUnion, pending_union
 
-from ..writes.checks import DataUnion, Verdict
+from ..writes.checks import Verdict
 from ..writes.transaction import Outcome
 
 VET = Namespace("https://w3id.org/vetkg/ontology#")
@@ -109,12 +111,12 @@ def _path(report: Graph | None, path: Node | None) -> str | None:
     return str(path)
 
 
-def summarise(outcome: Outcome[Any], system: set[ox.NamedNode]) -> list[Item]:
+def summarise(outcome: Outcome[Any], graphs: StoreGraphs) -> list[Item]:
     verdict = outcome.verdict
     views: list[DataUnion] = []
     if outcome.state is not None:
         # After the change first (the node as it would be), then before (it may be what was deleted).
-        views = [DataUnion(outcome.state, system), DataUnion(outcome.state, system, before=True)]
+        views = [pending_union(outcome.state, graphs), pending_union(outcome.state, graphs, before=True)]
     items = []
     for v in verdict.violations:
         focus = v.focus_node
@@ -163,6 +165,11 @@ def _text(outcome: Outcome[Any], items: list[Item], dry_run: bool) -> str:
     return "\n".join(lines) + "\n"
 
 
+def outcome_text(outcome: Outcome[Any], graphs: StoreGraphs, dry_run: bool) -> str:
+    """The plain-text report of a write, as the CLI and the operating routes print it."""
+    return _text(outcome, summarise(outcome, graphs), dry_run)
+
+
 def _json(outcome: Outcome[Any], items: list[Item], dry_run: bool) -> str:
     verdict = outcome.verdict
     body: dict[str, Any] = {
@@ -201,7 +208,7 @@ def _ox_triples(graph: Graph) -> list[ox.Triple]:
     return [q.triple for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
 
 
-def report_response(outcome: Outcome[Any], request: Request, dry_run: bool, system: set[ox.NamedNode]) -> Response:
+def report_response(outcome: Outcome[Any], request: Request, dry_run: bool, graphs: StoreGraphs) -> Response:
     """The answer for a rejected change, or for a dry run."""
     verdict = outcome.verdict
     status = 200 if verdict.ok else 422
@@ -212,7 +219,7 @@ def report_response(outcome: Outcome[Any], request: Request, dry_run: bool, syst
     ontology_failure = not verdict.ontology_consistent or bool(verdict.unsatisfiable) or bool(verdict.shapes_problems)
     if ontology_failure and chosen not in (TEXT, JSON):
         chosen = TEXT
-    items = summarise(outcome, system)
+    items = summarise(outcome, graphs)
     if chosen is TEXT:
         body = _text(outcome, items, dry_run).encode("utf-8")
     elif chosen is JSON:

@@ -63,4 +63,4 @@ def checked_answer(outcome: Outcome[Any], dry_run: bool) -> Response | None:
     """The report for a rejected change or a dry run; None when the write was committed."""
     if outcome.verdict.ok and not dry_run:
         return None
-    return change_headers(report_response(outcome, request, dry_run, writer().checker.system), outcome)
+    return change_headers(report_response(outcome, request, dry_run, writer().checker.graphs), outcome)

@@ -22,11 +22,9 @@ import pyoxigraph as ox
 import rdflib
 from rdflib import Graph
 from rdflib.namespace import RDF
-from rdflib.term import Node
 
 from vetkg.ontology.graphs import store_graphs
 from vetkg.ontology.owl import check_consistency, load_ontology_graph
-from vetkg.shapes.incremental import Change as TripleChange
 from vetkg.shapes.incremental import validate_change
 from vetkg.shapes.meta import shapes_problems
 from vetkg.shapes.validate import (
@@ -37,12 +35,11 @@ from vetkg.shapes.validate import (
     validate_graph,
 )
 from vetkg.store.change import Change
-from vetkg.store.terms import OxSubject, OxTerm, ox_pattern, to_rdflib
+from vetkg.store.terms import to_rdflib
+from vetkg.store.union import DataUnion, pending_union, union_change
 
 from .disjoint import Pairs, add_to_report, disjoint_pairs, disjoint_violations
 from .state import PendingState
-
-Triple = tuple[Node, Node, Node]
 
 
 @dataclass
@@ -67,44 +64,6 @@ class Verdict:
         return [v for v in self.violations if v.severity == "Violation"]
 
 
-class DataUnion:
-    """A DataView (for the incremental validator) over the data graphs of a pending state, or of
-    the store before the change when ``before`` is set."""
-
-    def __init__(self, state: PendingState, system_graphs: set[ox.NamedNode], before: bool = False) -> None:
-        self.state = state
-        self.system = system_graphs
-        self.before = before
-
-    def _quads(self, s: OxSubject | None, p: ox.NamedNode | None, o: OxTerm | None) -> Iterator[ox.Quad]:
-        if self.before:
-            return iter(self.state.base.quads_for_pattern(s, p, o, None))
-        return self.state.quads(s, p, o, None)
-
-    def triples(self, s: Node | None, p: Node | None, o: Node | None) -> Iterator[Triple]:
-        pattern = ox_pattern(s, p, o)
-        if pattern is None:
-            return
-        seen: set[ox.Triple] = set()
-        for quad in self._quads(*pattern):
-            if quad.graph_name in self.system or quad.triple in seen:
-                continue
-            seen.add(quad.triple)
-            yield to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)
-
-    def has(self, triple: ox.Triple) -> bool:
-        s, o = triple.subject, triple.object
-        if isinstance(s, ox.Triple) or isinstance(o, ox.Triple):
-            return False  # a quoted triple is no term of vetkg's (store.terms)
-        return any(q.graph_name not in self.system for q in self._quads(s, triple.predicate, o))
-
-    def graph(self) -> Graph:
-        data = Graph()
-        for t in self.triples(None, None, None):
-            data.add(t)
-        return data
-
-
 def _rdflib_graph(quads: Iterator[ox.Quad]) -> Graph:
     graph = Graph()
     for q in quads:
@@ -123,13 +82,8 @@ class Checker:
         self.ontology = ox.NamedNode(self.graphs.ontology)
         self.shapes = ox.NamedNode(self.graphs.shapes)
         self.history = ox.NamedNode(self.graphs.history)
-        self.system = {ox.NamedNode(g) for g in self.graphs.system}
         self._cached: tuple[Graph, list[tuple[rdflib.URIRef, rdflib.URIRef]] | None] | None = None
         self._pairs: Pairs | None = None
-
-    def is_data_graph(self, graph: object) -> bool:
-        """:mod:`vetkg.ontology.graphs`' rule for a quad's graph name (the default graph is data)."""
-        return self.graphs.is_data(graph.value if isinstance(graph, ox.NamedNode) else None)
 
     def _shapes_of(self, state: PendingState) -> Graph:
         if state.graph_exists(self.shapes):
@@ -189,15 +143,15 @@ class Checker:
         else:
             full = False
         full = full or touches_shapes
-        after = DataUnion(state, self.system)
+        after = pending_union(state, self.graphs)
         if full:
             result: ValidationResult = validate_graph(after.graph(), shapes, hierarchy=hierarchy)
             verdict.full_validation = True
         else:
-            triples = self._triple_change(change, state, after)
-            if not triples:
+            to_union = self._union_change(change, state)
+            if not to_union:
                 return verdict
-            result = validate_change(triples, after, shapes, hierarchy)
+            result = validate_change(to_union, after, shapes, hierarchy)
         verdict.report = result.report
         verdict.violations = list(result.violations)
         verdict.shacl_conforms = result.conforms
@@ -211,7 +165,7 @@ class Checker:
     def _disjoint(self, change: Change, state: PendingState, after: DataUnion, hierarchy: list | None, fresh: bool) -> list:
         """Nodes given a new type must not end up in two disjoint classes (see :mod:`.disjoint`)."""
         rdf_type = ox.NamedNode(str(RDF.type))
-        nodes = {to_rdflib(q.subject) for q in change.added if q.predicate == rdf_type and self.is_data_graph(q.graph_name)}
+        nodes = {to_rdflib(q.subject) for q in change.added if q.predicate == rdf_type and after.is_data(q.graph_name)}
         if not nodes:
             return []
         if fresh or self._pairs is None:
@@ -224,22 +178,11 @@ class Checker:
         edges = list(hierarchy if hierarchy is not None else class_hierarchy())
         return disjoint_violations(sorted(nodes, key=str), types_of, edges, pairs)
 
-    def _triple_change(self, change: Change, state: PendingState, after: DataUnion) -> TripleChange:
-        """The change to the union of the data graphs: a triple another graph still holds did not
-        leave it, a triple it already held did not enter it."""
-        before = DataUnion(state, self.system, before=True)
+    def _union_change(self, change: Change, state: PendingState) -> Change:
+        """The change to the union of the data graphs (:func:`vetkg.store.union.union_change`)."""
+        before = pending_union(state, self.graphs, before=True)
         prefetch = getattr(state.base, "prefetch_triples", None)
         if prefetch is not None:
-            # A remote store: one query per batch of triples instead of one per triple below.
-            prefetch([q.triple for q in change.added | change.removed if self.is_data_graph(q.graph_name)])
-        added = {
-            (to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object))
-            for q in change.added
-            if self.is_data_graph(q.graph_name) and not before.has(q.triple)
-        }
-        removed = {
-            (to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object))
-            for q in change.removed
-            if self.is_data_graph(q.graph_name) and not after.has(q.triple)
-        }
-        return TripleChange(added, removed)
+            # A remote store: one query per batch of triples instead of one per triple.
+            prefetch([q.triple for q in change.added | change.removed if before.is_data(q.graph_name)])
+        return union_change(change, before)

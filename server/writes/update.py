@@ -50,7 +50,7 @@ from rdflib.term import BNode, Node, URIRef, Variable
 from vetkg.store.terms import to_ox
 
 from ..sparql.data_update import DataOperation, DataUpdate, read_data_update
-from ..sparql.guard import _PARSER_LOCK
+from ..sparql.guard import PARSER_LOCK
 from .dataset import UNION, view_dataset
 from .state import PendingState
 
@@ -80,7 +80,7 @@ def parse_update(text: str, base_iri: str | None, tree: Any = None) -> Any:
     if isinstance(tree, DataUpdate):
         return tree
     try:
-        with _PARSER_LOCK:
+        with PARSER_LOCK:
             return _translate(tree if tree is not None else parseUpdate(text), base_iri)
     except ParseException as exc:
         raise UpdateFailed(f"syntax error at line {exc.lineno}, column {exc.col}: {exc.msg}") from None
