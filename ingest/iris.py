@@ -7,6 +7,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from vetkg.ontology.graphs import store_graphs
+
 _DROP = re.compile(r"[“”‘’\"'《》〈〉「」『』【】]")
 _FOLD = re.compile(r"[^\w]+")
 
@@ -46,7 +48,7 @@ class Minter:
 
     @property
     def graph(self) -> str:
-        return f"{self.base}graph/{self.key}"
+        return store_graphs(self.base).named(self.key)
 
     def doc(self, path: str) -> str:
         return f"{self.base}doc/{self.key}/{path}"

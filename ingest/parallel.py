@@ -127,7 +127,7 @@ def stored_digests(store: Store, base_iri: str) -> dict[str, str]:
     """{contentDigest: graph IRI} of the document graphs under ``base_iri``, in one query."""
     query = (
         f"SELECT ?g ?d WHERE {{ GRAPH ?g {{ ?n a <{VET.Notice}> ; <{VET.contentDigest}> ?d }} "
-        f'FILTER(STRSTARTS(STR(?g), "{base_iri}graph/")) }}'
+        f'FILTER(STRSTARTS(STR(?g), "{store_graphs(base_iri).prefix}")) }}'
     )
     return {row["d"].value: row["g"].value for row in store.query(query)}
 

@@ -34,25 +34,34 @@ class StoreGraphs:
     base_iri: str = DEFAULT_BASE_IRI
 
     @property
+    def prefix(self) -> str:
+        """Where the name of every graph but the ontology's starts: ``{base}graph/``."""
+        return f"{self.base_iri}graph/"
+
+    def named(self, key: str) -> str:
+        """The graph ``key`` (a document's key, ``entities``, ``history`` …)."""
+        return f"{self.prefix}{key}"
+
+    @property
     def ontology(self) -> str:
         return ONTOLOGY_IRI
 
     @property
     def shapes(self) -> str:
-        return f"{self.base_iri}graph/shapes"
+        return self.named("shapes")
 
     @property
     def history(self) -> str:
-        return f"{self.base_iri}graph/history"
+        return self.named("history")
 
     @property
     def entities(self) -> str:
-        return f"{self.base_iri}graph/entities"
+        return self.named("entities")
 
     @property
     def inferred(self) -> str:
         """The triples the ontology's class and property hierarchy entails of the data."""
-        return f"{self.base_iri}graph/inferred"
+        return self.named("inferred")
 
     @property
     def system(self) -> frozenset[str]:

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
+from vetkg.ontology.graphs import store_graphs
+
 from .change import Change
 from .oxigraph_commit import data_block
 from .remote_quads import RemoteQuads
@@ -79,7 +81,7 @@ class RemoteBackend:
     def __init__(self, store: RemoteSparqlStore, base_iri: str) -> None:
         self.store = store
         self.base_iri = base_iri
-        self.history = ox.NamedNode(f"{base_iri}graph/history")
+        self.history = ox.NamedNode(store_graphs(base_iri).history)
 
     def source(self) -> RemoteQuads:
         return RemoteQuads(self.store)

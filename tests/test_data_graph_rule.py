@@ -2,6 +2,9 @@
 :mod:`vetkg.ontology.graphs` for the store's own base IRI, not the default one."""
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pyoxigraph as ox
 
 from vetkg.ontology.graphs import store_graphs
@@ -31,3 +34,19 @@ def test_the_write_gate_takes_data_graphs_from_the_rule():
     assert union.is_data(ox.NamedNode(BASE + "graph/doc-1"))
     assert union.is_data(ox.NamedNode(store_graphs().shapes))  # another base's shapes are data here
     assert not any(union.is_data(ox.NamedNode(g)) for g in roles.system)
+
+
+def test_graph_names_are_spelled_in_one_module_only():
+    # ``{base}graph/…`` written out elsewhere is how the three rules of which graphs are data came about
+    root = Path(__file__).resolve().parent.parent
+    spelled = re.compile(r"""(\}|\+ ?)["']?graph/""")
+    offenders = [
+        f"{path.relative_to(root)}:{number}"
+        for folder in ("ontology", "store", "ingest", "shapes", "server")
+        for path in sorted((root / folder).rglob("*.py"))
+        if path.name != "graphs.py"
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if spelled.search(line) and not line.lstrip().startswith(("#", "``", "*", "-"))
+        and '"""' not in line and "``" not in line
+    ]
+    assert offenders == []

@@ -11,6 +11,7 @@ import json
 import pyoxigraph as ox
 import rdflib
 
+from vetkg.ontology.graphs import store_graphs
 from vetkg.ontology.vocab import PREFIXES
 
 CONTEXT_PATH = "/context.jsonld"
@@ -18,7 +19,7 @@ CONTEXT_PATH = "/context.jsonld"
 
 def context(base_iri: str) -> dict[str, str]:
     """Prefixes for the vocabularies, and ``doc:``, ``id:`` and ``graph:`` for vetkg's own IRIs."""
-    return {**PREFIXES, "doc": base_iri + "doc/", "id": base_iri + "id/", "graph": base_iri + "graph/"}
+    return {**PREFIXES, "doc": base_iri + "doc/", "id": base_iri + "id/", "graph": store_graphs(base_iri).prefix}
 
 
 def published_context(base_iri: str) -> bytes:

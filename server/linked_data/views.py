@@ -78,8 +78,8 @@ def _html(template: str, status: int = 200, **context: object) -> Response:
 def _lookup(store: Store, base: str, path: str) -> tuple[str, Description, list[ox.Triple] | None]:
     iri = iri_for_path(base, path)
     # The write history is no page: its records name the token holders (vetkg.ontology.graphs).
-    public = store_graphs(base).is_public(iri)
-    graph = graph_triples(store, iri) if iri.startswith(base + "graph/") and public else None
+    graphs = store_graphs(base)
+    graph = graph_triples(store, iri) if iri.startswith(graphs.prefix) and graphs.is_public(iri) else None
     return iri, describe(store, iri, base), graph or None
 
 

@@ -145,7 +145,7 @@ def _put_or_post(target: Target, who: Principal, dry_run: bool, replace: bool) -
     new_graph: ox.NamedNode | None = None
     if target.graph is None and any(isinstance(q.graph_name, ox.DefaultGraph) for q in quads):
         # The graph store creates a graph for what was POSTed to it (GSP 5.5).
-        new_graph = ox.NamedNode(f"{_settings().base_iri}graph/gsp-{uuid.uuid4().hex}")
+        new_graph = ox.NamedNode(store_graphs(_settings().base_iri).named(f"gsp-{uuid.uuid4().hex}"))
 
     def compute(state: PendingState) -> bool:
         """Apply the request; True when it created the graph it names."""

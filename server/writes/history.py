@@ -20,6 +20,7 @@ from typing import Any, Protocol
 import pyoxigraph as ox
 
 from vetkg.ingest.iris import slug
+from vetkg.ontology.graphs import store_graphs
 from vetkg.ontology.namespace import VET
 from vetkg.store.change import Change
 
@@ -60,7 +61,7 @@ class Record:
 
 
 def history_graph(base_iri: str) -> ox.NamedNode:
-    return ox.NamedNode(f"{base_iri}graph/history")
+    return ox.NamedNode(store_graphs(base_iri).history)
 
 
 def _nquads(quads: frozenset[ox.Quad]) -> str:
