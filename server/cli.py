@@ -396,6 +396,7 @@ def token(name: str) -> None:
 @pass_settings
 def serve(settings: Settings, store_path: str | None, host: str | None, port: int | None) -> None:
     """Serve the store over HTTP: SPARQL endpoint, linked-data pages and the query page."""
+    from . import allocator
     from .app import create_app
     from .serving import ListenError, listen
     from .serving import serve as serve_app
@@ -409,6 +410,10 @@ def serve(settings: Settings, store_path: str | None, host: str | None, port: in
         # Opening would create an empty store and serve it: a mistyped path would look like data lost.
         raise CliError(f"no store at {settings.store_path}: build one with `vetkg build --store {settings.store_path}`",
                        EXIT_STORE)
+    try:  # before anything is opened: this may start the command again on a faster allocator
+        allocator.restart_with(settings.allocator)
+    except allocator.AllocatorError as exc:
+        raise CliError(str(exc)) from None
     # The port first: a port in use ends the command before the (slow) store is opened.
     try:
         sockets = listen(settings.host, settings.port)
@@ -420,7 +425,7 @@ def serve(settings: Settings, store_path: str | None, host: str | None, port: in
     app = create_app(settings, store)
     where = " from a copy in memory" if copied else ""
     url = f"http://{settings.host}:{settings.port}/"
-    click.echo(f"vetkg: serving {quads} quads{where} on {url}", err=True)
+    click.echo(f"vetkg: serving {quads} quads{where} on {url} (allocator: {allocator.loaded()})", err=True)
     from .operate import presence
 
     announced = settings.store == "oxigraph"
