@@ -122,6 +122,8 @@ def options(argv: list[str] | None = None) -> argparse.Namespace:
     # Every query here runs --repeat times: with the cache on, all but the first would be hits.
     parser.add_argument("--result-cache-mb", type=float, default=0,
                         help="the server's result cache (0, the default: off, so the figures are of evaluation)")
+    parser.add_argument("--allocator", default="auto",
+                        help="the server's allocator setting (auto: mimalloc when installed; system: glibc's malloc)")
     parser.add_argument("--peers", type=peers.peer_list, default=None,
                         help="engines beside vetkg at the target scale: a subset of oxigraph,virtuoso,jena, or none "
                              "(default: every one installed; one not installed is reported, not run)")
@@ -260,7 +262,7 @@ def one_scale(args: argparse.Namespace, workdir: Path, triples: int, paths: list
     say(f"[{name}] vetkg serve and pyoxigraph in-process, turn about: {len(texts)} queries × {args.repeat}; "
         f"then {args.clients} clients for {args.load_seconds:g} s …")
     settings = {"update_tokens": f"bench:{token}", "query_timeout": str(args.query_timeout),
-                "result_cache_mb": str(args.result_cache_mb)}
+                "result_cache_mb": str(args.result_cache_mb), "allocator": args.allocator}
     with http_load.Server(store_path, settings, log=workdir / f"serve-{name}.log") as server, \
             http_load.MemorySampler(server.pid) as memory:
         store, fig.ox_in_memory = _in_process(store_path, nquads, fig.quads)

@@ -5,7 +5,10 @@ malloc is slow at that: on the 14 queries of ``bench/queries.py`` (148k quads, 2
 2026-12-03), pyoxigraph in-process was up to 1.5× slower than Oxigraph's own server on scans,
 and the time to its first solution was as long as the whole list, so the Python side was not the
 cause. Preloaded, mimalloc (Debian's ``libmimalloc2.0``) made the same calls 0.4-1.0× of the
-server's time, lookups twice as fast; jemalloc (``libjemalloc2``) 0.4-0.9×.
+server's time, lookups twice as fast; jemalloc (``libjemalloc2``) 0.4-0.9×. Over HTTP the
+request floor hides most of it (same store, by turns): a scan of every literal 72-73 ms against
+80-81, ``ASK {}`` 0.77-1.04 ms against 0.79-0.96, and ``bench/run.py --peers oxigraph`` at 100k
+gave a geometric mean of 1.02 over the 14 queries (two runs each: noise) and the same memory.
 
 An allocator must be chosen before the process loads any library, so ``vetkg serve`` starts
 again in place (``execve``: same process id, nothing opened yet) with ``LD_PRELOAD`` naming it.
