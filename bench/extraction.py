@@ -231,11 +231,11 @@ def documents(paths: list[Path]) -> tuple[list[tuple[Path, Path]], list[Path]]:
 
 def run(paths: list[Path], base: str) -> tuple[list[Outcome], list[Path], float]:
     """(outcomes, documents skipped for want of ground truth, CPU seconds of the warm-up)."""
-    from vetkg.ingest.parallel import _init_worker
+    from vetkg.ingest.parallel import init_worker
 
     pairs, bare = documents(paths)
     warm = time.process_time()
-    _init_worker()  # what each build worker loads once: jieba's dictionary, the shapes
+    init_worker()  # what each build worker loads once: jieba's dictionary, the shapes
     warm = time.process_time() - warm
     ontology = _ontology_quads()
     import pyoxigraph as ox

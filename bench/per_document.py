@@ -63,7 +63,7 @@ def main() -> None:
         document_triples(paths[0], DEFAULT_BASE_IRI)
 
         def ingest(path: Path):
-            lexicon._tokens.cache_clear()
+            lexicon.forget_segmentations()
             return document_triples(path, DEFAULT_BASE_IRI)
 
         rows = []

@@ -100,6 +100,11 @@ def tokens(text: str) -> list[tuple[str, int, int]]:
     return list(_tokens(text))
 
 
+def forget_segmentations() -> None:
+    """Drop the segmentations kept so far (a benchmark times segmenting, not the cache)."""
+    _tokens.cache_clear()
+
+
 @lru_cache(maxsize=4096)
 def _tokens(text: str) -> tuple[tuple[str, int, int], ...]:
     # a sentence is segmented several times (once per extractor that needs word boundaries,

@@ -135,7 +135,7 @@ def stored_digests(store: Store, base_iri: str) -> dict[str, str]:
 # ---------------------------------------------------------------- the workers
 
 
-def _init_worker() -> None:
+def init_worker() -> None:
     """Load jieba's dictionary with the domain words (unless the parent did before the fork),
     and the shapes, once per worker."""
     from vetkg.shapes.validate import class_hierarchy, load_shapes, prepare_fast_check
@@ -275,7 +275,7 @@ def _check_all(
         tokenizer()
         gc.freeze()
         context = multiprocessing.get_context("fork")
-        pool = context.Pool(min(jobs, len(tasks)), initializer=_init_worker)
+        pool = context.Pool(min(jobs, len(tasks)), initializer=init_worker)
         try:
             for result in pool.imap(check_document, tasks, chunksize=1):
                 bar.update()

@@ -65,7 +65,7 @@ class MappedText:
         return pieces
 
 
-def _nfkc_safe(ch: str) -> str:
+def nfkc_safe(ch: str) -> str:
     """NFKC for full-width ASCII letters, digits and a few signs; Chinese punctuation is kept,
     since （ ） ， ： carry structure that NFKC would flatten into ASCII."""
     code = ord(ch)
@@ -77,11 +77,11 @@ def _nfkc_safe(ch: str) -> str:
 
 
 def _nfkc_table() -> dict[int, str]:
-    """``_nfkc_safe`` as a translation table: it maps each character it changes to one
+    """``nfkc_safe`` as a translation table: it maps each character it changes to one
     character, so that the offsets stay as they are."""
     changed = [chr(c) for c in (*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B))]
     changed += list("\uff05\uff0b\uff0e\u3000\u00a0")
-    table = {ord(ch): _nfkc_safe(ch) for ch in changed}
+    table = {ord(ch): nfkc_safe(ch) for ch in changed}
     assert all(len(out) == 1 for out in table.values()), "an NFKC mapping that changes the length"
     return table
 

@@ -288,15 +288,15 @@ def test_a_plan_without_a_region_gets_no_region_of_the_store(seed_nquads: bytes)
     # A plan that names no region once had every zh label of the store joined to it as its
     # "region" (an OPTIONAL over an unbound ?region): 4,015 rows for one notice at 40 documents,
     # and a build of 60 that reached 24 GB while indexing.
-    from vetkg.server.workbench.harvest import _documents, harvest
+    from vetkg.server.workbench.harvest import document_rows, harvest
 
     store = MemoryStore()
     store.oxigraph.load(seed_nquads, format=ox.RdfFormat.N_QUADS)
     graph = next(g for g in store.graphs() if g.startswith(f"{BASE}graph/津教"))
-    with_region = _documents(store, ox.NamedNode(graph))
+    with_region = document_rows(store, ox.NamedNode(graph))
     assert len(with_region) == 1 and "region" in with_region[0]
     store.update(f"DELETE WHERE {{ GRAPH <{graph}> {{ ?plan <https://w3id.org/vetkg/ontology#locatedIn> ?r }} }}")
-    rows = _documents(store, ox.NamedNode(graph))
+    rows = document_rows(store, ox.NamedNode(graph))
     assert len(rows) == 1 and "region" not in rows[0] and "regionLabel" not in rows[0]
     facets = harvest(store, BASE, [graph])[graph].facets
     assert not [f for f in facets if f.facet == "region"]

@@ -1,13 +1,13 @@
 """Normalisation shortcuts give what the character-by-character rules give."""
 from __future__ import annotations
 
-from vetkg.ingest.text import MappedText, _nfkc_safe, nfkc, rejoin_lines, squeeze_spaces
+from vetkg.ingest.text import MappedText, nfkc, nfkc_safe, rejoin_lines, squeeze_spaces
 
 
 def test_nfkc_table_is_the_per_character_rule_on_every_bmp_character() -> None:
     text = "".join(chr(c) for c in range(0x20, 0x10000) if not 0xD800 <= c < 0xE000)
     out = nfkc(MappedText.original(text))
-    assert out.text == "".join(_nfkc_safe(ch) for ch in text)
+    assert out.text == "".join(nfkc_safe(ch) for ch in text)
     assert out.offsets == tuple(range(len(text)))
     assert nfkc(MappedText.original("２０２５年　１０％")).text == "2025年 10%"
 

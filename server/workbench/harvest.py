@@ -74,7 +74,8 @@ def _rows(store: Store, query: str) -> list[dict[str, str]]:
 # Each query names its graph literally: Oxigraph then reads that graph's index alone, where a
 # VALUES ?g joined with GRAPH ?g reads across the whole store (40 times slower at 60k quads).
 
-def _documents(store: Store, graph: ox.NamedNode) -> list[dict[str, str]]:
+def document_rows(store: Store, graph: ox.NamedNode) -> list[dict[str, str]]:
+    """Each notice of ``graph`` with its title, number, plan, year and region (one row a notice)."""
     return _rows(store, f"""
 SELECT ?doc ?docTitle ?number ?plan ?planTitle ?year ?region ?regionLabel WHERE {{
   GRAPH {graph} {{
@@ -147,7 +148,7 @@ def _harvest_document(store: Store, base_iri: str, content: GraphContent) -> Non
     graph = ox.NamedNode(content.graph)
     # the graph's document, year and regions, given to each of its entries (a row per region)
     context: dict[Facet, None] = {}
-    for row in _documents(store, graph):
+    for row in document_rows(store, graph):
         doc = row["doc"]
         context[Facet("", "document", doc, row.get("number") or row.get("docTitle") or doc)] = None
         if "year" in row:
