@@ -39,10 +39,10 @@ class Settings:
     # a private copy of what it read. A query that finds them all busy for half a second gets
     # a process of its own.
     query_workers: int = -1
-    # The allocator vetkg serve runs on (server/allocator.py): "auto" takes mimalloc or jemalloc
-    # when installed (Oxigraph's queries run up to 2x faster than on glibc's malloc), "system"
-    # keeps glibc's, or the path of a shared library.
-    allocator: str = "auto"
+    # The allocator vetkg serve runs on (server/allocator.py): "system" (glibc's malloc), "auto"
+    # (mimalloc or jemalloc when installed: Oxigraph's evaluation up to 2x faster in-process,
+    # within noise over HTTP so far), "mimalloc", "jemalloc", or the path of a shared library.
+    allocator: str = "system"
     allow_service: bool = False  # SERVICE and remote FROM / LOAD
     # FROM / default-graph-uri / named-graph-uri naming a graph the store lacks: refused (400)
     # unless True, when such a graph is simply empty. Nothing is ever fetched either way.
