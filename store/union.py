@@ -24,6 +24,7 @@ from vetkg.ontology.graphs import StoreGraphs, store_graphs
 from .change import Change
 from .source import QuadSource
 from .terms import OxGraph, OxSubject, OxTerm, ox_pattern, to_ox, to_rdflib
+from .write_backend import StoreAfterChange
 
 Triple = tuple[Node, Node, Node]
 #: ``quads_for_pattern`` of a store, or ``quads`` of a pending state: quads matching a pattern.
@@ -36,18 +37,11 @@ class DataView(Protocol):
     def triples(self, s: Node | None, p: Node | None, o: Node | None) -> Iterable[Triple]: ...
 
 
-class Pending(Protocol):
-    """A store with a change applied on top, not yet written (the writer's pending state)."""
+class Pending(StoreAfterChange, Protocol):
+    """The writer's pending state, with the store it was made on (``base``): the union before
+    the change is read from there."""
 
     base: QuadSource
-
-    def quads(
-        self,
-        s: OxSubject | None = None,
-        p: ox.NamedNode | None = None,
-        o: OxTerm | None = None,
-        g: OxGraph | None = None,
-    ) -> Iterator[ox.Quad]: ...
 
 
 class DataUnion:
