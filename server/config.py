@@ -33,12 +33,15 @@ class Settings:
     # vetkg serve holds a copy of an on-disk Oxigraph store in memory, where queries run several
     # times faster, when it has at most this many quads (about 470 MB a million); 0: never.
     memory_copy_max_quads: int = 5_000_000
-    # Query processes kept between queries (0: fork one per query). -1: one per core (queries
-    # are CPU-bound), but one when serving from a copy in memory: Oxigraph counts references
-    # on the nodes it reads, so a worker reading the copy dirties its pages and ends up holding
-    # a private copy of what it read. A query that finds them all busy for half a second gets
-    # a process of its own.
+    # Query processes kept between queries (0: fork one per query; -1: one), each running up to
+    # query_threads queries at once (-1: as many as waitress has request threads, so that no
+    # request waits for one; admission keeps to one probe per core and heavy_query_slots long
+    # ones; pyoxigraph lets go of the GIL). Threads rather than processes: Oxigraph counts
+    # references on the nodes it reads, so a process reading the copy in memory dirties its
+    # pages and ends up holding a private copy of what it read. A query that finds every slot
+    # busy for half a second gets a process of its own.
     query_workers: int = -1
+    query_threads: int = -1
     # The allocator vetkg serve runs on (server/allocator.py): "system" (glibc's malloc), "auto"
     # (mimalloc or jemalloc when installed: Oxigraph's evaluation up to 2x faster in-process,
     # within noise over HTTP so far), "mimalloc", "jemalloc", or the path of a shared library.
@@ -105,10 +108,12 @@ class Settings:
     # Admission of long queries (server/sparql_endpoint/admission.py): a query still running after
     # heavy_query_after seconds is heavy; at most heavy_query_slots of them run at once (-1: one
     # per core), heavy_query_queue more wait for a slot, and past that a heavy query gets 503
-    # with Retry-After, so that cheap requests always find a thread and a worker.
+    # with Retry-After, so that cheap requests always find a thread and a worker. The queue
+    # holds only waiting requests (a thread each, no worker): with 4, eight clients sending
+    # aggregations over 1M quads got 503s that Oxigraph's server answered within a second.
     heavy_query_after: float = 0.25
     heavy_query_slots: int = -1
-    heavy_query_queue: int = 4
+    heavy_query_queue: int = 16
     # Megabytes of query results kept in the server process (server/sparql/result_cache.py), least
     # recently used evicted first, emptied by every committed write; 0: no cache. Off for a
     # remote store (store = "sparql"), whose data may change without a write through here.
@@ -133,6 +138,10 @@ class Settings:
     def request_threads(self) -> int:
         """waitress's threads: the setting, or enough that long queries never hold them all."""
         return self.threads if self.threads > 0 else max(16, self.heavy_slots() + max(0, self.heavy_query_queue) + 10)
+
+    def query_thread_count(self) -> int:
+        """Threads of each query worker: the setting, or one per request thread."""
+        return self.query_threads if self.query_threads > 0 else self.request_threads()
 
     def store_options(self) -> dict[str, Any]:
         if self.store == "sparql":

@@ -3,6 +3,7 @@ query before Oxigraph runs it (server/sparql/guard.py)."""
 from __future__ import annotations
 
 import os
+import socket
 import threading
 import time
 
@@ -65,6 +66,164 @@ def test_a_worker_past_its_deadline_is_killed(pool):
     assert pool._all == set() and pool._idle == []
     _, pid = pool.run("x", 10)
     assert isinstance(pid, int)
+
+
+def _pid_after(job: float) -> tuple[int, float]:
+    started = time.monotonic()
+    time.sleep(job)
+    return os.getpid(), started
+
+
+def _concurrently(pool: WorkerPool, jobs: list[object], seconds: float = 10) -> list[tuple[bool, object]]:
+    answers: list[tuple[bool, object]] = [(False, None)] * len(jobs)
+
+    def one(i: int) -> None:
+        answers[i] = pool.run(jobs[i], seconds)
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(len(jobs))]
+    for i, t in enumerate(threads):
+        t.start()
+        time.sleep(0.05 * (i > 0))  # the first takes the fork; the others find its free slots
+    for t in threads:
+        t.join()
+    return answers
+
+
+def test_one_worker_runs_as_many_jobs_at_once_as_it_has_threads() -> None:
+    pool = WorkerPool(_pid_after, size=1, generation=Generation(), threads=2)
+    try:
+        started = time.monotonic()
+        (_, (pid_a, start_a)), (_, (pid_b, start_b)) = _concurrently(pool, [0.4, 0.4])  # type: ignore[misc]
+        assert pid_a == pid_b != os.getpid()  # one process, its pages read once
+        assert abs(start_a - start_b) < 0.3 and time.monotonic() - started < 0.75  # at the same time
+        assert len(pool._all) == 1
+    finally:
+        pool.close()
+
+
+def test_a_job_in_a_worker_killed_for_another_job_runs_again() -> None:
+    pool = WorkerPool(_pid_or_sleep, size=1, generation=Generation(), threads=2)
+    try:
+        answers: dict[str, tuple[bool, object]] = {}
+        late = threading.Thread(target=lambda: answers.update(late=pool.run(5.0, 0.3)))
+        late.start()
+        time.sleep(0.1)
+        answers["quick"] = pool.run(0.5, 10)  # shares the worker the late one is killed in
+        late.join()
+        assert answers["late"] == (False, None)
+        done, pid = answers["quick"]
+        assert done and isinstance(pid, int)
+        assert pool.run("x", 10)[0]  # the pool goes on
+    finally:
+        pool.close()
+
+
+def _nice_after(job: float) -> tuple[int, int, int]:
+    time.sleep(job)
+    return os.getpid(), threading.get_native_id(), os.getpriority(os.PRIO_PROCESS, 0)
+
+
+def test_a_job_past_slow_after_goes_on_lowered_and_its_thread_is_replaced() -> None:
+    pool = WorkerPool(_nice_after, size=1, generation=Generation(), threads=1)
+    told: list[float] = []
+    try:
+        done, (pid, tid, nice) = pool.run(0.4, 10, slow_after=0.1, on_slow=lambda: told.append(time.monotonic()))
+        assert done and len(told) == 1
+        assert nice == 10  # lowered while it ran, not killed and run again
+        _, (pid_next, tid_next, nice_next) = pool.run(0.0, 10)
+        # The same process, a new thread at the worker's own priority (raising a nice value
+        # cannot be undone without privileges).
+        assert pid_next == pid and tid_next != tid and nice_next == 0
+        _, (_, _, quick_nice) = pool.run(0.0, 10, slow_after=0.3, on_slow=lambda: told.append(0.0))
+        assert quick_nice == 0 and len(told) == 1  # a job done in time is left alone
+    finally:
+        pool.close()
+
+
+def test_what_on_slow_raises_stops_the_job() -> None:
+    pool = WorkerPool(_nice_after, size=1, generation=Generation(), threads=2)
+
+    def refuse() -> None:
+        raise ProtocolError(503, "full")
+
+    try:
+        started = time.monotonic()
+        with pytest.raises(ProtocolError):
+            pool.run(5.0, 10, slow_after=0.1, on_slow=refuse)
+        assert time.monotonic() - started < 1.0
+        assert pool._all == set()  # its worker was killed with it
+        assert pool.run(0.0, 10)[0]
+    finally:
+        pool.close()
+
+
+def _network(job: str) -> bool:
+    """Whether this thread of the worker may open an internet socket (``job`` 'confine': after
+    confining the worker, from this thread)."""
+    from vetkg.server.sparql.confine import forbid_network
+
+    if job == "confine":
+        forbid_network()
+        time.sleep(0.4)
+    else:
+        time.sleep(0.2)  # after the other thread confined the process
+    try:
+        socket.socket(socket.AF_INET, socket.SOCK_STREAM).close()
+    except OSError:
+        return False
+    return True
+
+
+def test_confining_a_worker_confines_all_its_threads() -> None:
+    pool = WorkerPool(_network, size=1, generation=Generation(), threads=2)
+    try:
+        (_, in_confining), (_, in_other) = _concurrently(pool, ["confine", "other"])
+    finally:
+        pool.close()
+    assert in_confining is False and in_other is False
+
+
+def _dataset(text: str) -> object:
+    from vetkg.server.sparql.guard import read_reach
+
+    return read_reach(text, None)
+
+
+def test_threads_of_a_worker_read_datasets_one_parse_at_a_time() -> None:
+    # rdflib's grammar keeps state while it parses: two threads of one worker reading FROM
+    # clauses at once got each other's results or a TypeError out of pyparsing.
+    pool = WorkerPool(_dataset, size=1, generation=Generation(), threads=2)
+    texts = [f"SELECT * FROM <http://example.org/g{i}> WHERE {{ ?s ?p ?o{i} FILTER(?o{i} > {i}) }}" for i in range(60)]
+    wrong: list[object] = []
+
+    def read(part: list[str]) -> None:
+        for text in part:
+            _, answer = pool.run(text, 30)
+            expected = (False, [text.split("<")[1].split(">")[0]], [])
+            if answer != expected:
+                wrong.append(answer)
+
+    try:
+        readers = [threading.Thread(target=read, args=(texts[i::2],)) for i in range(2)]
+        for t in readers:
+            t.start()
+        for t in readers:
+            t.join()
+    finally:
+        pool.close()
+    assert wrong == []
+
+
+def test_a_worker_forked_while_the_server_parses_an_update_can_parse() -> None:
+    from vetkg.server.sparql import guard
+
+    pool = WorkerPool(_dataset, size=1, generation=Generation())
+    try:
+        with guard.PARSER_LOCK:  # as while the server reads an update
+            done, answer = pool.run("SELECT * FROM <http://example.org/g> { ?s ?p ?o }", 5)
+    finally:
+        pool.close()
+    assert done and answer == (False, ["http://example.org/g"], [])
 
 
 def _scheduling(job: object) -> tuple[int, int, str]:

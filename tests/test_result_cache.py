@@ -31,9 +31,9 @@ def _app(seed: bytes, **settings: object) -> Flask:
     real = executor.run
     calls: list[str] = []
 
-    def counting(job, timeout):
+    def counting(job, timeout, *args):
         calls.append(job.text)
-        return real(job, timeout)
+        return real(job, timeout, *args)
 
     executor.run = counting  # admission holds the same executor: every probe passes here
     app.extensions["test.worker_calls"] = calls

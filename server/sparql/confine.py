@@ -9,7 +9,9 @@ answered 400. The filter is installed once, in the forked worker, never in the s
 
 The memory budget is an address-space limit (RLIMIT_AS) set before each query at the worker's
 current size plus ``budget_mb``: an allocation past it fails, pyoxigraph aborts or Python raises
-MemoryError, and the server answers 503 and retires the worker.
+MemoryError, and the server answers 503 and retires the worker. The limit is the process's: in a
+worker running several queries at once, each query that starts sets it anew from the size the
+others have brought it to.
 """
 from __future__ import annotations
 
@@ -55,6 +57,8 @@ def forbid_network() -> None:
             rules.add_rule(refuse, "socket", seccomp.Arg(0, seccomp.EQ, family))
         # The worker's pipe to the server is connected before the filter; nothing else connects.
         rules.add_rule(refuse, "connect")
+        # Every thread of the worker, not only this one: a worker answers queries in several.
+        rules.set_attr(seccomp.Attr.CTL_TSYNC, 1)
         rules.load()
     except Exception as exc:
         raise ConfinementUnavailable(f"cannot keep the query worker off the network: {exc}") from exc

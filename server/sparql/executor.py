@@ -97,11 +97,12 @@ def _answer(store: Store, job: Any, server_pid: int) -> tuple[str, Any]:
         if not job.allow_service:
             forbid_network()
         limit_memory(job.memory_mb)
+        started = time.monotonic()
         try:
             planned = plan_query(job, store.graphs)
         except Unreadable as exc:
             return _syntax_first(job, exc)
-        return ("ok", evaluate(store, planned))
+        return ("ok", replace(evaluate(store, planned), seconds=time.monotonic() - started))
     except ProtocolError as exc:
         return _refusal(exc)
     except MemoryError:
@@ -151,29 +152,33 @@ class ForkExecutor:
     """Evaluates each query in a forked worker of this process, killed at its deadline.
 
     ``generation`` tells the dataset generation (see :mod:`.workers`); without it every query
-    gets a fresh child. ``workers`` is how many children are kept for reuse; -1 means the
-    default of ``query_workers`` in server/config.py: one per core, one for a store served from
-    a copy in memory.
+    gets a fresh child. ``workers`` is how many children are kept for reuse and ``threads`` how
+    many queries each runs at once; -1 means the defaults of ``query_workers`` and
+    ``query_threads`` in server/config.py: one worker, one thread per core.
     """
 
-    def __init__(self, store: Store, generation: Callable[[], int] | None = None, workers: int = -1) -> None:
+    def __init__(self, store: Store, generation: Callable[[], int] | None = None, workers: int = -1,
+                 threads: int = -1) -> None:
         self.store = store
-        size = workers if workers >= 0 else 1 if store.in_memory_copy else (os.cpu_count() or 1)
+        size = workers if workers >= 0 else 1
         server_pid = os.getpid()
         self.pool = WorkerPool(
             lambda job: _answer(store, job, server_pid), size if generation else 0, generation or (lambda: 0),
-            retire=_retire,
+            retire=_retire, threads=threads if threads > 0 else (os.cpu_count() or 1),
         )
         # Tests build many apps in one process; each app's workers end with it.
         weakref.finalize(self, self.pool.close)
         if (reason := unavailable()) is not None:
             log.error("query workers cannot be kept off the network: %s", reason)
 
-    def run(self, job: QueryJob, timeout: float) -> QueryOutcome:
-        """The outcome of ``job``; raises QueryTimeout or a 4xx/503 ProtocolError."""
+    def run(self, job: QueryJob, timeout: float, slow_after: float | None = None,
+            on_slow: Callable[[], None] | None = None) -> QueryOutcome:
+        """The outcome of ``job``; raises QueryTimeout or a 4xx/503 ProtocolError. A query still
+        running after ``slow_after`` seconds goes on at a lower priority, and ``on_slow()`` is
+        called (a ProtocolError it raises stops the query and is raised)."""
         if self.store.enforces_deadlines:
             return self._run_here(job, timeout)
-        return self._run_forked(job, timeout)
+        return self._run_forked(job, timeout, slow_after, on_slow)
 
     def _run_here(self, job: QueryJob, timeout: float) -> QueryOutcome:
         started = time.monotonic()
@@ -215,9 +220,10 @@ class ForkExecutor:
         job = replace(job, kind=plan.kind, prefixes=plan.prefixes)
         return replace(job, fmt=format_for(job, plan.kind))
 
-    def _run_forked(self, job: QueryJob, timeout: float) -> QueryOutcome:
+    def _run_forked(self, job: QueryJob, timeout: float, slow_after: float | None = None,
+                    on_slow: Callable[[], None] | None = None) -> QueryOutcome:
         started = time.monotonic()
-        answer = self._ask(job, timeout)
+        answer = self._ask(job, timeout, slow_after=slow_after, on_slow=on_slow)
         if answer[0] == "store":
             # A pooled worker's snapshot is older than the store's files: should the store
             # have compacted away a file the snapshot still names, a fresh fork reads it
@@ -248,9 +254,10 @@ class ForkExecutor:
         log.error("query worker failed:\n%s", payload)
         raise ProtocolError(503, "the query worker failed on this query; it has been logged", {"Retry-After": "5"})
 
-    def _ask(self, job: Any, timeout: float, fresh: bool = False) -> tuple[str, Any]:
+    def _ask(self, job: Any, timeout: float, fresh: bool = False, slow_after: float | None = None,
+             on_slow: Callable[[], None] | None = None) -> tuple[str, Any]:
         try:
-            done, answer = self.pool.run(job, timeout, fresh)
+            done, answer = self.pool.run(job, timeout, fresh, slow_after, on_slow)
         except WorkerDied as exc:
             log.error("%s", exc)
             if exc.exitcode == -signal.SIGABRT and getattr(job, "memory_mb", None):

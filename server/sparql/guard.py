@@ -22,6 +22,7 @@ worker, which calls :func:`plan_query` and then evaluates, all under the request
 """
 from __future__ import annotations
 
+import os
 import re
 import threading
 from collections.abc import Callable, Iterator
@@ -48,10 +49,20 @@ _FORMS = {
     "DescribeQuery": Kind.GRAPH,
 }
 # rdflib's pyparsing grammar keeps state while it parses: two threads parsing at once corrupt each
-# other's results. Updates are still parsed in the server (server/writes/update.py takes this lock
-# too); queries are parsed in single-threaded workers, which must never take it (a fork made
-# while another thread held it would leave the worker's copy locked for good).
+# other's results ("<lambda>() missing 1 required positional argument"). Updates are parsed in the
+# server (server/writes/update.py takes this lock too), queries in the threads of a query worker.
+# A fork made while a server thread held the lock would leave the worker's copy locked for good,
+# so every forked process starts with a new one (read at each parse, never imported by value
+# where a worker parses).
 PARSER_LOCK = threading.Lock()
+
+
+def _new_parser_lock() -> None:
+    global PARSER_LOCK
+    PARSER_LOCK = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_new_parser_lock)
 SERVICE_DISABLED = "SERVICE is disabled on this endpoint: it makes no requests to other servers"
 LOAD_DISABLED = "LOAD is disabled on this endpoint: it makes no requests to other servers"
 
@@ -165,7 +176,8 @@ def _dataset_clauses(query: Any, prologue: Any) -> tuple[list[str] | None, list[
 
 def _parse(text: str, base_iri: str | None) -> tuple[Any, Any, Any]:
     """(prologue tree, query tree, prologue) from rdflib; raises ParseException or RecursionError."""
-    parsed = parseQuery(text)
+    with PARSER_LOCK:
+        parsed = parseQuery(text)
     try:
         prologue = translatePrologue(parsed[0], base_iri)
     except Exception as exc:

@@ -60,6 +60,7 @@ class QueryOutcome:
     truncated: bool = False
     rows: int = 0  # solutions or triples written; 0 for ASK
     content_type: str = ""
+    seconds: float = 0.0  # the worker's time on it: reading, evaluating, writing the result
 
     @property
     def nbytes(self) -> int:

@@ -7,9 +7,11 @@ after every committed write) is noted at the fork, and a worker whose generation
 current is retired before it is used, so a query never sees data older than the last commit
 acknowledged to a client.
 
-A worker that misses its deadline is killed like the per-query child it replaces; a query that
-finds every pooled worker busy for long gets a child of its own, forked for it and gone after it,
-so a burst of slow queries never holds up a quick one for more than a moment.
+A worker runs several queries at once, one per thread (see :class:`Worker`). A worker that
+misses a deadline is killed like the per-query child it replaces, and the other queries running
+in it start again in another; a query that finds every pooled slot busy for long gets a child of
+its own, forked for it and gone after it, so a burst of slow queries never holds up a quick one
+for more than a moment.
 """
 from __future__ import annotations
 
@@ -35,55 +37,116 @@ Handler = Callable[[Any], Any]  # job -> message, run in the worker; must not ra
 class WorkerDied(RuntimeError):
     """The worker ended without an answer (killed by the system, or a crash in native code)."""
 
-    def __init__(self, pid: int, exitcode: int | None) -> None:
+    def __init__(self, pid: int, exitcode: int | None, killed: bool = False) -> None:
         self.exitcode = exitcode
+        #: the pool killed the process for another job running in it (its deadline, its memory)
+        self.killed = killed
         self.how = (
-            f"signal {-exitcode}" if exitcode is not None and exitcode < 0 else f"exit code {exitcode}"
+            "killed for another query in it" if killed
+            else f"signal {-exitcode}" if exitcode is not None and exitcode < 0 else f"exit code {exitcode}"
         )
         super().__init__(f"query worker {pid} died ({self.how})")
 
 
 class Worker:
-    """One forked process answering jobs sent over a pipe, one at a time."""
+    """One forked process answering jobs sent over pipes: one pipe per thread, ``threads`` jobs
+    at once.
+
+    pyoxigraph lets go of the GIL while it evaluates, so the threads of one process use every
+    core; and they read one copy of the store's pages. Two processes reading a copy in memory
+    each end up with a private copy of what they read (Oxigraph counts references on the nodes
+    it reads, which writes to their pages): 72,654 copied pages, 250 ms, for the first
+    aggregation over 1M quads in a new process. The price is that a process killed at one
+    query's deadline takes the others running in it along; the pool runs those again.
+    """
 
     def __init__(self, handler: Handler, generation: int, siblings: list[Connection], idle_seconds: float,
-                 niceness: int = 0) -> None:
+                 niceness: int = 0, threads: int = 1) -> None:
         self.generation = generation
-        self.conn, child_end = _FORK.Pipe(duplex=True)
-        self.process = _FORK.Process(target=_serve, args=(handler, child_end, siblings, idle_seconds, niceness),
+        pipes = [_FORK.Pipe(duplex=True) for _ in range(max(1, threads))]
+        child_ends = [child for _, child in pipes]
+        self.process = _FORK.Process(target=_serve, args=(handler, child_ends, siblings, idle_seconds, niceness),
                                      daemon=True)
         _FORKER.call(self.process.start)
         pid = self.process.pid
         assert pid is not None  # start() set it
         self.pid = pid
         if niceness:
-            try:  # set from here, before the first job: the worker's code stays the same
+            try:  # set from here too, before the first job: the worker's code stays the same
                 os.setpriority(os.PRIO_PROCESS, self.pid, niceness)
             except OSError:
                 pass
-        child_end.close()  # so the worker's death shows here as EOF
+        for end in child_ends:
+            end.close()  # so the worker's death shows here as EOF
+        self.slots = [Slot(self, conn) for conn, _ in pipes]
         self.jobs = 0
-
-    def ask(self, job: Any, seconds: float) -> tuple[bool, Any]:
-        """(True, answer) or (False, None) when ``seconds`` passed first; raises WorkerDied."""
-        self.conn.send(job)
-        self.jobs += 1
-        if not self.conn.poll(max(0.0, seconds)):
-            return False, None
-        try:
-            return True, self.conn.recv()
-        except (EOFError, OSError):
-            self.process.join(1.0)  # reaped, so its exit code tells how it ended
-            raise WorkerDied(self.pid, self.process.exitcode) from None
+        self.busy = 0  # slots handed out and not yet back (counted by the pool, under its lock)
+        self.retiring = False  # no new jobs; stopped when its last busy slot comes back
+        self.killed = False  # stopped while jobs may have been running: those are not its fault
 
     def stop(self) -> None:
-        self.conn.close()
+        """Kill the process (idempotent). The pipes of busy slots are left to their threads,
+        which find EOF and close them: closing a pipe another thread waits on is unsafe."""
+        self.killed = self.killed or self.busy > 0
         if self.process.is_alive():
             self.process.kill()
         self.process.join()
+        for slot in self.slots:
+            if not slot.busy:
+                slot.close()
 
 
-def _serve(handler: Handler, conn: Connection, siblings: list[Connection], idle_seconds: float,
+class Slot:
+    """One of a worker's pipes, served by one thread of the worker: one job at a time.
+
+    The worker's thread says its thread id first (``("tid", id)``), then answers each job with
+    ``("answer", message)``; a thread that takes over the pipe says its id again.
+    """
+
+    def __init__(self, worker: Worker, conn: Connection) -> None:
+        self.worker, self.conn = worker, conn
+        self.busy = False
+        self.tid: int | None = None
+
+    def ask(self, job: Any, seconds: float, slow_after: float | None = None,
+            on_slow: Callable[[Slot], None] | None = None) -> tuple[bool, Any]:
+        """(True, answer) or (False, None) when ``seconds`` passed first; raises WorkerDied.
+        ``on_slow(self)`` is called once if the job is still running after ``slow_after``
+        seconds (what it raises ends the wait)."""
+        worker = self.worker
+        now = time.monotonic()
+        until = now + seconds
+        slow_at = now + slow_after if on_slow is not None and slow_after is not None and slow_after < seconds else None
+        try:
+            self.conn.send(job)
+            worker.jobs += 1
+            while True:
+                wait = (until if slow_at is None else slow_at) - time.monotonic()
+                if not self.conn.poll(max(0.0, wait)):
+                    if slow_at is None:
+                        return False, None
+                    slow_at = None
+                    assert on_slow is not None
+                    on_slow(self)
+                    continue
+                kind, payload = self.conn.recv()
+                if kind == "tid":
+                    self.tid = payload
+                    continue
+                return True, payload
+        except (EOFError, OSError):
+            if not worker.killed:
+                worker.process.join(1.0)  # reaped, so its exit code tells how it ended
+            raise WorkerDied(worker.pid, worker.process.exitcode, worker.killed) from None
+
+    def close(self) -> None:
+        try:
+            self.conn.close()
+        except OSError:
+            pass
+
+
+def _serve(handler: Handler, conns: list[Connection], siblings: list[Connection], idle_seconds: float,
            niceness: int = 0) -> None:
     # The pipes of the other workers came along with the fork; holding them would keep those
     # workers from seeing EOF when the server goes away.
@@ -92,20 +155,95 @@ def _serve(handler: Handler, conn: Connection, siblings: list[Connection], idle_
             other.close()
         except OSError:
             pass
-    _die_with_server(keep=conn.fileno())
+    _die_with_server(keep={conn.fileno() for conn in conns})
     if niceness:
+        try:  # before any thread starts: threads take their creator's nice value
+            os.setpriority(os.PRIO_PROCESS, 0, niceness)
+        except OSError:
+            pass
         _own_autogroup(niceness)
     try:
-        # A worker idle for long leaves: a quiet server holds no copies of its store's pages.
-        while conn.poll(idle_seconds):
-            try:
-                job = conn.recv()
-            except (EOFError, OSError):
-                break
-            conn.send(handler(job))
+        _Threads(handler, idle_seconds).serve(conns)
     finally:
         # No atexit handlers, no flushing of buffers inherited from the server.
         os._exit(0)
+
+
+class _Threads:
+    """The threads of a worker, one per pipe, started by the worker's main thread.
+
+    The pool lowers the priority of a thread whose query turned out long (it knows the thread by
+    its id), so that cheap queries in the other threads get the cores first. Raising a nice value
+    cannot be undone without privileges, so such a thread, once its job is answered, hands its
+    pipe to a new thread, started by the main thread at the worker's own priority, and ends.
+    """
+
+    def __init__(self, handler: Handler, idle_seconds: float) -> None:
+        self.handler, self.idle_seconds = handler, idle_seconds
+        self.base = os.getpriority(os.PRIO_PROCESS, 0)
+        self._pipes: queue.SimpleQueue[Connection | None] = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self.running = 0
+        self.last = time.monotonic()
+
+    def serve(self, conns: list[Connection]) -> None:
+        """Serve every pipe until the server closes them all (or the worker idles out)."""
+        # Every thread is started before any job runs: a job sets the memory limit of the whole
+        # process (server/sparql/confine.py), under which a thread started later may find no
+        # room for its stack.
+        started = threading.Event()
+        live = 0
+        for conn in conns:
+            threading.Thread(target=self._answer_jobs, args=(conn, started), daemon=True).start()
+            live += 1
+        started.set()
+        while True:
+            pipe = self._pipes.get()
+            if pipe is None:  # a thread found its pipe closed
+                live -= 1
+                if live == 0:
+                    return
+                continue
+            try:
+                threading.Thread(target=self._answer_jobs, args=(pipe, started), daemon=True).start()
+            except RuntimeError:  # no room for a thread: the pool sees a dead worker and replaces it
+                os._exit(71)
+            live += 1
+
+    def _idle(self) -> bool:
+        with self._lock:
+            return self.running == 0 and time.monotonic() - self.last >= self.idle_seconds
+
+    def _answer_jobs(self, conn: Connection, started: threading.Event) -> None:
+        started.wait()
+        try:
+            conn.send(("tid", threading.get_native_id()))
+            while True:
+                if not conn.poll(self.idle_seconds):
+                    # A worker idle for long leaves: a quiet server holds no copies of its store's pages.
+                    if self._idle():
+                        os._exit(0)
+                    continue
+                if os.getpriority(os.PRIO_PROCESS, 0) > self.base:
+                    # Lowered while its last job ran: a new thread takes over (counted as one
+                    # thread starting and one ending, in that order, so the count never hits 0).
+                    self._pipes.put(conn)
+                    self._pipes.put(None)
+                    return
+                job = conn.recv()
+                with self._lock:
+                    self.running += 1
+                try:
+                    answer = self.handler(job)
+                except BaseException:  # the handler must not raise: the pool sees a dead worker
+                    os._exit(70)
+                finally:
+                    with self._lock:
+                        self.running -= 1
+                        self.last = time.monotonic()
+                conn.send(("answer", answer))
+        except (EOFError, OSError):
+            self._pipes.put(None)
 
 
 def _own_autogroup(niceness: int) -> None:
@@ -177,14 +315,14 @@ class _Forker:
 _FORKER = _Forker()
 
 
-def _die_with_server(keep: int) -> None:
+def _die_with_server(keep: set[int]) -> None:
     """Bind this forked worker's life to the server's.
 
     A server killed by SIGKILL runs no clean-up: its workers would live on until their idle
     timeout, holding the listening socket (a restart on the same port fails with "Address
     already in use") and the clients' connections (which then never see the server close them).
     So the worker asks the kernel for SIGKILL when its parent dies, and closes every socket it
-    inherited but ``keep``, its own end of the pipe to the server: the listening socket, the
+    inherited but ``keep``, its own ends of the pipes to the server: the listening socket, the
     clients' connections, and the server's ends of the other workers' pipes and of its own
     (while the worker holds the server's end, it never sees the server go away).
     """
@@ -205,7 +343,7 @@ def _die_with_server(keep: int) -> None:
     devnull = os.open(os.devnull, os.O_RDWR)
     try:
         for fd in fds:
-            if fd in (keep, devnull):
+            if fd in keep or fd == devnull:
                 continue
             try:
                 socket.socket(fileno=fd).detach()  # raises unless fd is a socket
@@ -220,15 +358,16 @@ def _die_with_server(keep: int) -> None:
 
 
 class WorkerPool:
-    """Up to ``size`` reusable workers (one per core: queries are CPU-bound, more at once only
-    share the cores and each holds its own working memory).
+    """Up to ``size`` reusable workers of ``threads`` threads each (queries are CPU-bound: as many
+    at once as there are cores, more only share them and each holds its own working memory).
 
-    A query that finds every pooled worker busy waits up to ``overflow_after`` seconds for one to
+    A query that finds every pooled slot busy waits up to ``overflow_after`` seconds for one to
     come free, then gets a worker forked for it alone, so a cheap lookup is never stuck behind two
     long aggregations. ``generation`` tells the current dataset generation; ``max_jobs`` retires a
     worker after that many queries, so the memory a worker's copy-on-write pages and caches take
     stays bounded, and a worker with no query for ``idle_seconds`` ends. ``retire`` is asked
-    about each answer: True ends the worker that gave it (one that ran out of memory, say).
+    about each answer: True ends the worker that gave it (one that ran out of memory, say). A job
+    whose worker was killed for another job (a deadline, a retirement) runs once more in another.
     """
 
     def __init__(
@@ -240,15 +379,17 @@ class WorkerPool:
         idle_seconds: float = 300.0,
         overflow_after: float = 0.5,
         retire: Callable[[Any], bool] = lambda answer: False,
+        threads: int = 1,
     ) -> None:
         self.handler = handler
         self.size = size
+        self.threads = max(1, threads)
         self.generation = generation
         self.max_jobs = max_jobs
         self.idle_seconds = idle_seconds
         self.overflow_after = overflow_after
         self.retire = retire
-        self._idle: list[Worker] = []
+        self._idle: list[Slot] = []
         self._all: set[Worker] = set()
         self._starting = 0  # pooled workers being forked, counted against ``size``
         self._free = threading.Condition()
@@ -256,25 +397,59 @@ class WorkerPool:
         # session of its own lowered as much (see _own_autogroup): the slow lane of
         # server/sparql_endpoint/admission.py runs its long queries at 10, so cheap ones get the CPU first.
         self.niceness = 0
+        self.slow_niceness = 10  # a thread whose job runs past ``slow_after`` (see run)
 
-    def run(self, job: Any, seconds: float, fresh: bool = False) -> tuple[bool, Any]:
+    @property
+    def slots(self) -> int:
+        """How many jobs the pooled workers run at once."""
+        return self.size * self.threads
+
+    def run(self, job: Any, seconds: float, fresh: bool = False, slow_after: float | None = None,
+            on_slow: Callable[[], None] | None = None) -> tuple[bool, Any]:
         """Run ``job`` in a worker: (True, answer), or (False, None) if ``seconds`` passed first
         (that worker is then killed). ``fresh``: in a child forked for it alone, never a pooled
-        one. Raises WorkerDied."""
+        one. A job still running after ``slow_after`` seconds has its thread's priority lowered
+        to ``slow_niceness`` and ``on_slow()`` is called; what that raises kills the worker and
+        ends the run. Raises WorkerDied."""
+
+        told: list[bool] = []
+
+        def lowered(slot: Slot) -> None:
+            assert on_slow is not None
+            if not told:  # once, though the job may run again after its worker was killed
+                told.append(True)
+                on_slow()
+            if slot.tid is not None:
+                try:
+                    os.setpriority(os.PRIO_PROCESS, slot.tid, max(self.slow_niceness, self.niceness))
+                except OSError:  # the thread is gone: the job is being answered
+                    pass
+
         deadline = time.monotonic() + seconds
-        # A pool of size 0 forks for every query at once (waiting for a pooled worker would be
-        # waiting for nothing).
-        worker, pooled = (self._fork(self.generation()), False) if fresh or not self.size else self._acquire(deadline)
-        try:
-            done, answer = worker.ask(job, deadline - time.monotonic())
-        except BaseException:
-            self._discard(worker)
-            raise
-        if not done or not pooled or self.retire(answer):
-            self._discard(worker)
-        else:
-            self._release(worker)
-        return done, answer
+        again = True
+        while True:
+            # A pool of size 0 forks for every query at once (waiting for a pooled worker would be
+            # waiting for nothing).
+            slot, pooled = (self._fork(self.generation(), 1).slots[0], False) if fresh or not self.size \
+                else self._acquire(deadline)
+            slot.busy = True
+            try:
+                done, answer = slot.ask(job, deadline - time.monotonic(), slow_after,
+                                        lowered if on_slow is not None else None)
+            except WorkerDied as exc:
+                self._discard(slot)
+                if exc.killed and again and deadline > time.monotonic():
+                    again = False
+                    continue
+                raise
+            except BaseException:
+                self._discard(slot)
+                raise
+            if not done or not pooled or self.retire(answer):
+                self._discard(slot)
+            else:
+                self._release(slot)
+            return done, answer
 
     def close(self) -> None:
         with self._free:
@@ -284,40 +459,41 @@ class WorkerPool:
 
     # ------------------------------------------------------------------------------------------
 
-    def _acquire(self, deadline: float) -> tuple[Worker, bool]:
+    def _acquire(self, deadline: float) -> tuple[Slot, bool]:
         current = self.generation()
-        stale: list[Worker] = []
+        stop: list[Worker] = []
         give_up = min(deadline, time.monotonic() + self.overflow_after)
+        slot: Slot | None = None
+        fork = False
         with self._free:
             while True:
                 while self._idle:
-                    worker = self._idle.pop()
-                    if worker.generation == current and worker.process.is_alive():
+                    candidate = self._idle.pop()
+                    worker = candidate.worker
+                    if worker.generation == current and not worker.retiring and worker.process.is_alive():
+                        slot = candidate
+                        slot.busy = True
+                        worker.busy += 1
                         break
-                    stale.append(worker)
-                    self._all.discard(worker)
-                else:
-                    worker = None
-                if worker is not None:
-                    pooled = True
+                    self._retire(worker, stop)
+                if slot is not None:
                     break
                 if len(self._all) + self._starting < self.size:
                     self._starting += 1
-                    worker, pooled = None, True
+                    fork = True
                     break
                 left = give_up - time.monotonic()
                 if left <= 0:
-                    worker, pooled = None, False
                     break
                 self._free.wait(left)
-        for old in stale:
+        for old in stop:
             old.stop()
-        if worker is not None:
-            return worker, True
-        if not pooled:
-            return self._fork(current), False
+        if slot is not None:
+            return slot, True
+        if not fork:
+            return self._fork(current, 1).slots[0], False
         try:
-            worker = self._fork(current)
+            worker = self._fork(current, self.threads)
         except BaseException:
             with self._free:
                 self._starting -= 1
@@ -326,26 +502,49 @@ class WorkerPool:
         with self._free:
             self._starting -= 1
             self._all.add(worker)
-        return worker, True
+            worker.busy = 1
+            worker.slots[0].busy = True
+            self._idle.extend(worker.slots[1:])
+            self._free.notify_all()
+        return worker.slots[0], True
 
-    def _fork(self, generation: int) -> Worker:
+    def _fork(self, generation: int, threads: int) -> Worker:
         with self._free:
-            siblings = [w.conn for w in self._all]
-        return Worker(self.handler, generation, siblings, self.idle_seconds, self.niceness)
+            siblings = [slot.conn for w in self._all for slot in w.slots]
+        return Worker(self.handler, generation, siblings, self.idle_seconds, self.niceness, threads)
 
-    def _release(self, worker: Worker) -> None:
-        keep = worker.generation == self.generation() and worker.jobs < self.max_jobs
+    def _retire(self, worker: Worker, stop: list[Worker]) -> None:
+        """No new jobs for ``worker``; it goes in ``stop`` (stopped outside the lock) once none
+        runs in it. Called under the lock."""
+        worker.retiring = True
+        self._all.discard(worker)
+        self._idle = [s for s in self._idle if s.worker is not worker]
+        if worker.busy == 0 and worker not in stop:
+            stop.append(worker)
+
+    def _release(self, slot: Slot) -> None:
+        worker = slot.worker
+        stop: list[Worker] = []
         with self._free:
-            if keep:
-                self._idle.append(worker)
+            slot.busy = False
+            worker.busy -= 1
+            if worker.generation == self.generation() and worker.jobs < self.max_jobs and not worker.retiring:
+                self._idle.append(slot)
             else:
-                self._all.discard(worker)
+                self._retire(worker, stop)
             self._free.notify()
-        if not keep:
-            worker.stop()
+        for old in stop:
+            old.stop()
 
-    def _discard(self, worker: Worker) -> None:
+    def _discard(self, slot: Slot) -> None:
+        """Kill the slot's worker, and with it any other job running in it (run again by
+        :meth:`run`)."""
+        worker = slot.worker
         with self._free:
-            self._all.discard(worker)
-            self._free.notify()
+            slot.busy = False
+            worker.busy -= 1
+            worker.killed = worker.killed or worker.busy > 0
+            self._retire(worker, [])
+            self._free.notify_all()
         worker.stop()
+        slot.close()

@@ -1,27 +1,28 @@
 """Admission of queries: a few long ones at a time, so that cheap requests never wait behind them.
 
-Without it, ten long queries hold ten of waitress's threads and every pooled query worker, and an
-``ASK {}`` waits seconds for a thread, then half a second for a worker. A query's cost cannot be
-told from its text (a one-pattern query with a regex FILTER is as slow as a cartesian join), so
-it is told by running it:
+Without it, ten long queries hold ten of waitress's threads and every query worker's core, and an
+``ASK {}`` waits seconds. A query's cost cannot be told from its text (a one-pattern query with a
+regex FILTER is as slow as a cartesian join), so it is told by running it:
 
-1. **Probe.** Every query first runs in a pooled worker for at most ``heavy_query_after``
-   seconds (0.25 by default). As many probes run at once as there are pooled workers, the others
-   wait their turn (within their deadline): a probe then never waits for a worker, so the time it
-   is given is the query's own, not the queue's. Most queries end there.
-2. **Slow lane.** A query still running then is *heavy*: its worker is killed and the query runs
-   again, from the start, in a worker forked for it alone (the pooled ones stay free for the
-   probes), once one of ``heavy_query_slots`` (one per core) is free. Up to ``heavy_query_queue``
-   heavy queries wait for a slot, in order, each within its own deadline; past that a heavy query
-   is answered at once with 503 and ``Retry-After`` (the seconds until the first running one must
-   end), without running. The text of a heavy query is remembered for ten minutes, so the same
-   query sent again goes straight to the slow lane without a probe; one that then ends within
+1. **Probe.** A query not known to be long runs in the query worker (server/sparql/workers.py),
+   as many at once as there are cores; the others wait their turn (within their deadline), so
+   the time a probe is given is the query's own, not the queue's. Most queries end there.
+2. **Slow lane.** A query still running after ``heavy_query_after`` seconds (0.25 by default) is
+   *heavy*: it goes on where it is, at a lower priority (its thread's nice value), and moves from
+   the probes to the slow lane, whose ``heavy_query_slots`` (one per core) it holds until it ends
+   - past the slots if need be, since it is already running. Its text is remembered for ten
+   minutes, so the same query sent again waits for a free slot of the slow lane without a probe,
+   and runs at the lower priority from the start. Up to ``heavy_query_queue`` heavy queries wait,
+   in order, each within its own deadline; past that a heavy query is answered at once with 503
+   and ``Retry-After`` (the seconds until the first running one must end), and a probe that
+   turns heavy then is stopped. A remembered query that takes its worker less than
    ``heavy_query_after`` (it was slow only because the machine was busy) is forgotten.
 
-The price is the probe: a heavy query does up to ``heavy_query_after`` seconds of work twice (a
-query of 0.3 s takes 0.55 s; one of 10 s, 10.25 s). The deadline (``timeout=``) covers the wait,
-the probe and the second run. A store that enforces deadlines itself (a remote SPARQL server) is
-not probed: its queries run on the other server, where the probe's work could not be stopped.
+Nothing is evaluated twice: until 2026-12 a probe past its time was killed and run again in a
+process forked for it, which at 1M quads cost an 80 ms aggregation 250 ms more (the new process
+copied every page it read) and so kept it heavy for good. The deadline (``timeout=``) covers the
+wait and the run. A store that enforces deadlines itself (a remote SPARQL server) is not probed:
+its queries run on the other server.
 """
 from __future__ import annotations
 
@@ -32,7 +33,7 @@ import threading
 import time
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterator
-from typing import Protocol
+from typing import Any, Protocol
 
 from flask import Flask, current_app, request
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
@@ -45,7 +46,10 @@ EXTENSION_KEY = "vetkg.sparql.admission"
 
 
 class Executor(Protocol):
-    def run(self, job: QueryJob, timeout: float) -> QueryOutcome: ...
+    store: Any
+
+    def run(self, job: QueryJob, timeout: float, slow_after: float | None = None,
+            on_slow: Callable[[], None] | None = None) -> QueryOutcome: ...
 
 
 class Busy(ProtocolError):
@@ -133,12 +137,7 @@ class Lane:
                 return deadline
             # A slot just freed counts as room: its waiter has been woken but has not taken it yet.
             if len(self._waiting) - (self.slots - len(self._running)) >= self.queue:
-                retry = self.retry_after
-                if retry is None:
-                    now = time.monotonic()
-                    retry = max(1, min(60, math.ceil(min(self._running, default=now + 1) - now)))
-                self.refused += 1
-                raise Busy(len(self._running), self.what, retry)
+                raise self._busy()
             self._waiting.append((ticket, client))
             try:
                 while not (len(self._running) < self.slots and self._next() is ticket):
@@ -151,6 +150,24 @@ class Lane:
             finally:
                 self._waiting = [w for w in self._waiting if w[0] is not ticket]
                 self._cond.notify_all()
+
+    def join(self, deadline: float) -> float:
+        """Count a query that is already running (a probe that turned out long) as holding a
+        slot, past ``slots`` if need be; raises Busy when the lane is full, slots and queue."""
+        with self._cond:
+            if len(self._running) + len(self._waiting) >= self.slots + self.queue:
+                raise self._busy()
+            self._running.append(deadline)
+            return deadline
+
+    def _busy(self) -> Busy:
+        """The refusal, counted (called under the lock)."""
+        retry = self.retry_after
+        if retry is None:
+            now = time.monotonic()
+            retry = max(1, min(60, math.ceil(min(self._running, default=now + 1) - now)))
+        self.refused += 1
+        return Busy(len(self._running), self.what, retry)
 
     def leave(self, deadline: float) -> None:
         with self._cond:
@@ -173,54 +190,70 @@ class Lane:
 
 
 class Admission:
-    """Runs each query through the probe and, when heavy, the slow lane (see the module's doc)."""
+    """Runs each query as a probe, or in the slow lane when known to be heavy (see the module's doc)."""
 
-    def __init__(self, fast: ForkExecutor, slow: Executor, heavy_after: float, slots: int, queue: int,
-                 probe_queue: int) -> None:
-        self.fast, self.slow = fast, slow
+    def __init__(self, executor: Executor, heavy_after: float, slots: int, queue: int, probe_queue: int,
+                 probe_slots: int = 0) -> None:
+        self.executor = executor
         self.heavy_after = heavy_after
-        # As many probes at once as there are pooled workers: a probe never waits for a worker,
-        # so its time is the query's own. Its queue is bounded too, or a flood of new texts would
-        # hold every thread (and the requests behind them would wait in waitress's own queue).
-        self.probes = Lane(fast.pool.size or os.cpu_count() or 1, probe_queue, "queries", retry_after=1)
+        # As many probes at once as there are cores: a probe's time is then the query's own. Its
+        # queue is bounded too, or a flood of new texts would hold every thread (and the
+        # requests behind them would wait in waitress's own queue).
+        self.probes = Lane(probe_slots or os.cpu_count() or 1, probe_queue, "queries", retry_after=1)
         self.lane = Lane(slots, queue, "long queries")
         self.heavy = HeavyQueries()
-        self.found_heavy = 0  # probes that ran out of time, for /metrics
+        self.found_heavy = 0  # probes that turned heavy, for /metrics
 
     def run(self, job: QueryJob, timeout: float, client: str = "") -> QueryOutcome:
         """The outcome of ``job`` within ``timeout`` seconds; raises QueryTimeout, Busy or a 400.
         ``client`` (its address) is what the lanes share their slots fairly by."""
-        if self.fast.store.enforces_deadlines:
-            return self.fast.run(job, timeout)
+        if self.executor.store.enforces_deadlines:
+            return self.executor.run(job, timeout)
         deadline = time.monotonic() + timeout
-        if timeout <= self.heavy_after:
-            return self.probes.run(deadline, timeout, lambda left: self.fast.run(job, left), client)
         key = HeavyQueries.key(job)
         if key not in self.heavy:
-            try:
-                return self.probes.run(deadline, timeout, lambda left: self.fast.run(job, min(left, self.heavy_after)),
-                                       client)
-            except QueryTimeout:
-                self.found_heavy += 1
-                if deadline - time.monotonic() <= 0:
-                    raise QueryTimeout(timeout) from None
-                self.heavy.add(key)
-        ran: list[float] = []
-
-        def run_slow(left: float) -> QueryOutcome:
-            started = time.monotonic()
-            try:
-                return self.slow.run(job, left)
-            finally:
-                ran.append(time.monotonic() - started)
-
+            return self._probe(job, deadline, timeout, key, client)
         try:
-            outcome = self.lane.run(deadline, timeout, run_slow, client)
+            # Lowered at once (slow_after 0): it is known to be long.
+            outcome = self.lane.run(deadline, timeout, lambda left: self.executor.run(job, left, 0.0, _nothing), client)
         except QueryTimeout:
             raise QueryTimeout(timeout) from None
-        if ran and ran[0] < self.heavy_after:
-            self.heavy.discard(key)  # it was slow only that once (a loaded machine): probe it next time
+        if outcome.seconds < self.heavy_after:
+            # It was slow only that once (a loaded machine, a worker just forked): probe it next
+            # time. Judged by the worker's own time: waiting for a slot is not the query's cost.
+            self.heavy.discard(key)
         return outcome
+
+    def _probe(self, job: QueryJob, deadline: float, timeout: float, key: bytes, client: str) -> QueryOutcome:
+        try:
+            held = {"probe": self.probes.enter(deadline, client)}
+        except TimeoutError:
+            raise QueryTimeout(timeout) from None
+
+        def turned_heavy() -> None:
+            self.found_heavy += 1
+            self.heavy.add(key)
+            held["lane"] = self.lane.join(deadline)  # Busy when the slow lane is full: the query stops
+            self.probes.leave(held.pop("probe"))  # the next probe may start
+
+        try:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise QueryTimeout(timeout)
+            if timeout <= self.heavy_after:
+                return self.executor.run(job, left)
+            return self.executor.run(job, left, self.heavy_after, turned_heavy)
+        except QueryTimeout:
+            raise QueryTimeout(timeout) from None  # the client's timeout, not what was left of it
+        finally:
+            if "probe" in held:
+                self.probes.leave(held["probe"])
+            if "lane" in held:
+                self.lane.leave(held["lane"])
+
+
+def _nothing() -> None:
+    pass
 
 
 class _Metrics:
@@ -247,15 +280,13 @@ class _Metrics:
 def init_admission(app: Flask) -> None:
     """Put admission in front of the app's query executor (after :func:`..sparql.init_sparql`)."""
     settings = app.extensions["vetkg.settings"]
-    fast: ForkExecutor = app.extensions["vetkg.sparql.executor"]
+    executor: ForkExecutor = app.extensions["vetkg.sparql.executor"]
     slots = settings.heavy_slots()
-    # workers=0: no pool, every heavy query in a process forked for it and gone after it.
-    slow = ForkExecutor(fast.store, fast.pool.generation, workers=0)
-    slow.pool.niceness = 10  # a long query has the CPU only when cheap ones do not need it
+    probes = os.cpu_count() or 1
     queue = max(0, settings.heavy_query_queue)
     # The threads left once the slow lane and the probes hold theirs, but two for everything else.
-    probe_queue = max(2, settings.request_threads() - slots - queue - (fast.pool.size or 1) - 2)
-    admission = Admission(fast, slow, settings.heavy_query_after, slots, queue, probe_queue)
+    probe_queue = max(2, settings.request_threads() - slots - queue - probes - 2)
+    admission = Admission(executor, settings.heavy_query_after, slots, queue, probe_queue, probes)
     app.extensions[EXTENSION_KEY] = admission
     registry = app.extensions.get("vetkg.metrics")  # set by init_http
     if registry is not None:

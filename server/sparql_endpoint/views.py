@@ -174,8 +174,10 @@ def _update(op: Operation, settings: Settings) -> Response:
 def init_sparql(app: Flask) -> None:
     """Register the endpoint on ``app`` (after :func:`vetkg.server.http.init_http`)."""
     version = dataset_version(app)
+    settings = app.extensions["vetkg.settings"]
     app.extensions["vetkg.sparql.executor"] = ForkExecutor(
-        app.extensions["vetkg.store"], lambda: version.generation, app.extensions["vetkg.settings"].query_workers
+        app.extensions["vetkg.store"], lambda: version.generation, settings.query_workers,
+        settings.query_thread_count()
     )
     app.extensions["vetkg.sparql.description"] = DescriptionCache()
     app.register_blueprint(bp)
