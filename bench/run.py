@@ -122,7 +122,7 @@ def options(argv: list[str] | None = None) -> argparse.Namespace:
     # Every query here runs --repeat times: with the cache on, all but the first would be hits.
     parser.add_argument("--result-cache-mb", type=float, default=0,
                         help="the server's result cache (0, the default: off, so the figures are of evaluation)")
-    parser.add_argument("--allocator", default="system",
+    parser.add_argument("--allocator", default="auto",
                         help="the server's allocator setting (system: glibc's malloc; auto: mimalloc when installed)")
     parser.add_argument("--peers", type=peers.peer_list, default=None,
                         help="engines beside vetkg at the target scale: a subset of oxigraph,virtuoso,jena, or none "

@@ -53,7 +53,7 @@ def _serve_and_look(store: Path, **settings: str) -> tuple[str, str]:
     return mapped, err
 
 
-@pytest.mark.parametrize("choice, expected", [("auto", "mimalloc"), ("mimalloc", "mimalloc"), ("system", "glibc"), (None, "glibc")])
+@pytest.mark.parametrize("choice, expected", [("auto", "mimalloc"), ("mimalloc", "mimalloc"), ("system", "glibc"), (None, "mimalloc")])
 def test_the_server_runs_on_the_chosen_allocator(store: Path, choice: str | None, expected: str) -> None:
     mapped, err = _serve_and_look(store, **({"allocator": choice} if choice else {}))
     assert mapped == expected
