@@ -46,6 +46,17 @@ def test_the_copy_answers_as_the_disk_did(path):
     assert [r["o"].value for r in rows] == ["1"]
 
 
+@pytest.mark.parametrize("quads", [4, 5])
+def test_the_copy_made_in_batches_has_every_quad(tmp_path, monkeypatch, quads):
+    # A last batch full or partial: neither may be dropped nor repeated.
+    monkeypatch.setattr("vetkg.store.memory_copy.COPY_BATCH", 2)
+    store = OxigraphStore(tmp_path / "store")
+    store.oxigraph.extend([_quad(n) for n in range(quads)])
+    assert store.hold_in_memory() is True
+    assert set(store.oxigraph.memory) == {_quad(n) for n in range(quads)}
+    assert len(store.oxigraph.memory) == quads
+
+
 def test_writes_reach_the_disk_and_the_copy(path):
     store = OxigraphStore(path)
     store.hold_in_memory()
