@@ -11,8 +11,9 @@ per query (:mod:`.confine`).
 
 Forking hands the child the store as it is, with no copying or reopening (the pages are shared
 copy-on-write), which works for the in-memory store and for an open on-disk store alike. A fork
-costs milliseconds, so the children are kept in a pool (:mod:`.workers`) and reused until the
-next committed write makes their snapshot stale. A fork made while another thread of the server
+costs milliseconds, so the child is kept (:mod:`.workers`), answering queries in threads side by
+side, until the next committed write makes its snapshot stale. Killing it at one query's deadline
+stops the others running in it too; the pool runs those again in the next. A fork made while another thread of the server
 holds a lock inside the store would leave the child waiting on that lock; the deadline then kills
 it like any slow query, so the failure is a 503, never a hung server. A worker that dies (a crash
 in native code, its memory budget) answers 503 too.

@@ -358,16 +358,19 @@ def _die_with_server(keep: set[int]) -> None:
 
 
 class WorkerPool:
-    """Up to ``size`` reusable workers of ``threads`` threads each (queries are CPU-bound: as many
-    at once as there are cores, more only share them and each holds its own working memory).
+    """Up to ``size`` reusable workers of ``threads`` threads each. How many queries run at once
+    is for the caller to bound (server/sparql_endpoint/admission.py keeps to one probe per core);
+    the threads are there so that a query never waits for one.
 
     A query that finds every pooled slot busy waits up to ``overflow_after`` seconds for one to
-    come free, then gets a worker forked for it alone, so a cheap lookup is never stuck behind two
+    come free, then gets a worker forked for it alone, so a cheap lookup is never stuck behind
     long aggregations. ``generation`` tells the current dataset generation; ``max_jobs`` retires a
-    worker after that many queries, so the memory a worker's copy-on-write pages and caches take
-    stays bounded, and a worker with no query for ``idle_seconds`` ends. ``retire`` is asked
-    about each answer: True ends the worker that gave it (one that ran out of memory, say). A job
-    whose worker was killed for another job (a deadline, a retirement) runs once more in another.
+    worker after that many queries, so that what its heap has come to hold is given back now and
+    then (not often: a new worker reading a copy in memory first copies the pages it reads, 250 ms
+    for an aggregation over 1M quads), and a worker with no query for ``idle_seconds`` ends.
+    ``retire`` is asked about each answer: True ends the worker that gave it (one that ran out of
+    memory, say). A job whose worker was killed for another job (its deadline, its memory) runs
+    once more in another.
     """
 
     def __init__(
@@ -375,7 +378,7 @@ class WorkerPool:
         handler: Handler,
         size: int,
         generation: Callable[[], int],
-        max_jobs: int = 1000,
+        max_jobs: int = 10_000,
         idle_seconds: float = 300.0,
         overflow_after: float = 0.5,
         retire: Callable[[Any], bool] = lambda answer: False,
