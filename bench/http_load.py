@@ -48,9 +48,7 @@ class Server:
         command = [str(vetkg), "serve", "--store", str(self.store), "--host", "127.0.0.1", "--port", str(self.port)]
         err = open(self.log, "wb") if self.log else subprocess.DEVNULL
         # A session of its own: the server's forked query workers join its process group, and
-        # the group is what __exit__ stops (workers outlive a terminated server otherwise). The
-        # slow lane's workers take a session of their own (server/sparql/workers.py); they go
-        # with the server by their parent-death signal.
+        # the group is what __exit__ stops (workers outlive a terminated server otherwise).
         self.proc = subprocess.Popen(command, env=self.env, stdout=subprocess.DEVNULL, stderr=err,
                                      start_new_session=True)
         self._err = err

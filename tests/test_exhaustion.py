@@ -110,12 +110,12 @@ def crowded(store: Path) -> Iterator[tuple[str, Counter, list[requests.Response]
 def test_ask_answers_within_100_ms_beside_idle_connections_and_heavy_queries(crowded) -> None:
     url, codes, busy = crowded
     times = sorted(_ask(url) for _ in range(20) if not time.sleep(0.1))
-    # The bar is every ASK within 100 ms (without admission each took 2-3 s). With the slow lane's
-    # workers in the server's scheduling group (autogroup), 7 of 300 ASKs passed it on the shared
-    # 2-core machine at load 9 (p50 21 ms); in a group of their own, lowered (server/sparql/
-    # workers.py), 0-2 of 300 (p50 7-12 ms), and a server with no long query, at the same load,
-    # 0 of 300 (max 31 ms). What is left is the other processes of the machine, not ours to stop:
-    # one ASK of 20 may pass the bar, none 1 s.
+    # The bar is every ASK within 100 ms (without admission each took 2-3 s). When the long
+    # queries ran at the server's own priority, 7 of 300 ASKs passed it on the shared 2-core
+    # machine at load 9 (p50 21 ms); lowered, 0-2 of 300 (p50 7-12 ms), and a server with no long
+    # query, at the same load, 0 of 300 (max 31 ms). Today the long queries' threads are lowered
+    # (server/sparql/workers.py). What is left is the other processes of the machine, not ours
+    # to stop: one ASK of 20 may pass the bar, none 1 s.
     assert times[18] < 0.1 and times[-1] < 1.0, [round(t * 1000) for t in times]
     # Past the two slots and the queue of two, long queries are refused at once, with a time to retry.
     assert busy, codes

@@ -226,34 +226,6 @@ def test_a_worker_forked_while_the_server_parses_an_update_can_parse() -> None:
     assert done and answer == (False, ["http://example.org/g"], [])
 
 
-def _scheduling(job: object) -> tuple[int, int, str]:
-    try:
-        with open("/proc/self/autogroup") as fh:
-            group = fh.read().strip()
-    except OSError:
-        group = ""
-    return os.getsid(0), os.getpriority(os.PRIO_PROCESS, 0), group
-
-
-def test_a_niced_worker_yields_as_a_session_of_its_own():
-    # The slow lane's workers (niceness 10): with autogroup scheduling a nice value ranks a
-    # process only within its session, so a long query in the server's session took the
-    # server's share of a busy machine and cheap queries waited behind other sessions.
-    server_sid, server_nice = os.getsid(0), os.getpriority(os.PRIO_PROCESS, 0)
-    cheap, slow = (WorkerPool(_scheduling, size=0, generation=Generation()) for _ in range(2))
-    slow.niceness = 10
-    try:
-        _, (cheap_sid, cheap_nice, _) = cheap.run("x", 10)
-        _, (slow_sid, slow_nice, slow_group) = slow.run("x", 10)
-    finally:
-        cheap.close()
-        slow.close()
-    assert (cheap_sid, cheap_nice) == (server_sid, server_nice)
-    assert slow_sid != server_sid and slow_nice == max(10, server_nice)
-    if slow_group:  # a kernel with autogroups: the session as a whole is lowered
-        assert slow_group.endswith("nice 10"), slow_group
-
-
 def test_a_query_waits_briefly_for_a_busy_worker(pool):
     pids: list[object] = []
     slow = threading.Thread(target=lambda: pids.append(pool.run(0.3, 10)[1]))

@@ -61,21 +61,16 @@ class Worker:
     """
 
     def __init__(self, handler: Handler, generation: int, siblings: list[Connection], idle_seconds: float,
-                 niceness: int = 0, threads: int = 1) -> None:
+                 threads: int = 1) -> None:
         self.generation = generation
         pipes = [_FORK.Pipe(duplex=True) for _ in range(max(1, threads))]
         child_ends = [child for _, child in pipes]
-        self.process = _FORK.Process(target=_serve, args=(handler, child_ends, siblings, idle_seconds, niceness),
+        self.process = _FORK.Process(target=_serve, args=(handler, child_ends, siblings, idle_seconds),
                                      daemon=True)
         _FORKER.call(self.process.start)
         pid = self.process.pid
         assert pid is not None  # start() set it
         self.pid = pid
-        if niceness:
-            try:  # set from here too, before the first job: the worker's code stays the same
-                os.setpriority(os.PRIO_PROCESS, self.pid, niceness)
-            except OSError:
-                pass
         for end in child_ends:
             end.close()  # so the worker's death shows here as EOF
         self.slots = [Slot(self, conn) for conn, _ in pipes]
@@ -170,8 +165,7 @@ def _spin_for_answer(conn: Connection) -> None:
         _SPINNER.release()
 
 
-def _serve(handler: Handler, conns: list[Connection], siblings: list[Connection], idle_seconds: float,
-           niceness: int = 0) -> None:
+def _serve(handler: Handler, conns: list[Connection], siblings: list[Connection], idle_seconds: float) -> None:
     # The pipes of the other workers came along with the fork; holding them would keep those
     # workers from seeing EOF when the server goes away.
     for other in siblings:
@@ -180,12 +174,6 @@ def _serve(handler: Handler, conns: list[Connection], siblings: list[Connection]
         except OSError:
             pass
     _die_with_server(keep={conn.fileno() for conn in conns})
-    if niceness:
-        try:  # before any thread starts: threads take their creator's nice value
-            os.setpriority(os.PRIO_PROCESS, 0, niceness)
-        except OSError:
-            pass
-        _own_autogroup(niceness)
     try:
         _Threads(handler, idle_seconds).serve(conns)
     finally:
@@ -268,30 +256,6 @@ class _Threads:
                 conn.send(("answer", answer))
         except (EOFError, OSError):
             self._pipes.put(None)
-
-
-def _own_autogroup(niceness: int) -> None:
-    """Leave the server's scheduling group, for one of its own ``niceness`` below the others.
-
-    Where the kernel groups processes by session for scheduling (autogroup, the default of most
-    distributions), a nice value ranks a process only against those of its own session: a niced
-    long query still spends the server's group's share of the CPU, and on a busy machine the
-    server then waits its turn behind the other groups before it may answer a cheap query
-    (beside two long queries on a shared 2-core machine at load 9: 7 of 300 ``ASK {}`` past
-    100 ms, p50 21 ms; with the long ones in sessions of their own, 0 of 300, p50 7 ms). In a
-    session of its own, lowered as a whole, the long query takes only CPU time nobody else
-    wants. Where there is no autogroup (a service in a cgroup of its own) this changes nothing
-    but the session; the worker still dies with the server (its parent-death signal is set).
-    """
-    try:
-        os.setsid()
-    except OSError:
-        return
-    try:
-        with open("/proc/self/autogroup", "w") as fh:
-            fh.write(str(niceness))
-    except OSError:
-        pass
 
 
 _PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
@@ -420,16 +384,9 @@ class WorkerPool:
         self._all: set[Worker] = set()
         self._starting = 0  # pooled workers being forked, counted against ``size``
         self._free = threading.Condition()
-        # The scheduling priority of every worker (os.setpriority), and then each worker is a
-        # session of its own lowered as much (see _own_autogroup): the slow lane of
-        # server/sparql_endpoint/admission.py runs its long queries at 10, so cheap ones get the CPU first.
-        self.niceness = 0
-        self.slow_niceness = 10  # a thread whose job runs past ``slow_after`` (see run)
-
-    @property
-    def slots(self) -> int:
-        """How many jobs the pooled workers run at once."""
-        return self.size * self.threads
+        # The nice value of a thread whose job runs past ``slow_after`` (see run): the slow lane of
+        # server/sparql_endpoint/admission.py, so that cheap queries get the cores first.
+        self.slow_niceness = 10
 
     def run(self, job: Any, seconds: float, fresh: bool = False, slow_after: float | None = None,
             on_slow: Callable[[], None] | None = None) -> tuple[bool, Any]:
@@ -448,7 +405,7 @@ class WorkerPool:
                 on_slow()
             if slot.tid is not None:
                 try:
-                    os.setpriority(os.PRIO_PROCESS, slot.tid, max(self.slow_niceness, self.niceness))
+                    os.setpriority(os.PRIO_PROCESS, slot.tid, self.slow_niceness)
                 except OSError:  # the thread is gone: the job is being answered
                     pass
 
@@ -538,7 +495,7 @@ class WorkerPool:
     def _fork(self, generation: int, threads: int) -> Worker:
         with self._free:
             siblings = [slot.conn for w in self._all for slot in w.slots]
-        return Worker(self.handler, generation, siblings, self.idle_seconds, self.niceness, threads)
+        return Worker(self.handler, generation, siblings, self.idle_seconds, threads)
 
     def _retire(self, worker: Worker, stop: list[Worker]) -> None:
         """No new jobs for ``worker``; it goes in ``stop`` (stopped outside the lock) once none
