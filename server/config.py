@@ -98,12 +98,13 @@ class Settings:
     search_sync_max_quads: int = 200_000
     host: str = "127.0.0.1"
     port: int = 8000
-    # waitress's request threads (-1: heavy_query_slots + heavy_query_queue + 30, at least 48).
+    # waitress's request threads (-1: heavy_query_slots + heavy_query_queue + 46, at least 64).
     # Most of them wait on a query worker's pipe; the long queries among them are limited by
     # heavy_query_slots + heavy_query_queue, which must leave threads for everything else
     # (checked when serving starts); what is left bounds the probes waiting for a core. With
-    # + 10, 32 clients of the 14 queries at 1M got 10,658 answers of 503 (a probe queue of 6)
-    # where Oxigraph's server answered them all; a waiting thread costs next to nothing.
+    # + 10, 32 clients of the 14 queries at 1M got 10,658 answers of 503 (a probe queue of 6),
+    # with + 30 11,751 (26), where Oxigraph's server answered them all: most of 32 clients wait
+    # for a probe at once. A waiting thread costs next to nothing.
     threads: int = -1
     connection_limit: int = 1000  # open connections; past it new ones wait in the kernel's backlog
     idle_timeout: float = 30.0  # seconds a connection may stay silent before it is closed
@@ -140,7 +141,7 @@ class Settings:
 
     def request_threads(self) -> int:
         """waitress's threads: the setting, or enough that long queries never hold them all."""
-        return self.threads if self.threads > 0 else max(48, self.heavy_slots() + max(0, self.heavy_query_queue) + 30)
+        return self.threads if self.threads > 0 else max(64, self.heavy_slots() + max(0, self.heavy_query_queue) + 46)
 
     def query_thread_count(self) -> int:
         """Threads of each query worker: the setting, or one per request thread."""
