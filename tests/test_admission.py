@@ -26,9 +26,10 @@ class Sleeper:
             on_slow: Callable[[], None] | None = None) -> QueryOutcome:
         self.jobs.append(job)
         limit = min(job, timeout)
-        if on_slow is not None and slow_after is not None and slow_after < limit:
+        if slow_after is not None and slow_after < limit:
             time.sleep(slow_after)
-            on_slow()
+            if on_slow is not None:
+                on_slow()
             self.lowered.append((job, slow_after))
             time.sleep(limit - slow_after)
         else:

@@ -140,6 +140,17 @@ def test_a_job_past_slow_after_goes_on_lowered_and_its_thread_is_replaced() -> N
         pool.close()
 
 
+def test_a_job_is_lowered_past_slow_after_without_a_callback_too() -> None:
+    # The slow lane's known-heavy queries: lowered at once (slow_after 0), nothing to tell.
+    pool = WorkerPool(_nice_after, size=1, generation=Generation())
+    try:
+        pool.run(0.0, 10)  # the worker's thread has said its id
+        done, (_, _, nice) = pool.run(0.3, 10, slow_after=0.0)
+    finally:
+        pool.close()
+    assert done and nice == 10
+
+
 def test_what_on_slow_raises_stops_the_job() -> None:
     pool = WorkerPool(_nice_after, size=1, generation=Generation(), threads=2)
 

@@ -13,9 +13,10 @@ Forking hands the child the store as it is, with no copying or reopening (the pa
 copy-on-write), which works for the in-memory store and for an open on-disk store alike. A fork
 costs milliseconds, so the child is kept (:mod:`.workers`), answering queries in threads side by
 side, until the next committed write makes its snapshot stale. Killing it at one query's deadline
-stops the others running in it too; the pool runs those again in the next. A fork made while another thread of the server
-holds a lock inside the store would leave the child waiting on that lock; the deadline then kills
-it like any slow query, so the failure is a 503, never a hung server. A worker that dies (a crash
+stops the others running in it too; the pool runs those again in the next. A fork made while
+another thread of the server holds a lock inside the store would leave the child waiting on that
+lock; the deadline then kills it like any slow query, so the failure is a 503, never a hung
+server. A worker that dies (a crash
 in native code, its memory budget) answers 503 too.
 
 A remote store (``store.enforces_deadlines``) evaluates elsewhere: a worker reads the query whole
@@ -153,9 +154,9 @@ class ForkExecutor:
     """Evaluates each query in a forked worker of this process, killed at its deadline.
 
     ``generation`` tells the dataset generation (see :mod:`.workers`); without it every query
-    gets a fresh child. ``workers`` is how many children are kept for reuse and ``threads`` how
-    many queries each runs at once; -1 means the defaults of ``query_workers`` and
-    ``query_threads`` in server/config.py: one worker, one thread per core.
+    gets a fresh child. ``workers`` is how many children are kept for reuse (-1: one) and
+    ``threads`` how many queries each runs at once (-1: one per core); the app passes its
+    settings' ``query_workers`` and ``query_thread_count()``.
     """
 
     def __init__(self, store: Store, generation: Callable[[], int] | None = None, workers: int = -1,
@@ -175,8 +176,8 @@ class ForkExecutor:
     def run(self, job: QueryJob, timeout: float, slow_after: float | None = None,
             on_slow: Callable[[], None] | None = None) -> QueryOutcome:
         """The outcome of ``job``; raises QueryTimeout or a 4xx/503 ProtocolError. A query still
-        running after ``slow_after`` seconds goes on at a lower priority, and ``on_slow()`` is
-        called (a ProtocolError it raises stops the query and is raised)."""
+        running after ``slow_after`` seconds goes on at a lower priority, and ``on_slow()``, if
+        given, is called (a ProtocolError it raises stops the query and is raised)."""
         if self.store.enforces_deadlines:
             return self._run_here(job, timeout)
         return self._run_forked(job, timeout, slow_after, on_slow)

@@ -79,10 +79,16 @@ class Worker:
         self.retiring = False  # no new jobs; stopped when its last busy slot comes back
         self.killed = False  # stopped while jobs may have been running: those are not its fault
 
+    def claim(self) -> Slot:
+        """The first slot, taken for a job: a new worker's, before the pool hands out the others."""
+        self.busy = 1
+        slot = self.slots[0]
+        slot.busy = True
+        return slot
+
     def stop(self) -> None:
         """Kill the process (idempotent). The pipes of busy slots are left to their threads,
         which find EOF and close them: closing a pipe another thread waits on is unsafe."""
-        self.killed = self.killed or self.busy > 0
         if self.process.is_alive():
             self.process.kill()
         self.process.join()
@@ -393,14 +399,13 @@ class WorkerPool:
         """Run ``job`` in a worker: (True, answer), or (False, None) if ``seconds`` passed first
         (that worker is then killed). ``fresh``: in a child forked for it alone, never a pooled
         one. A job still running after ``slow_after`` seconds has its thread's priority lowered
-        to ``slow_niceness`` and ``on_slow()`` is called; what that raises kills the worker and
-        ends the run. Raises WorkerDied."""
+        to ``slow_niceness`` and ``on_slow()``, if given, is called; what that raises kills the
+        worker and ends the run. Raises WorkerDied."""
 
         told: list[bool] = []
 
         def lowered(slot: Slot) -> None:
-            assert on_slow is not None
-            if not told:  # once, though the job may run again after its worker was killed
+            if on_slow is not None and not told:  # once, though the job may run again elsewhere
                 told.append(True)
                 on_slow()
             if slot.tid is not None:
@@ -414,12 +419,11 @@ class WorkerPool:
         while True:
             # A pool of size 0 forks for every query at once (waiting for a pooled worker would be
             # waiting for nothing).
-            slot, pooled = (self._fork(self.generation(), 1).slots[0], False) if fresh or not self.size \
+            slot, pooled = (self._fork(self.generation(), 1).claim(), False) if fresh or not self.size \
                 else self._acquire(deadline)
-            slot.busy = True
             try:
                 done, answer = slot.ask(job, deadline - time.monotonic(), slow_after,
-                                        lowered if on_slow is not None else None)
+                                        lowered if slow_after is not None else None)
             except WorkerDied as exc:
                 self._discard(slot)
                 if exc.killed and again and deadline > time.monotonic():
@@ -475,7 +479,7 @@ class WorkerPool:
         if slot is not None:
             return slot, True
         if not fork:
-            return self._fork(current, 1).slots[0], False
+            return self._fork(current, 1).claim(), False
         try:
             worker = self._fork(current, self.threads)
         except BaseException:
@@ -486,11 +490,10 @@ class WorkerPool:
         with self._free:
             self._starting -= 1
             self._all.add(worker)
-            worker.busy = 1
-            worker.slots[0].busy = True
+            slot = worker.claim()
             self._idle.extend(worker.slots[1:])
             self._free.notify_all()
-        return worker.slots[0], True
+        return slot, True
 
     def _fork(self, generation: int, threads: int) -> Worker:
         with self._free:

@@ -215,7 +215,7 @@ class Admission:
             return self._probe(job, deadline, timeout, key, client)
         try:
             # Lowered at once (slow_after 0): it is known to be long.
-            outcome = self.lane.run(deadline, timeout, lambda left: self.executor.run(job, left, 0.0, _nothing), client)
+            outcome = self.lane.run(deadline, timeout, lambda left: self.executor.run(job, left, 0.0), client)
         except QueryTimeout:
             raise QueryTimeout(timeout) from None
         if outcome.seconds < self.heavy_after:
@@ -250,10 +250,6 @@ class Admission:
                 self.probes.leave(held["probe"])
             if "lane" in held:
                 self.lane.leave(held["lane"])
-
-
-def _nothing() -> None:
-    pass
 
 
 class _Metrics:
