@@ -112,12 +112,14 @@ class Slot:
     def ask(self, job: Any, seconds: float, slow_after: float | None = None,
             on_slow: Callable[[Slot], None] | None = None) -> tuple[bool, Any]:
         """(True, answer) or (False, None) when ``seconds`` passed first; raises WorkerDied.
-        ``on_slow(self)`` is called once if the job is still running after ``slow_after``
-        seconds (what it raises ends the wait)."""
+        ``on_slow(self)`` is called if the job is still running after ``slow_after`` seconds, and
+        again whenever another thread of the worker takes the job over after that (a thread
+        lowered before it took the job up hands it to a new one); what it raises ends the wait."""
         worker = self.worker
         now = time.monotonic()
         until = now + seconds
         slow_at = now + slow_after if on_slow is not None and slow_after is not None and slow_after < seconds else None
+        slow = False
         try:
             self.conn.send(job)
             worker.jobs += 1
@@ -128,12 +130,16 @@ class Slot:
                     if slow_at is None:
                         return False, None
                     slow_at = None
+                    slow = True
                     assert on_slow is not None
                     on_slow(self)
                     continue
                 kind, payload = self.conn.recv()
                 if kind == "tid":
                     self.tid = payload
+                    if slow:
+                        assert on_slow is not None
+                        on_slow(self)
                     continue
                 return True, payload
         except (EOFError, OSError):
@@ -243,8 +249,10 @@ class _Threads:
                         os._exit(0)
                     continue
                 if os.getpriority(os.PRIO_PROCESS, 0) > self.base:
-                    # Lowered while its last job ran: a new thread takes over (counted as one
-                    # thread starting and one ending, in that order, so the count never hits 0).
+                    # Lowered while its last job ran, or already for the job waiting here (the
+                    # new thread's id tells the pool to lower that one too): a new thread takes
+                    # over (counted as one thread starting and one ending, in that order, so the
+                    # count never hits 0).
                     self._pipes.put(conn)
                     self._pipes.put(None)
                     return
