@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import ctypes
 import logging
+import math
 import multiprocessing
 import os
 import queue
+import select
 import signal
 import socket
 import threading
@@ -108,6 +110,14 @@ class Slot:
         self.worker, self.conn = worker, conn
         self.busy = False
         self.tid: int | None = None
+        # Connection.poll builds a selector on every call (some 10 us): the spin below polls
+        # dozens of times per answer, so the slot keeps one poll object on its pipe.
+        self._poller = select.poll()
+        self._poller.register(conn.fileno(), select.POLLIN)
+
+    def _readable(self, seconds: float) -> bool:
+        # Rounded up to whole milliseconds, as selectors do: a wait never ends early.
+        return bool(self._poller.poll(max(0, math.ceil(seconds * 1000))))
 
     def ask(self, job: Any, seconds: float, slow_after: float | None = None,
             on_slow: Callable[[Slot], None] | None = None) -> tuple[bool, Any]:
@@ -123,10 +133,10 @@ class Slot:
         try:
             self.conn.send(job)
             worker.jobs += 1
-            _spin_for_answer(self.conn)
+            _spin_for_answer(self._poller)
             while True:
                 wait = (until if slow_at is None else slow_at) - time.monotonic()
-                if not self.conn.poll(max(0.0, wait)):
+                if not self._readable(wait):
                     if slow_at is None:
                         return False, None
                     slow_at = None
@@ -163,15 +173,15 @@ _SPIN_SECONDS = 0.00025
 _SPINNER = threading.Lock()
 
 
-def _spin_for_answer(conn: Connection) -> None:
-    """Return when ``conn`` has something to read, or after ``_SPIN_SECONDS`` (or at once when
-    another thread is spinning)."""
+def _spin_for_answer(poller: select.poll) -> None:
+    """Return when ``poller``'s pipe has something to read, or after ``_SPIN_SECONDS`` (or at
+    once when another thread is spinning)."""
     if not _SPINNER.acquire(blocking=False):
         return
     try:
         end = time.perf_counter() + _SPIN_SECONDS
         while time.perf_counter() < end:
-            if conn.poll(0):
+            if poller.poll(0):
                 return
     finally:
         _SPINNER.release()
