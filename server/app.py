@@ -12,6 +12,7 @@ from .operate.routes import init_operate
 from .sparql_endpoint import init_sparql
 from .sparql_endpoint.admission import init_admission
 from .sparql_endpoint.cached_queries import init_result_cache
+from .sparql_endpoint.direct import init_direct_queries
 from .validation import init_validation
 from .workbench.extension import init_workbench
 from .write_endpoints import init_writes
@@ -33,6 +34,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     init_http(app, app.extensions["vetkg.store"])  # CORS, gzip, validators, /health, /metrics
     init_sparql(app)  # /sparql
     init_admission(app)  # long queries in a slow lane of their own
+    init_direct_queries(app)  # plain queries answered in front of Flask's dispatch
     init_result_cache(app)  # repeated queries answered without a worker
     init_writes(app)  # SPARQL Update on /sparql, the Graph Store Protocol on /store
     init_operate(app)  # /documents, /history, /backup: what the CLI does while a server holds the store

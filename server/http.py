@@ -67,23 +67,29 @@ def conditional(response: Response, etag: str) -> Response:
     tags alone, so the tag the client sends back is the tag computed here).
     """
     headers = response.headers
-    headers["ETag"] = f'W/"{etag}"'  # a hex digest: nothing in it needs quoting
-    headers["Last-Modified"] = dataset_version().last_modified_http
-    headers.setdefault("Cache-Control", "no-cache")
+    for name, value in validators(etag, dataset_version()):
+        if name != "Cache-Control" or name not in headers:
+            headers[name] = value
     if _asks_conditionally():
         response.make_conditional(request)  # in place: it returns the response itself
     return response
 
 
+def validators(etag: str, version: DatasetVersion) -> list[tuple[str, str]]:
+    """The validators of a GET's answer: a weak ETag, Last-Modified and Cache-Control."""
+    # A hex digest: nothing in the tag needs quoting.
+    return [("ETag", f'W/"{etag}"'), ("Last-Modified", version.last_modified_http), ("Cache-Control", "no-cache")]
+
+
 # The request headers that can turn an answer into a 304 or a 412 (RFC 9110 §13.1); werkzeug's
 # make_conditional parses dates and tags for every request, which costs more than ASK {} takes.
-_PRECONDITIONS = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE",
+PRECONDITIONS = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE",
                   "HTTP_IF_RANGE", "HTTP_RANGE")
 
 
 def _asks_conditionally() -> bool:
     environ = request.environ
-    return any(name in environ for name in _PRECONDITIONS)
+    return any(name in environ for name in PRECONDITIONS)
 
 
 def not_modified(etag: str) -> Response | None:

@@ -15,7 +15,7 @@ from ..sparql.description import PREFIXES, DescriptionCache
 from ..sparql.errors import ProtocolError
 from ..sparql.executor import ForkExecutor
 from ..sparql.formats import Kind, check_format_name, choose, offers
-from ..sparql.results import QueryJob
+from ..sparql.results import QueryJob, QueryOutcome
 from .cached_queries import answer
 from .protocol import Operation, read_operation
 
@@ -30,6 +30,9 @@ UPDATE_HANDLER_KEY = "vetkg.sparql.update_handler"
 # an update) or parsed (a form), it answers 401/403/413 by raising ProtocolError.
 UpdateGate = Callable[[], None]
 UPDATE_GATE_KEY = "vetkg.sparql.update_gate"
+# In the environ, from the direct path (.direct): the QueryOutcome of the request's query,
+# evaluated there, or what evaluating it raised, for the endpoint to render.
+ANSWERED = "vetkg.sparql.answered"
 
 
 def _settings() -> Settings:
@@ -71,17 +74,38 @@ def endpoint() -> Response | BaseResponse:
 def _query(op: Operation, settings: Settings) -> Response:
     # The text is read (nesting, dataset, syntax, form) only in the query worker, under the
     # deadline: nothing here parses it.
-    base_iri = _endpoint_iri()
+    base_iri = endpoint_iri()
     accept = request.headers.get("Accept", "")
-    etag = dataset_version().etag_for(
-        op.query or "", repr((op.default_graphs, op.named_graphs)), accept, repr(op.formats),
-        str(settings.max_rows), base_iri or "",
-    )
+    etag = query_etag(op, settings, base_iri, accept)
     return conditional_get(etag, lambda: _answer(op, settings, base_iri, accept), vary=("Accept",))
 
 
+def query_etag(op: Operation, settings: Settings, base_iri: str | None, accept: str) -> str:
+    """The ETag of a query's answer: the dataset version and everything that selects the answer."""
+    return dataset_version().etag_for(
+        op.query or "", repr((op.default_graphs, op.named_graphs)), accept, repr(op.formats),
+        str(settings.max_rows), base_iri or "",
+    )
+
+
 def _answer(op: Operation, settings: Settings, base_iri: str | None, accept: str) -> Response:
-    job = QueryJob(
+    # The direct path (.direct) may have answered the query already and left the rendering to
+    # Flask (a compressed body, an error): the outcome, or the error, is in the environ.
+    found = request.environ.pop(ANSWERED, None)
+    if isinstance(found, Exception):
+        raise found
+    job = query_job(op, settings, base_iri, accept)
+    outcome = found if isinstance(found, QueryOutcome) else answer(job, op.timeout or settings.query_timeout)
+    resp = Response(outcome.body, content_type=outcome.content_type)
+    if outcome.truncated:
+        resp.headers["X-VetKG-Truncated"] = "true"
+        resp.headers["X-VetKG-Max-Rows"] = str(settings.max_rows)
+    return resp
+
+
+def query_job(op: Operation, settings: Settings, base_iri: str | None, accept: str) -> QueryJob:
+    """What the query worker is sent for the query of ``op``."""
+    return QueryJob(
         text=op.query or "",
         kind=None,
         fmt=None,
@@ -97,15 +121,9 @@ def _answer(op: Operation, settings: Settings, base_iri: str | None, accept: str
         max_nesting=settings.max_query_nesting,
         memory_mb=settings.query_memory_mb,
     )
-    outcome = answer(job, op.timeout or settings.query_timeout)  # the cache, else probe, then slow lane if heavy
-    resp = Response(outcome.body, content_type=outcome.content_type)
-    if outcome.truncated:
-        resp.headers["X-VetKG-Truncated"] = "true"
-        resp.headers["X-VetKG-Max-Rows"] = str(settings.max_rows)
-    return resp
 
 
-def _endpoint_iri() -> str | None:
+def endpoint_iri() -> str | None:
     """This endpoint's URL as a base IRI, or None if the Host header makes it no valid IRI."""
     environ = request.environ
     # werkzeug builds base_url anew for every request (host checks, IRI decoding: a tenth of
