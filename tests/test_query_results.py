@@ -6,7 +6,7 @@ import json
 import pyoxigraph as ox
 
 from vetkg.server.sparql.formats import Kind
-from vetkg.server.sparql.results import QueryJob, evaluate
+from vetkg.server.sparql.results import QueryJob, evaluate, term_json, term_json_text
 from vetkg.store import formats
 from vetkg.store.oxigraph import MemoryStore
 
@@ -50,3 +50,23 @@ def test_capped_json_says_so_and_other_formats_follow():
     assert len(list(ox.parse_query_results(outcome.body, format=ox.QueryResultsFormat.JSON))) == 3
     xml = evaluate(store, QueryJob(QUERY, Kind.SOLUTIONS, RESULTS_XML, 3))
     assert xml.truncated and xml.body.count(b"<result>") == 3
+
+
+def test_a_term_is_written_as_json_dumps_writes_it() -> None:
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    tricky = 'say "滨海" \\ back\nslash\ttab\u2028line\x01 \U0001F600'
+    terms = [
+        ox.NamedNode("https://w3id.org/vetkg/机构/天津"),
+        ox.NamedNode("http://example.org/aé?q=1&r=%22"),
+        ox.BlankNode("b0"),
+        ox.Literal(tricky),
+        ox.Literal("职业教育", language="zh-Hans"),
+        ox.Literal("42", datatype=ox.NamedNode(xsd + "integer")),
+        ox.Literal("plain", datatype=ox.NamedNode(xsd + "string")),
+        ox.Literal(tricky, datatype=ox.NamedNode("http://example.org/type#été")),
+        ox.Triple(ox.NamedNode("http://example.org/s"), ox.NamedNode("http://example.org/p"), ox.Literal("o", language="en")),
+    ]
+    for term in terms:
+        written = term_json_text(term)
+        assert written == json.dumps(term_json(term), ensure_ascii=False)
+        assert json.loads(written) == term_json(term)

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import islice
+from json.encoder import encode_basestring
 from typing import Any
 
 import pyoxigraph as ox
@@ -129,6 +130,25 @@ def _solutions(result: ox.QuerySolutions, job: QueryJob, fmt: Format) -> QueryOu
     return QueryOutcome(fmt.serialize_results(again), truncated, len(rows))
 
 
+def term_json_text(term: Any) -> str:
+    """``json.dumps(term_json(term), ensure_ascii=False)``, the same text, written directly:
+    json.dumps builds an encoder and walks a dict for every term, three quarters of the time
+    a SELECT's JSON took (200 rows of two columns: 0.95 ms)."""
+    if isinstance(term, ox.NamedNode):
+        return '{"type": "uri", "value": ' + encode_basestring(term.value) + "}"
+    if isinstance(term, ox.Literal):
+        value = encode_basestring(term.value)
+        if term.language:
+            return '{"type": "literal", "value": ' + value + ', "xml:lang": ' + encode_basestring(term.language) + "}"
+        datatype = term.datatype.value
+        if datatype in (_XSD_STRING, _RDF_LANG_STRING):
+            return '{"type": "literal", "value": ' + value + "}"
+        return '{"type": "literal", "value": ' + value + ', "datatype": ' + encode_basestring(datatype) + "}"
+    if isinstance(term, ox.BlankNode):
+        return '{"type": "bnode", "value": ' + encode_basestring(term.value) + "}"
+    return json.dumps(term_json(term), ensure_ascii=False)  # a triple (RDF-star): rare
+
+
 def _solutions_json(names: list[str], rows: list[ox.QuerySolution]) -> bytes:
     """SPARQL JSON of ``rows``, written as text: the same term recurs row after row, so each
     is encoded once (this is about twice as fast as json.dumps of the whole document)."""
@@ -144,7 +164,7 @@ def _solutions_json(names: list[str], rows: list[ox.QuerySolution]) -> bytes:
                 continue
             text = encoded.get(term)
             if text is None:
-                text = encoded[term] = json.dumps(term_json(term), ensure_ascii=False)
+                text = encoded[term] = term_json_text(term)
             items.append(keys[i] + text)
         bindings.append("{" + ",".join(items) + "}")
     head = json.dumps({"vars": names}, ensure_ascii=False)
