@@ -365,3 +365,12 @@ def test_a_query_after_a_write_sees_it(make_app):
     )
     assert written.status_code == 204, written.text
     assert client.get("/sparql", query_string=ask, headers=accept).json["boolean"] is True
+
+
+def test_a_deadline_longer_than_poll_can_wait_is_still_waited_for() -> None:
+    pool = WorkerPool(_nice_after, size=1, generation=Generation())
+    try:
+        done, _ = pool.run(0.05, 1e9)  # 31 years: more milliseconds than poll() takes
+    finally:
+        pool.close()
+    assert done

@@ -99,6 +99,9 @@ class Worker:
                 slot.close()
 
 
+_MAX_POLL_MS = 2**31 - 1
+
+
 class Slot:
     """One of a worker's pipes, served by one thread of the worker: one job at a time.
 
@@ -116,8 +119,9 @@ class Slot:
         self._poller.register(conn.fileno(), select.POLLIN)
 
     def _readable(self, seconds: float) -> bool:
-        # Rounded up to whole milliseconds, as selectors do: a wait never ends early.
-        return bool(self._poller.poll(max(0, math.ceil(seconds * 1000))))
+        # Rounded up to whole milliseconds, as selectors do: a wait never ends early (and
+        # poll() takes at most a C int of them).
+        return bool(self._poller.poll(min(_MAX_POLL_MS, max(0, math.ceil(seconds * 1000)))))
 
     def ask(self, job: Any, seconds: float, slow_after: float | None = None,
             on_slow: Callable[[Slot], None] | None = None) -> tuple[bool, Any]:
