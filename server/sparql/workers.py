@@ -102,6 +102,13 @@ class Worker:
 _MAX_POLL_MS = 2**31 - 1
 
 
+def _readable_within(poller: select.poll, seconds: float) -> bool:
+    """Whether ``poller``'s pipe has something to read (or hung up) within ``seconds``."""
+    # Rounded up to whole milliseconds, as selectors do: a wait never ends early (and poll()
+    # takes at most a C int of them).
+    return bool(poller.poll(min(_MAX_POLL_MS, max(0, math.ceil(seconds * 1000)))))
+
+
 class Slot:
     """One of a worker's pipes, served by one thread of the worker: one job at a time.
 
@@ -119,9 +126,7 @@ class Slot:
         self._poller.register(conn.fileno(), select.POLLIN)
 
     def _readable(self, seconds: float) -> bool:
-        # Rounded up to whole milliseconds, as selectors do: a wait never ends early (and
-        # poll() takes at most a C int of them).
-        return bool(self._poller.poll(min(_MAX_POLL_MS, max(0, math.ceil(seconds * 1000)))))
+        return _readable_within(self._poller, seconds)
 
     def ask(self, job: Any, seconds: float, slow_after: float | None = None,
             on_slow: Callable[[Slot], None] | None = None) -> tuple[bool, Any]:
@@ -137,7 +142,7 @@ class Slot:
         try:
             self.conn.send(job)
             worker.jobs += 1
-            _spin_for_answer(self._poller)
+            _spin_until_readable(self._poller)
             while True:
                 wait = (until if slow_at is None else slow_at) - time.monotonic()
                 if not self._readable(wait):
@@ -185,7 +190,7 @@ _NEXT_JOB_SPIN_SECONDS = 0.001
 _NEXT_JOB_SPINNER = threading.Lock()
 
 
-def _spin_for_answer(poller: select.poll, seconds: float = _SPIN_SECONDS, lock: threading.Lock = _SPINNER) -> None:
+def _spin_until_readable(poller: select.poll, seconds: float = _SPIN_SECONDS, lock: threading.Lock = _SPINNER) -> None:
     """Return when ``poller``'s pipe has something to read, or after ``seconds`` (or at once
     when another thread holds ``lock``, spinning)."""
     if not lock.acquire(blocking=False):
@@ -267,7 +272,7 @@ class _Threads:
         try:
             conn.send(("tid", threading.get_native_id()))
             while True:
-                if not poller.poll(min(_MAX_POLL_MS, math.ceil(self.idle_seconds * 1000))):
+                if not _readable_within(poller, self.idle_seconds):
                     # A worker idle for long leaves: a quiet server holds no copies of its store's pages.
                     if self._idle():
                         os._exit(0)
@@ -293,7 +298,7 @@ class _Threads:
                         self.last = time.monotonic()
                 conn.send(("answer", answer))
                 if not self.running:  # under load the cores are the other queries'
-                    _spin_for_answer(poller, _NEXT_JOB_SPIN_SECONDS, _NEXT_JOB_SPINNER)
+                    _spin_until_readable(poller, _NEXT_JOB_SPIN_SECONDS, _NEXT_JOB_SPINNER)
         except (EOFError, OSError):
             self._pipes.put(None)
 
