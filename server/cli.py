@@ -5,6 +5,7 @@ traceback.
 """
 from __future__ import annotations
 
+import errno
 import io
 import sys
 from collections.abc import Iterator
@@ -36,7 +37,20 @@ class CliError(click.ClickException):
 pass_settings = click.make_pass_decorator(Settings)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The command group, which ends an I/O error no command foresaw (a full disk, a file of the
+    store gone from under it) with one line and EXIT_STORE instead of a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except OSError as exc:
+            if exc.errno == errno.EPIPE:
+                raise  # a reader that went away (`vetkg export | head`): click ends quietly
+            raise CliError(f"input/output error: {exc}", EXIT_STORE) from exc
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--config", "config_file", type=click.Path(dir_okay=False), help="TOML settings file.")
 @click.pass_context
 def main(ctx: click.Context, config_file: str | None) -> None:

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import os
+import resource
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -103,6 +105,43 @@ def test_unknown_store_is_one_line(tmp_path: Path):
     result = subprocess.run([*VETKG, "validate"], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)
     assert result.returncode == 4
     assert result.stderr.strip() == "vetkg: unknown store 'nosuch'; known stores: memory, oxigraph, sparql"
+
+
+
+def _files_of_at_most(size: int):
+    """For preexec_fn: writes past ``size`` bytes fail with EFBIG (SIGXFSZ ignored) instead of
+    killing the process, as on a full or failing disk."""
+    def limit() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
+    return limit
+
+
+@pytest.mark.parametrize("size", [200_000, 2_000_000])  # the sidecar index's file, the store's own log
+def test_a_store_write_failing_mid_build_is_one_line(tmp_path: Path, size: int):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VETKG_")}
+    result = subprocess.run([*VETKG, "build", str(SEED), "--store", str(tmp_path / "store")], capture_output=True,
+                            text=True, env=env, timeout=300, preexec_fn=_files_of_at_most(size))
+    assert result.returncode == 4, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("vetkg: ") and "File too large" in lines[0], result.stderr
+
+
+def test_a_full_disk_under_export_is_one_line(built: Path):
+    with open("/dev/full", "wb") as full:
+        result = subprocess.run([*VETKG, "export", "--store", str(built)], stdout=full, stderr=subprocess.PIPE,
+                                text=True, timeout=300)
+    assert result.returncode == 4
+    assert result.stderr.strip() == "vetkg: input/output error: [Errno 28] No space left on device"
+
+
+def test_a_reader_that_goes_away_ends_export_quietly(built: Path):
+    export = subprocess.Popen([*VETKG, "export", "--store", str(built)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert export.stdout is not None and export.stderr is not None
+    export.stdout.read(10)
+    export.stdout.close()
+    assert export.wait(timeout=300) != 0
+    assert b"Traceback" not in export.stderr.read()
 
 
 UPDATE_OK = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
