@@ -1,6 +1,7 @@
 """Read a document's bytes as text, refusing what is not a readable policy text."""
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,8 +38,22 @@ def decode(data: bytes, name: str) -> SourceText:
         raise InputError(f"{name}: binary data, not a text file")
     if sum(1 for c in text if "\u4e00" <= c <= "\u9fff") < _MIN_HAN_CHARS:
         raise InputError(f"{name}: no Chinese policy text in the file")
+    if _is_json(text):
+        # A plan's JSON (an export, an expected-results file beside a text) holds Chinese enough to
+        # pass for one, and would be built into a nonsense graph of its keys and brackets.
+        raise InputError(f"{name}: JSON data, not a policy text")
     # Offsets in the graph are into this text; normalising line ends keeps them stable across platforms.
     return SourceText(name=name, text=text.replace("\r\n", "\n").replace("\r", "\n"), encoding=encoding)
+
+
+def _is_json(text: str) -> bool:
+    if text.lstrip()[:1] not in ("{", "["):
+        return False
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return True
 
 
 def read_document(path: Path) -> SourceText:

@@ -37,8 +37,10 @@ def test_chinese_encodings_read_the_same(tmp_path: Path, encoding: str):
         ("这是一段没有任何结构的中文文字，没有标题，没有编号，也没有工作要点，只是一些随便写下的句子而已。".encode(), "no document structure"),
         (b"just some english text without any chinese at all, long enough to matter", "no Chinese policy text"),
         (bytes(range(128, 256)) * 8, "not valid UTF-8 or GB18030"),
+        ('{"title": "2024年全省职业教育工作要点", "areas": [{"marker": "一、", "heading": "深化产教融合，推进校企合作"}]}'
+         .encode(), "JSON data, not a policy text"),
     ],
-    ids=["empty", "blank", "binary", "structureless", "not-chinese", "undecodable"],
+    ids=["empty", "blank", "binary", "structureless", "not-chinese", "undecodable", "json"],
 )
 def test_bad_files_are_refused_with_the_file_named(tmp_path: Path, content: bytes, problem: str):
     path = tmp_path / "bad.txt"
