@@ -52,20 +52,25 @@ class Server:
         self.proc = subprocess.Popen(command, env=self.env, stdout=subprocess.DEVNULL, stderr=err,
                                      start_new_session=True)
         self._err = err
-        deadline = time.monotonic() + 120  # opening a large on-disk store takes a moment
+        deadline = time.monotonic() + 600  # opening a large store, and checking its search index, take a while
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"vetkg serve exited with {self.proc.returncode} (log: {self.log})")
             try:
                 conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
                 conn.request("GET", "/health")
-                if conn.getresponse().status == 200:
-                    conn.close()
-                    return self
-            except OSError:
-                time.sleep(0.1)
+                resp = conn.getresponse()
+                health = json.loads(resp.read()) if resp.status == 200 else None
+                conn.close()
+            except (OSError, ValueError):
+                health = None
+            # Timed once settled: over a large store the search index is checked in a background
+            # thread after the start, and its Python work shares the interpreter with the requests.
+            if health is not None and health.get("search_index", "ready") == "ready":
+                return self
+            time.sleep(0.1)
         self.__exit__()
-        raise RuntimeError("vetkg serve did not answer /health within 120 s")
+        raise RuntimeError("vetkg serve did not answer /health, with its search index ready, within 600 s")
 
     @property
     def pid(self) -> int:

@@ -30,6 +30,10 @@ log = logging.getLogger(__name__)
 
 # app.extensions[OBSERVE_KEY](endpoint, method, status, seconds): count one answered request.
 OBSERVE_KEY = "vetkg.metrics.observe"
+# app.extensions[HEALTH_KEY][name]() -> "ready" or what it is doing ("building"): a part of the
+# server that settles in the background after the start says so in /health, for a load balancer or
+# a benchmark to wait on.
+HEALTH_KEY = "vetkg.health"
 
 # Headers a script on another origin may read: validators, paging links, and our own signals.
 EXPOSED_HEADERS = [
@@ -204,4 +208,5 @@ def init_http(app: Flask, store: Store) -> None:
             quads=dataset_version().quads(),
             graphs=len(store.graphs()),
             version=dataset_version().tag,
+            **{name: state() for name, state in current_app.extensions.get(HEALTH_KEY, {}).items()},
         )

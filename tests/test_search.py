@@ -243,7 +243,27 @@ def test_a_large_store_is_indexed_in_the_background(seed_nquads: bytes) -> None:
     assert keeper.ready
     result = _search(app.test_client(), q="鲁班工坊")
     assert result["hits"] and result["indexing"] is False
+    assert app.test_client().get("/health").get_json()["search_index"] == "ready"
 
+
+
+def test_health_says_the_index_is_building_until_it_is_built(seed_nquads: bytes, monkeypatch) -> None:
+    release = threading.Event()
+    sync = SearchIndex.sync
+
+    def slow_sync(self, store, base_iri, graphs=None):
+        assert release.wait(30)
+        return sync(self, store, base_iri, graphs)
+
+    monkeypatch.setattr(SearchIndex, "sync", slow_sync)
+    client = _app(seed_nquads, search_sync_max_quads=0).test_client()
+    health = client.get("/health")
+    assert health.status_code == 200 and health.get_json()["search_index"] == "building"
+    release.set()
+    deadline = time.monotonic() + 30
+    while client.get("/health").get_json()["search_index"] != "ready" and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert client.get("/health").get_json()["search_index"] == "ready"
 
 def test_writes_committed_while_the_index_is_built_are_indexed_after_it(seed_nquads: bytes) -> None:
     store = MemoryStore()

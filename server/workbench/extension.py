@@ -7,6 +7,7 @@ from flask import Flask
 from vetkg.store import Store
 
 from ..config import Settings
+from ..http import HEALTH_KEY
 from ..write_endpoints import WRITER_KEY
 from .index import SearchIndex, index_path
 from .inference import init_inference
@@ -27,6 +28,7 @@ def init_workbench(app: Flask) -> None:
     keeper = IndexKeeper(index, store, settings.base_iri)
     keeper.start(background=app.extensions["vetkg.version"].quads() > settings.search_sync_max_quads)
     app.extensions[INDEX_KEY] = keeper
+    app.extensions.setdefault(HEALTH_KEY, {})["search_index"] = lambda: "ready" if keeper.ready else "building"
     writer = app.extensions.get(WRITER_KEY)
     if writer is not None:
         writer.after_commit.append(keeper.after_commit)
