@@ -51,3 +51,25 @@ def test_kill_loop_bad_cycles_is_one_line() -> None:
     done = subprocess.run([sys.executable, str(ROOT / "bench" / "kill_loop.py"), "--cycles", "0"],
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and "--cycles must be at least 1" in done.stderr
+
+
+def test_idle_gaps_prints_each_pause_with_both_servers_and_the_ratio(seed_store: Path, tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, str(ROOT / "bench" / "idle_gaps.py"), "--store", str(seed_store),
+                           "--gaps", "0,2", "--repeat", "5", "--workdir", str(tmp_path)],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.strip().splitlines()
+    assert lines[0] == "idle gaps: 'ASK {}', p50 of 5 requests after each pause"
+    for line, gap in zip(lines[1:], ("0", "2"), strict=True):
+        found = re.fullmatch(rf"pause {gap} ms: vetkg ([\d.]+) ms, Oxigraph server ([\d.]+) ms, ratio ([\d.]+)", line)
+        assert found, line
+        ours, theirs, ratio = map(float, found.groups())
+        assert ours > 0 and theirs > 0 and abs(ratio - ours / theirs) < 0.01 + 0.01 * ratio
+
+
+def test_idle_gaps_a_failing_query_is_one_line(seed_store: Path, tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, str(ROOT / "bench" / "idle_gaps.py"), "--store", str(seed_store),
+                           "--query", "SELEC", "--repeat", "1", "--gaps", "0", "--workdir", str(tmp_path)],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.startswith("idle_gaps: the query failed: HTTP 400") and done.stderr.count("\n") == 1
