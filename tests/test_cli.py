@@ -107,7 +107,6 @@ def test_unknown_store_is_one_line(tmp_path: Path):
     assert result.stderr.strip() == "vetkg: unknown store 'nosuch'; known stores: memory, oxigraph, sparql"
 
 
-
 def _files_of_at_most(size: int):
     """For preexec_fn: writes past ``size`` bytes fail with EFBIG (SIGXFSZ ignored) instead of
     killing the process, as on a full or failing disk."""

@@ -246,7 +246,6 @@ def test_a_large_store_is_indexed_in_the_background(seed_nquads: bytes) -> None:
     assert app.test_client().get("/health").get_json()["search_index"] == "ready"
 
 
-
 def test_health_says_the_index_is_building_until_it_is_built(seed_nquads: bytes, monkeypatch) -> None:
     release = threading.Event()
     sync = SearchIndex.sync
@@ -264,6 +263,7 @@ def test_health_says_the_index_is_building_until_it_is_built(seed_nquads: bytes,
     while client.get("/health").get_json()["search_index"] != "ready" and time.monotonic() < deadline:
         time.sleep(0.05)
     assert client.get("/health").get_json()["search_index"] == "ready"
+
 
 def test_writes_committed_while_the_index_is_built_are_indexed_after_it(seed_nquads: bytes) -> None:
     store = MemoryStore()
